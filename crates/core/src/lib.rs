@@ -1,0 +1,12 @@
+//! Fairdraw's domain: the types, rules and algorithms every surface shares. No I/O lives here:
+//! randomness, clocks and storage are passed in, so everything in this crate is a pure function
+//! of its inputs and can be tested as such.
+#![forbid(unsafe_code)]
+
+pub mod account;
+pub mod apikey;
+pub mod draw;
+pub mod page;
+pub mod secret;
+pub mod time;
+pub mod validation;

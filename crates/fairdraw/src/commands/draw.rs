@@ -1,0 +1,315 @@
+//! `fairdraw draw` and `fairdraw verify`: the draw protocol offline, on a CSV pool.
+//!
+//! `draw` runs a draw on a pool file (and makes a fresh server seed unless one is given);
+//! `verify` re-runs a certificate's draw on the published pool and names every mismatch.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use fairdraw_core::draw::{
+    Certificate, DrawInput, DrawOutcome, Pool, PoolBuilder, PoolError, ServerSeed, draw,
+    verify_certificate,
+};
+
+/// Run a draw on a pool file.
+#[derive(clap::Args, Debug)]
+pub struct DrawArgs {
+    /// The pool: a CSV file with the header `id,weight`, one candidate per line.
+    #[arg(long, value_name = "FILE")]
+    pub pool: PathBuf,
+    /// How many winners to draw.
+    #[arg(long, value_name = "K")]
+    pub winners: u32,
+    /// How many extras (alternates) to draw after the winners.
+    #[arg(long, value_name = "E", default_value_t = 0)]
+    pub extras: u32,
+    /// The 32-byte server seed in hex; a fresh one comes from the OS CSPRNG when omitted.
+    #[arg(long, value_name = "HEX", value_parser = parse_seed)]
+    pub seed: Option<ServerSeed>,
+    /// The draw's round: 0 for a first draw, 1, 2, … for later draws on the same pool.
+    #[arg(long, value_name = "R", default_value_t = 0)]
+    pub round: u32,
+    /// Public randomness unknown when the pool closed (e.g. a drand round); empty for none.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub beacon: String,
+    /// Print the certificate as JSON instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Check a draw certificate against its pool.
+#[derive(clap::Args, Debug)]
+pub struct VerifyArgs {
+    /// The certificate (JSON, as printed by `fairdraw draw --json` or the server).
+    #[arg(value_name = "CERT")]
+    pub cert: PathBuf,
+    /// The pool the draw ran on: a CSV file with the header `id,weight`.
+    #[arg(long, value_name = "FILE")]
+    pub pool: PathBuf,
+}
+
+fn parse_seed(s: &str) -> Result<ServerSeed, String> {
+    ServerSeed::from_hex(s.trim())
+        .map_err(|_| "the seed must be 64 hex digits (32 bytes)".to_owned())
+}
+
+/// Runs `fairdraw draw`.
+pub fn run_draw(args: DrawArgs) -> anyhow::Result<()> {
+    let pool = read_pool(&args.pool)?;
+    let generated = args.seed.is_none();
+    let server_seed = match args.seed {
+        Some(seed) => seed,
+        None => fresh_seed()?,
+    };
+    let input = DrawInput {
+        server_seed,
+        round: args.round,
+        beacon: args.beacon,
+        winners: args.winners,
+        extras: args.extras,
+    };
+    let outcome = draw(&pool, &input);
+    let cert = Certificate::new(&outcome, &input, jiff::Timestamp::now().to_string());
+
+    if args.json {
+        if generated {
+            eprintln!("fairdraw: generated a fresh server seed; it is in the certificate");
+        }
+        println!("{}", serde_json::to_string_pretty(&cert)?);
+        return Ok(());
+    }
+    println!("Fairdraw draw ({})", cert.protocol);
+    print_pool(&args.pool, &outcome);
+    let note = if generated {
+        "  (fresh from the OS CSPRNG: keep it to re-run this draw)"
+    } else {
+        ""
+    };
+    println!("server_seed:  {}{note}", input.server_seed.to_hex());
+    println!("commitment:   {}", outcome.commitment);
+    println!("round:        {}", input.round);
+    println!(
+        "beacon:       {}",
+        if input.beacon.is_empty() {
+            "(none)".to_owned()
+        } else {
+            show(&input.beacon)
+        }
+    );
+    println!("draw_seed:    {}", outcome.draw_seed);
+    print_picks("winners", &outcome.winners, input.winners);
+    print_picks("extras", &outcome.extras, input.extras);
+    println!("result_hash:  {}", outcome.result_hash);
+    println!();
+    println!("--json prints the certificate; `fairdraw verify CERT.json --pool FILE` checks one.");
+    Ok(())
+}
+
+/// Runs `fairdraw verify`. `Ok(true)` when everything matches; `Ok(false)` (exit status 1)
+/// when something does not, after printing each mismatch.
+pub fn run_verify(args: VerifyArgs) -> anyhow::Result<bool> {
+    let text = std::fs::read_to_string(&args.cert)
+        .map_err(|e| anyhow::anyhow!("cannot read the certificate {}: {e}", args.cert.display()))?;
+    let cert: Certificate = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{} is not a draw certificate: {e}", args.cert.display()))?;
+    let pool = read_pool(&args.pool)?;
+    match verify_certificate(&cert, &pool) {
+        Ok(outcome) => {
+            println!("verified: the certificate matches the pool and the committed seed");
+            println!("result_hash:  {}", outcome.result_hash);
+            print_pool(&args.pool, &outcome);
+            println!("commitment:   {}", outcome.commitment);
+            println!("round:        {}", cert.round);
+            println!(
+                "beacon:       {}",
+                if cert.beacon.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    show(&cert.beacon)
+                }
+            );
+            print_picks("winners", &outcome.winners, cert.draw_input().winners);
+            print_picks("extras", &outcome.extras, cert.draw_input().extras);
+            match &cert.public_key {
+                Some(key) if cert.signature.is_some() => {
+                    println!(
+                        "signature:    valid, by public key {key} (compare it with the server's published key)"
+                    );
+                }
+                _ => println!("signature:    none (unsigned certificate)"),
+            }
+            Ok(true)
+        }
+        Err(mismatches) => {
+            println!("NOT verified: {} mismatch(es)", mismatches.len());
+            for m in &mismatches {
+                println!("  - {m}");
+            }
+            Ok(false)
+        }
+    }
+}
+
+fn print_pool(path: &Path, outcome: &DrawOutcome) {
+    println!(
+        "pool:         {} ({} candidates, total weight {})",
+        path.display(),
+        outcome.pool_size,
+        outcome.total_weight
+    );
+    println!("pool_root:    {}", outcome.pool_root);
+    println!("pool_hash:    {}", outcome.pool_hash);
+}
+
+fn print_picks(what: &str, ids: &[String], requested: u32) {
+    println!("{what} ({} of {requested} requested):", ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        println!("  {:>3}. {}", i + 1, show(id));
+    }
+}
+
+/// Ids are any UTF-8; quote the ones a terminal would not show faithfully.
+fn show(s: &str) -> String {
+    if s.chars().any(|c| c.is_control()) || s.trim() != s {
+        format!("{s:?}")
+    } else {
+        s.to_owned()
+    }
+}
+
+fn fresh_seed() -> anyhow::Result<ServerSeed> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("cannot read the OS random generator: {e}"))?;
+    Ok(ServerSeed(bytes))
+}
+
+/// Reads a pool CSV (header `id,weight`), streaming, and validates it. Every error names
+/// the file and line.
+pub fn read_pool(path: &Path) -> anyhow::Result<Pool> {
+    let file = File::open(path)
+        .map_err(|e| anyhow::anyhow!("cannot open the pool file {}: {e}", path.display()))?;
+    let name = path.display();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(BufReader::with_capacity(1 << 16, file));
+    check_header(&mut reader).map_err(|e| anyhow::anyhow!("{name}: line 1: {e}"))?;
+
+    let mut builder = PoolBuilder::new();
+    // Input line of each candidate, to name both lines of a duplicate id.
+    let mut lines: Vec<u64> = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let more = reader
+            .read_byte_record(&mut record)
+            .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        if !more {
+            break;
+        }
+        let line = record.position().map_or(0, csv::Position::line);
+        push_record(&mut builder, &record)
+            .map_err(|e| anyhow::anyhow!("{name}: line {line}: {e}"))?;
+        lines.push(line);
+    }
+    builder.build().map_err(|e| match e {
+        PoolError::DuplicateId { id, first, second } => {
+            let line = |i: usize| lines.get(i).copied().unwrap_or(0);
+            anyhow::anyhow!(
+                "{name}: line {}: duplicate id {id:?} (first on line {})",
+                line(second),
+                line(first)
+            )
+        }
+        other => anyhow::anyhow!("{name}: {other}"),
+    })
+}
+
+/// Errors here are one-line messages; the caller adds the file and line.
+fn check_header<R: std::io::Read>(reader: &mut csv::Reader<R>) -> Result<(), String> {
+    let header = reader
+        .byte_headers()
+        .map_err(|e| format!("malformed CSV header: {e}"))?;
+    let fields: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            // Spreadsheet exports often start with a byte order mark.
+            let f = if i == 0 {
+                f.strip_prefix("\u{feff}".as_bytes()).unwrap_or(f)
+            } else {
+                f
+            };
+            String::from_utf8_lossy(f.trim_ascii()).into_owned()
+        })
+        .collect();
+    if fields.len() == 2 && fields[0] == "id" && fields[1] == "weight" {
+        return Ok(());
+    }
+    if fields.iter().all(String::is_empty) {
+        return Err("the file is empty; expected the header `id,weight`".to_owned());
+    }
+    let unknown: Vec<&str> = fields
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !matches!(*f, "id" | "weight"))
+        .collect();
+    let missing: Vec<&str> = ["id", "weight"]
+        .into_iter()
+        .filter(|c| !fields.iter().any(|f| f == c))
+        .collect();
+    let mut problems = Vec::new();
+    if !missing.is_empty() {
+        problems.push(format!("missing column(s) {}", missing.join(", ")));
+    }
+    if !unknown.is_empty() {
+        problems.push(format!("unknown column(s) {}", unknown.join(", ")));
+    }
+    if problems.is_empty() {
+        problems.push("the columns must be exactly `id,weight`, in that order".to_owned());
+    }
+    Err(format!(
+        "expected the header `id,weight`, found `{}`: {}",
+        fields.join(","),
+        problems.join("; ")
+    ))
+}
+
+fn push_record(builder: &mut PoolBuilder, record: &csv::ByteRecord) -> Result<(), String> {
+    if record.len() != 2 {
+        return Err(format!(
+            "expected 2 fields (id,weight), found {}",
+            record.len()
+        ));
+    }
+    let id = std::str::from_utf8(&record[0]).map_err(|_| "the id is not valid UTF-8".to_owned())?;
+    let weight = parse_weight(&record[1])?;
+    builder.push(id, weight).map_err(|e| match e {
+        PoolError::EmptyId { .. } => "the id is empty".to_owned(),
+        PoolError::ZeroWeight { id, .. } => {
+            format!("id {id:?} has weight 0; weights must be at least 1")
+        }
+        PoolError::WeightTooLarge { id, weight, .. } => {
+            format!("id {id:?} has weight {weight}; weights must be below 2^63")
+        }
+        PoolError::TotalTooLarge { id, .. } => {
+            format!("the total weight reaches 2^63 at id {id:?}; it must stay below")
+        }
+        other => other.to_string(),
+    })
+}
+
+fn parse_weight(field: &[u8]) -> Result<u64, String> {
+    let text = String::from_utf8_lossy(field.trim_ascii());
+    if text.is_empty() {
+        return Err("the weight is missing".to_owned());
+    }
+    text.parse::<u64>().map_err(|e| match e.kind() {
+        std::num::IntErrorKind::PosOverflow => {
+            format!("the weight {text} is too large; weights must be below 2^63")
+        }
+        _ => format!("the weight {text:?} is not a whole number"),
+    })
+}

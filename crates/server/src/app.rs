@@ -1,0 +1,175 @@
+//! Building the application: storage, engine, routes, listener. `main` only parses flags and
+//! calls [`Server::build`]; tests build the same server on port 0.
+
+use crate::config::Config;
+use crate::engine::{Clock, Engine};
+use crate::openapi::ApiDoc;
+use crate::surfaces::{ops, v2};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use fairdraw_store::Db;
+use fairdraw_store::ratelimit::RateLimiter;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub engine: Engine,
+    pub config: Arc<Config>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("storage: {0}")]
+    Store(#[from] fairdraw_store::StoreError),
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// Connects to the database, runs migrations and sets up the rate-limit store.
+pub async fn open_engine(config: &Config, clock: Clock) -> Result<Engine, StartError> {
+    let url = config.database_url.expose();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+            path: config.data_dir.display().to_string(),
+            source,
+        })?;
+    }
+    let db = Db::connect(url).await?;
+    db.migrate().await?;
+    let limiter = match &config.redis_url {
+        Some(url) => RateLimiter::redis(url.expose()).await?,
+        None => RateLimiter::Database(db.clone()),
+    };
+    Ok(Engine::new(db, limiter, clock))
+}
+
+/// Every route of the product, with the OpenAPI document built from the same registrations.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/v2", v2::router(state.clone()))
+        .split_for_parts();
+    let max_body = state.config.max_body_bytes;
+    Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .fallback(ops::not_found)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("handler panicked");
+            v2::response::error_response(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal server error.",
+                None,
+            )
+        }))
+        .layer(axum::middleware::from_fn(crate::http::request_id::assign))
+        .with_state(state)
+}
+
+/// A bound, ready-to-run server.
+pub struct Server {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Server {
+    pub async fn build(config: Config) -> Result<Server, StartError> {
+        Self::build_with_clock(config, Clock::system()).await
+    }
+
+    pub async fn build_with_clock(config: Config, clock: Clock) -> Result<Server, StartError> {
+        let engine = open_engine(&config, clock).await?;
+        let addr = config.bind;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Bind { addr, source })?;
+        Ok(Server {
+            listener,
+            state: AppState {
+                engine,
+                config: Arc::new(config),
+            },
+        })
+    }
+
+    /// The bound address (the real port when the config asked for port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let housekeeping = tokio::spawn(housekeeping(self.state.engine.clone()));
+        let app = router(self.state.clone());
+        let result = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        housekeeping.abort();
+        result
+    }
+}
+
+async fn housekeeping(engine: Engine) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(e) = engine.housekeeping().await {
+            tracing::warn!(error = %e, "housekeeping failed");
+        }
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,66 @@
+//! The engine: every use case of the product, written once, in terms of domain types. The API
+//! surfaces call it and only translate between HTTP and these calls; the CLI calls it too.
+
+mod accounts;
+mod clock;
+mod error;
+mod limits;
+
+pub use accounts::{
+    AccountDetails, BrandSummary, IssuedAccount, IssuedKey, NewAccount, Principal, Usage,
+};
+pub use clock::Clock;
+pub use error::{EngineError, EngineResult};
+
+use fairdraw_store::Db;
+use fairdraw_store::ratelimit::RateLimiter;
+use std::sync::Arc;
+
+/// Cheap to clone: everything lives behind one `Arc`.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    db: Db,
+    limiter: RateLimiter,
+    clock: Clock,
+}
+
+impl Engine {
+    pub fn new(db: Db, limiter: RateLimiter, clock: Clock) -> Engine {
+        Engine {
+            inner: Arc::new(Inner { db, limiter, clock }),
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.inner.clock.now_ms()
+    }
+
+    /// Deletes what has expired: old rate-limit windows and idempotency records.
+    pub async fn housekeeping(&self) -> EngineResult<()> {
+        let now = self.now_ms();
+        self.db().purge_rate_counters(now).await?;
+        self.db().purge_idempotency(now).await?;
+        Ok(())
+    }
+}
+
+/// `n` bytes from the operating system's CSPRNG.
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    // The OS generator failing is not something a request can recover from.
+    getrandom::fill(&mut buf).expect("the operating system's random number generator failed");
+    buf
+}

@@ -1,0 +1,13 @@
+//! The Fairdraw server: configuration, the engine (every use case, once), and the HTTP surfaces
+//! that adapt it to the three APIs.
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod config;
+pub mod engine;
+pub mod http;
+pub mod openapi;
+pub mod surfaces;
+
+pub use app::{AppState, Server};
+pub use config::Config;

@@ -1,0 +1,37 @@
+//! The OpenAPI document. Paths come from the `#[utoipa::path]` annotations on the handlers as
+//! they are routed (see each surface's `router`), so the document cannot drift from the code.
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Fairdraw",
+        description = "Self-hosted giveaways with verifiable draws. The management API on /v2 follows \
+                       the SweepWidget API v2 conventions."
+    ),
+    modifiers(&Security),
+    tags((name = "Account", description = "Your account, brands and API usage."))
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "api_key_header",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
+        );
+        components.add_security_scheme(
+            "api_key_query",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::new("api_key"))),
+        );
+    }
+}

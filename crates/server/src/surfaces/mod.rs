@@ -1,0 +1,5 @@
+//! The API surfaces: thin adapters that translate HTTP into engine calls and engine results
+//! into each surface's own envelope and error style.
+
+pub mod ops;
+pub mod v2;

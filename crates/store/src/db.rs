@@ -1,0 +1,167 @@
+//! The connection: backend choice from the URL, pools, migrations.
+
+use crate::error::{StoreError, StoreResult};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+use std::str::FromStr;
+use std::sync::Once;
+use std::time::Duration;
+
+static MIGRATIONS_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static MIGRATIONS_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> StoreResult<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Config(
+                "database URL must start with sqlite: or postgres://".to_owned(),
+            ))
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Pools for one database.
+///
+/// SQLite allows one writer at a time; letting several pooled connections race for the write
+/// lock ends in `SQLITE_BUSY` when a read transaction upgrades. So on SQLite all writes go
+/// through a single-connection pool (they queue in the process instead of failing) and reads
+/// use the rest, which WAL lets run beside the writer. On PostgreSQL both are the same pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    backend: Backend,
+    writer: AnyPool,
+    reader: AnyPool,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct PoolSizes {
+    pub max_connections: u32,
+}
+
+impl Default for PoolSizes {
+    fn default() -> Self {
+        PoolSizes {
+            max_connections: 16,
+        }
+    }
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> StoreResult<Db> {
+        Self::connect_with(url, PoolSizes::default()).await
+    }
+
+    pub async fn connect_with(url: &str, sizes: PoolSizes) -> StoreResult<Db> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let backend = Backend::from_url(url)?;
+        // Create the SQLite file on first start unless the URL says otherwise.
+        let url = if backend == Backend::Sqlite && !url.contains("mode=") {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}mode=rwc")
+        } else {
+            url.to_owned()
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::Config(format!("invalid database URL: {e}")))?
+            .log_statements(tracing::log::LevelFilter::Trace)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
+        match backend {
+            Backend::Sqlite => {
+                let writer = sqlite_pool(1).connect_with(options.clone()).await?;
+                // WAL is a property of the database file: set it once, on the writer.
+                writer.execute("PRAGMA journal_mode = WAL").await?;
+                let reader = sqlite_pool(sizes.max_connections.max(2))
+                    .connect_with(options)
+                    .await?;
+                Ok(Db {
+                    backend,
+                    writer,
+                    reader,
+                })
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(sizes.max_connections)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?;
+                Ok(Db {
+                    backend,
+                    writer: pool.clone(),
+                    reader: pool,
+                })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for statements that write (and for reads that must see the latest write in the
+    /// same step).
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    /// The pool for reads.
+    pub fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    pub async fn migrate(&self) -> StoreResult<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &MIGRATIONS_SQLITE,
+            Backend::Postgres => &MIGRATIONS_POSTGRES,
+        };
+        migrator.run(&self.writer).await?;
+        Ok(())
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+fn sqlite_pool(max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
+                    .await?;
+                Ok(())
+            })
+        })
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_millis() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}

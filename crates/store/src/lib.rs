@@ -1,0 +1,16 @@
+//! Fairdraw's storage. Every query is written once, in the `$N` dialect that SQLite and
+//! PostgreSQL both accept, and runs through sqlx's `Any` driver; the two backends differ only in
+//! their migration files (DDL) and in the few helpers of [`db::Backend`]. Values cross the
+//! boundary as plain integers, text and bytes: instants are Unix milliseconds, flags are 0/1.
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod db;
+pub mod error;
+pub mod idempotency;
+pub mod keys;
+pub mod ratelimit;
+pub mod usage;
+
+pub use db::{Backend, Db};
+pub use error::{StoreError, StoreResult};
