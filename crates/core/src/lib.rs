@@ -6,6 +6,9 @@
 pub mod account;
 pub mod apikey;
 pub mod draw;
+pub mod entry_methods;
+pub mod giveaway;
+pub mod lists;
 pub mod page;
 pub mod secret;
 pub mod time;

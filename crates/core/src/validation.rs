@@ -121,3 +121,52 @@ mod tests {
         assert!(Email::parse("josé@exämple.de").is_ok());
     }
 }
+
+/// `#rgb` or `#rrggbb` (also with alpha: `#rgba`, `#rrggbbaa`).
+pub fn is_hex_color(s: &str) -> bool {
+    s.strip_prefix('#')
+        .is_some_and(|h| matches!(h.len(), 3 | 4 | 6 | 8) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// An absolute `https://` URL with a host and no spaces, at most 2,048 characters.
+pub fn is_https_url(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    s.len() <= 2048
+        && !host.is_empty()
+        && !host.starts_with(':')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Checks a required text's presence and length in characters.
+pub fn text(errors: &mut FieldErrors, field: &str, label: &str, value: &str, max: usize) {
+    if value.trim().is_empty() {
+        errors.add(field, format!("{label} is required."));
+    } else if value.chars().count() > max {
+        errors.add(field, format!("{label} must be at most {max} characters."));
+    }
+}
+
+/// Checks an optional text's length in characters.
+pub fn max_len(errors: &mut FieldErrors, field: &str, label: &str, value: Option<&str>, max: usize) {
+    if value.is_some_and(|v| v.chars().count() > max) {
+        errors.add(field, format!("{label} must be at most {max} characters."));
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn colors_and_urls() {
+        assert!(is_hex_color("#1DA1F2") && is_hex_color("#fff") && is_hex_color("#ffffff80"));
+        assert!(!is_hex_color("1DA1F2") && !is_hex_color("#12345") && !is_hex_color("#ggg"));
+        assert!(is_https_url("https://twitter.com/mycompany") && is_https_url("https://x.io:8443/a?b=c"));
+        assert!(!is_https_url("http://twitter.com") && !is_https_url("https://") && !is_https_url("https://a b"));
+        assert!(!is_https_url("javascript:alert(1)"));
+    }
+}

@@ -6,9 +6,14 @@
 
 pub mod accounts;
 pub mod db;
+pub mod entry_methods;
 pub mod error;
+pub mod giveaways;
 pub mod idempotency;
 pub mod keys;
+pub mod lists;
+pub mod prizes;
+pub mod rewards;
 pub mod ratelimit;
 pub mod usage;
 

@@ -105,7 +105,8 @@ pub(crate) fn canonicalize(packed: Packed) -> Result<Packed, Duplicate> {
     } else {
         (sorted_keys(0..n, key, cmp), Vec::new())
     };
-    merge_into(&packed, &left, &right, cmp).map_err(|a| first_two(&packed, &left, &right, a))
+    let order = merge(&left, &right, cmp).map_err(|one| first_two(&packed, &left, &right, one))?;
+    Ok(gather(&packed, &order))
 }
 
 fn sorted_keys(
@@ -118,15 +119,14 @@ fn sorted_keys(
     keys
 }
 
-/// Copies the ids in merged order into a new packed pool, failing (with the input index of
-/// one of them) on equal neighbours.
-fn merge_into(
-    packed: &Packed,
+/// Merges the two sorted halves into one order of input indices, failing (with the input
+/// index of one of them) on equal neighbours.
+fn merge(
     left: &[Key],
     right: &[Key],
     cmp: impl Fn(&Key, &Key) -> Ordering,
-) -> Result<Packed, usize> {
-    let mut out = Packed::with_capacity(packed.len(), packed.bytes.len());
+) -> Result<Vec<usize>, usize> {
+    let mut order = Vec::with_capacity(left.len() + right.len());
     let (mut i, mut j) = (0, 0);
     let mut prev: Option<&Key> = None;
     while i < left.len() || j < right.len() {
@@ -144,10 +144,47 @@ fn merge_into(
         {
             return Err(p.index);
         }
-        out.push(packed.id(next.index), packed.weights[next.index]);
+        order.push(next.index);
         prev = Some(next);
     }
-    Ok(out)
+    Ok(order)
+}
+
+/// `packed` rearranged in `order`, each half on its own thread for large pools.
+fn gather(packed: &Packed, order: &[usize]) -> Packed {
+    if order.len() < PARALLEL_MIN {
+        return gather_part(packed, order);
+    }
+    let (first, second) = order.split_at(order.len() / 2);
+    let (mut out, tail) = join(
+        || gather_part(packed, first),
+        || gather_part(packed, second),
+    );
+    let shift = out.bytes.len();
+    out.bytes.extend_from_slice(&tail.bytes);
+    out.ends.extend(tail.ends.iter().map(|end| end + shift));
+    out.weights.extend_from_slice(&tail.weights);
+    out
+}
+
+/// The reads are random, so they are done in passes whose loads do not depend on each
+/// other (spans, then weights, then bytes): the CPU then keeps many cache misses in flight
+/// instead of one or two.
+fn gather_part(packed: &Packed, order: &[usize]) -> Packed {
+    let spans: Vec<(usize, usize)> = order.iter().map(|&i| packed.span(i)).collect();
+    let weights: Vec<u64> = order.iter().map(|&i| packed.weights[i]).collect();
+    let total: usize = spans.iter().map(|(start, end)| end - start).sum();
+    let mut bytes = Vec::with_capacity(total);
+    let mut ends = Vec::with_capacity(order.len());
+    for &(start, end) in &spans {
+        bytes.extend_from_slice(&packed.bytes[start..end]);
+        ends.push(bytes.len());
+    }
+    Packed {
+        bytes,
+        ends,
+        weights,
+    }
 }
 
 /// Error path only: the two earliest input positions of the duplicated id.

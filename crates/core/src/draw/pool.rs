@@ -65,10 +65,11 @@ pub enum PoolError {
     },
 }
 
-/// Ids packed end to end, with their weights, in some order.
+/// Ids packed end to end, with their weights, in some order. `bytes` is a concatenation of
+/// `&str`s, and every span starts and ends where one did, so each span is valid UTF-8.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Packed {
-    pub(crate) bytes: String,
+    pub(crate) bytes: Vec<u8>,
     /// `ends[i]` is where id `i` stops in `bytes`; it starts where id `i - 1` stops.
     pub(crate) ends: Vec<usize>,
     pub(crate) weights: Vec<u64>,
@@ -77,7 +78,7 @@ pub(crate) struct Packed {
 impl Packed {
     pub(crate) fn with_capacity(candidates: usize, id_bytes: usize) -> Self {
         Packed {
-            bytes: String::with_capacity(id_bytes),
+            bytes: Vec::with_capacity(id_bytes),
             ends: Vec::with_capacity(candidates),
             weights: Vec::with_capacity(candidates),
         }
@@ -87,24 +88,23 @@ impl Packed {
         self.ends.len()
     }
 
-    fn span(&self, i: usize) -> (usize, usize) {
+    pub(crate) fn span(&self, i: usize) -> (usize, usize) {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         (start, self.ends[i])
     }
 
     pub(crate) fn id_bytes(&self, i: usize) -> &[u8] {
         let (start, end) = self.span(i);
-        &self.bytes.as_bytes()[start..end]
+        &self.bytes[start..end]
     }
 
     pub(crate) fn id(&self, i: usize) -> &str {
-        let (start, end) = self.span(i);
-        // Every span starts and ends where a pushed &str did, so this never falls back.
-        self.bytes.get(start..end).unwrap_or_default()
+        // Spans are whole pushed `&str`s (see above), so this never falls back.
+        std::str::from_utf8(self.id_bytes(i)).unwrap_or_default()
     }
 
     pub(crate) fn push(&mut self, id: &str, weight: u64) {
-        self.bytes.push_str(id);
+        self.bytes.extend_from_slice(id.as_bytes());
         self.ends.push(self.bytes.len());
         self.weights.push(weight);
     }

@@ -3,14 +3,21 @@
 
 mod accounts;
 mod clock;
+mod entry_methods;
 mod error;
+mod giveaway_settings;
+mod giveaways;
 mod limits;
+mod lists;
+mod prizes;
+mod rewards;
 
 pub use accounts::{
     AccountDetails, BrandSummary, IssuedAccount, IssuedKey, NewAccount, Principal, Usage,
 };
 pub use clock::Clock;
 pub use error::{EngineError, EngineResult};
+pub use giveaways::{Giveaway, GiveawayFilter, GiveawayStats};
 
 use fairdraw_store::Db;
 use fairdraw_store::ratelimit::RateLimiter;

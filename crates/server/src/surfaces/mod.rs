@@ -1,5 +1,6 @@
 //! The API surfaces: thin adapters that translate HTTP into engine calls and engine results
 //! into each surface's own envelope and error style.
 
+pub mod links;
 pub mod ops;
 pub mod v2;

@@ -1,11 +1,17 @@
 //! The management API on `/v2`, shaped like the SweepWidget API v2 reference: its envelope
 //! (`success` / `data` / `pagination` / `meta.request_id`), its error bodies, its three ways of
-//! presenting a key, and its rate-limit headers.
+//! presenting a key, and its rate-limit headers. One file per resource; each exposes `routes()`.
 
 mod account;
 mod auth;
+mod entry_methods;
 pub mod extract;
+mod giveaway_settings;
+mod giveaways;
+mod lists;
+mod prizes;
 pub mod response;
+mod rewards;
 
 use crate::app::AppState;
 use crate::http::idempotency;
@@ -22,10 +28,18 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(account::get_account))
         .routes(routes!(account::list_brands))
         .routes(routes!(account::get_usage))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            idempotency::layer::<V2>,
-        ))
+        .routes(routes!(giveaways::list_giveaways, giveaways::create_giveaway))
+        .routes(routes!(giveaways::get_giveaway, giveaways::update_giveaway, giveaways::delete_giveaway))
+        .routes(routes!(giveaways::duplicate_giveaway))
+        .routes(routes!(giveaways::publish_giveaway))
+        .routes(routes!(giveaways::giveaway_stats))
+        .routes(routes!(giveaways::embed_code))
+        .merge(entry_methods::routes())
+        .merge(prizes::routes())
+        .merge(rewards::routes())
+        .merge(lists::routes())
+        .merge(giveaway_settings::routes())
+        .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::layer::<V2>))
         .route_layer(middleware::from_fn_with_state(state, auth::require_key))
         .fallback(response::not_found)
 }

@@ -1,0 +1,1 @@
+//! Entry method types: the catalog and per-giveaway configuration rules.

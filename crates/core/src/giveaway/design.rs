@@ -1,0 +1,1 @@
+//! Widget design settings (`/v2/giveaways/{id}/design`).

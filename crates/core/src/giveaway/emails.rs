@@ -1,0 +1,1 @@
+//! E-mail settings (`/v2/giveaways/{id}/emails`).

@@ -1,0 +1,1 @@
+//! Whitelist and blacklist values: e-mails, IP addresses and CIDR ranges.

@@ -1,0 +1,1 @@
+//! Storage for entry_methods (owned by its feature; see docs/ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! Storage for lists (owned by its feature; see docs/ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! Storage for prizes (owned by its feature; see docs/ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! Storage for rewards (owned by its feature; see docs/ARCHITECTURE.md).
