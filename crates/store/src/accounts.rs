@@ -1,6 +1,6 @@
 //! Accounts and brands.
 
-use crate::db::{Db, now_millis};
+use crate::db::Db;
 use crate::error::StoreResult;
 use sqlx::FromRow;
 
@@ -68,8 +68,7 @@ macro_rules! brand_columns {
 impl Db {
     /// Creates an account, its first brand (on the account's plan) and the brand's keys, all or
     /// nothing.
-    pub async fn create_account(&self, new: &NewAccount) -> StoreResult<CreatedAccount> {
-        let now = now_millis();
+    pub async fn create_account(&self, new: &NewAccount, now: i64) -> StoreResult<CreatedAccount> {
         let mut tx = self.writer().begin().await?;
         let (account_id,): (i64,) = sqlx::query_as(
             "INSERT INTO accounts (email, username, plan, rpm_override, rpd_override, \
@@ -104,7 +103,7 @@ impl Db {
         })
     }
 
-    pub async fn create_brand(&self, account_id: i64, name: &str, plan: i64) -> StoreResult<i64> {
+    pub async fn create_brand(&self, account_id: i64, name: &str, plan: i64, now: i64) -> StoreResult<i64> {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO brands (account_id, name, plan, active, created_at) \
              VALUES ($1, $2, $3, 1, $4) RETURNING id",
@@ -112,7 +111,7 @@ impl Db {
         .bind(account_id)
         .bind(name)
         .bind(plan)
-        .bind(now_millis())
+        .bind(now)
         .fetch_one(self.writer())
         .await?;
         Ok(id)

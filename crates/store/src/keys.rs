@@ -1,7 +1,7 @@
 //! API keys, stored as hashes.
 
 use crate::accounts::KeyToStore;
-use crate::db::{Db, now_millis};
+use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use sqlx::{Any, FromRow, Transaction};
 
@@ -58,14 +58,14 @@ impl Db {
         Ok(id)
     }
 
-    pub async fn create_key(&self, brand_id: i64, key: &KeyToStore) -> StoreResult<i64> {
+    pub async fn create_key(&self, brand_id: i64, key: &KeyToStore, now: i64) -> StoreResult<i64> {
         let mut tx = self.writer().begin().await?;
         // Fail with NotFound rather than a foreign-key error for an unknown brand.
         sqlx::query("SELECT id FROM brands WHERE id = $1")
             .bind(brand_id)
             .fetch_one(&mut *tx)
             .await?;
-        let id = Self::insert_key_in(&mut tx, brand_id, key, now_millis()).await?;
+        let id = Self::insert_key_in(&mut tx, brand_id, key, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -111,10 +111,10 @@ impl Db {
     }
 
     /// Revokes a key; a key already revoked stays revoked at its first time.
-    pub async fn revoke_key(&self, key_id: i64) -> StoreResult<()> {
+    pub async fn revoke_key(&self, key_id: i64, now: i64) -> StoreResult<()> {
         let done =
             sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
-                .bind(now_millis())
+                .bind(now)
                 .bind(key_id)
                 .execute(self.writer())
                 .await?;

@@ -4,7 +4,8 @@
 //! each id gets a 16-byte key: the bytes right after the prefix that *all* ids share (so
 //! `user-000…` style ids still differ within the key), zero-padded. Keys compare inline and
 //! the ids themselves are read only when two keys tie. The two halves are sorted on two
-//! threads, then merged straight into a freshly packed pool in canonical order.
+//! threads and merged, then the ids are copied into a freshly packed pool in canonical
+//! order, so that hashing later reads them front to back.
 
 use std::cmp::Ordering;
 

@@ -138,8 +138,9 @@ pub(crate) fn finish(hasher: Sha256) -> Hash32 {
     Hash32(hasher.finalize().into())
 }
 
-/// `u32be(len) || bytes`. Lengths that do not fit u32 cannot occur: pool ids are checked
-/// by [`crate::draw::Pool::new`], and beacons and ids this long are rejected before hashing.
+/// `u32be(len) || bytes`. The protocol cannot express 4 GiB or more: pool ids are checked
+/// by [`crate::draw::PoolBuilder::push`]; a beacon or winner id that long (which no caller
+/// can send, given request size limits) would hash with its length saturated at 2^32 - 1.
 pub(crate) fn update_len_prefixed(hasher: &mut Sha256, bytes: &[u8]) {
     let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
     hasher.update(len.to_be_bytes());

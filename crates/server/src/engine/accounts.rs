@@ -131,7 +131,7 @@ impl Engine {
                 burst_override: new.overrides.burst.map(i64::from),
                 brand_name,
                 keys: vec![secret_row, public_row],
-            })
+            }, self.now_ms())
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(_) => EngineError::Validation(FieldErrors::one(
@@ -191,7 +191,7 @@ impl Engine {
         }
         Ok(self
             .db()
-            .create_brand(account_id, name.trim(), plan.id())
+            .create_brand(account_id, name.trim(), plan.id(), self.now_ms())
             .await?)
     }
 
@@ -204,7 +204,7 @@ impl Engine {
         let (key, row) = new_key(kind, label);
         let key_id = self
             .db()
-            .create_key(brand_id, &row)
+            .create_key(brand_id, &row, self.now_ms())
             .await
             .map_err(not_found("Brand"))?;
         Ok(IssuedKey {
@@ -220,7 +220,7 @@ impl Engine {
     }
 
     pub async fn revoke_key(&self, key_id: i64) -> EngineResult<()> {
-        self.db().revoke_key(key_id).await.map_err(not_found("Key"))
+        self.db().revoke_key(key_id, self.now_ms()).await.map_err(not_found("Key"))
     }
 
     /// Who a secret key belongs to. Unknown, revoked and public keys are all "invalid" to the

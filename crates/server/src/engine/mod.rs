@@ -3,14 +3,14 @@
 
 mod accounts;
 mod clock;
-mod entry_methods;
+pub mod entry_methods;
 mod error;
-mod giveaway_settings;
+pub mod giveaway_settings;
 mod giveaways;
 mod limits;
-mod lists;
-mod prizes;
-mod rewards;
+pub mod lists;
+pub mod prizes;
+pub mod rewards;
 
 pub use accounts::{
     AccountDetails, BrandSummary, IssuedAccount, IssuedKey, NewAccount, Principal, Usage,

@@ -1,0 +1,5 @@
+//! Contract scenarios for entry_methods.
+
+use crate::scenarios;
+
+scenarios!();

@@ -1,0 +1,5 @@
+//! Contract scenarios for giveaway_settings.
+
+use crate::scenarios;
+
+scenarios!();

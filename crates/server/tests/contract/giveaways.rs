@@ -1,0 +1,5 @@
+//! Contract scenarios for giveaways.
+
+use crate::scenarios;
+
+scenarios!();

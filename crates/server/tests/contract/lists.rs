@@ -1,0 +1,5 @@
+//! Contract scenarios for lists.
+
+use crate::scenarios;
+
+scenarios!();

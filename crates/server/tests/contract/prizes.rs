@@ -1,0 +1,5 @@
+//! Contract scenarios for prizes.
+
+use crate::scenarios;
+
+scenarios!();

@@ -1,0 +1,5 @@
+//! Contract scenarios for rewards.
+
+use crate::scenarios;
+
+scenarios!();
