@@ -54,11 +54,7 @@ fn bench(c: &mut Criterion) {
 
         // Validation + canonical sort of a shuffled list of owned candidates.
         group.bench_function(BenchmarkId::new("pool_new_shuffled", n), |b| {
-            b.iter_batched(
-                || list.clone(),
-                |l| Pool::new(black_box(l)),
-                BatchSize::LargeInput,
-            )
+            b.iter_batched(|| list.clone(), |l| Pool::new(black_box(l)), BatchSize::LargeInput)
         });
         // Merkle root + pool_hash of a pool in canonical order.
         group.bench_function(BenchmarkId::new("pool_hash", n), |b| {

@@ -34,12 +34,7 @@ pub struct LimitOverrides {
 }
 
 impl Plan {
-    pub const ALL: [Plan; 4] = [
-        Plan::Free,
-        Plan::Pro,
-        Plan::Enterprise,
-        Plan::EnterprisePlus,
-    ];
+    pub const ALL: [Plan; 4] = [Plan::Free, Plan::Pro, Plan::Enterprise, Plan::EnterprisePlus];
 
     pub fn id(self) -> i64 {
         match self {

@@ -46,9 +46,9 @@ impl KeyKind {
     /// Which kind of key a presented string claims to be, if it is well formed at all.
     pub fn of(presented: &str) -> Option<KeyKind> {
         [KeyKind::Secret, KeyKind::Public].into_iter().find(|k| {
-            presented.strip_prefix(k.prefix()).is_some_and(|rest| {
-                rest.len() == KEY_RANDOM_BYTES * 2 && rest.bytes().all(|b| b.is_ascii_hexdigit())
-            })
+            presented
+                .strip_prefix(k.prefix())
+                .is_some_and(|rest| rest.len() == KEY_RANDOM_BYTES * 2 && rest.bytes().all(|b| b.is_ascii_hexdigit()))
         })
     }
 }

@@ -72,26 +72,14 @@ mod tests {
 
     #[test]
     fn defaults_and_bounds() {
-        assert_eq!(
-            PageRequest::new(None, None),
-            PageRequest {
-                page: 1,
-                per_page: 20
-            }
-        );
+        assert_eq!(PageRequest::new(None, None), PageRequest { page: 1, per_page: 20 });
         assert_eq!(
             PageRequest::new(Some(0), Some(1000)),
-            PageRequest {
-                page: 1,
-                per_page: 100
-            }
+            PageRequest { page: 1, per_page: 100 }
         );
         assert_eq!(
             PageRequest::new(Some(-3), Some(0)),
-            PageRequest {
-                page: 1,
-                per_page: 1
-            }
+            PageRequest { page: 1, per_page: 1 }
         );
         assert_eq!(PageRequest::new(Some(3), Some(25)).offset(), 50);
     }

@@ -1,8 +1,8 @@
 //! Every case of the published test vectors (spec §8), every field.
 
 use fairdraw_core::draw::{
-    Candidate, Certificate, DrawInput, Hash32, Pool, ServerKey, ServerSeed, commitment, draw,
-    draw_seed, pool_hash, result_hash, verify_certificate, verify_proof,
+    Candidate, Certificate, DrawInput, Hash32, Pool, ServerKey, ServerSeed, commitment, draw, draw_seed, pool_hash,
+    result_hash, verify_certificate, verify_proof,
 };
 use serde::Deserialize;
 
@@ -37,10 +37,7 @@ struct Expected {
 }
 
 fn cases() -> Vec<Case> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/draw-vectors-v1.json"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/draw-vectors-v1.json");
     let text = std::fs::read_to_string(path).expect("read the vectors file");
     let cases: Vec<Case> = serde_json::from_str(&text).expect("parse the vectors file");
     assert!(cases.len() >= 6, "expected the six published cases");
@@ -84,12 +81,7 @@ fn every_case_matches_every_field() {
             e.commitment,
             "{name}: commitment"
         );
-        let seed = draw_seed(
-            &input.server_seed,
-            &h(&e.pool_hash),
-            input.round,
-            &input.beacon,
-        );
+        let seed = draw_seed(&input.server_seed, &h(&e.pool_hash), input.round, &input.beacon);
         assert_eq!(seed.to_hex(), e.draw_seed, "{name}: draw_seed fn");
         assert_eq!(
             result_hash(&h(&e.draw_seed), &h(&e.pool_hash), &e.winners, &e.extras).to_hex(),
@@ -99,38 +91,15 @@ fn every_case_matches_every_field() {
 
         // The whole draw.
         let out = draw(&pool, &input);
-        assert_eq!(
-            out.pool_root.to_hex(),
-            e.pool_root,
-            "{name}: draw pool_root"
-        );
-        assert_eq!(
-            out.pool_hash.to_hex(),
-            e.pool_hash,
-            "{name}: draw pool_hash"
-        );
+        assert_eq!(out.pool_root.to_hex(), e.pool_root, "{name}: draw pool_root");
+        assert_eq!(out.pool_hash.to_hex(), e.pool_hash, "{name}: draw pool_hash");
         assert_eq!(out.pool_size, e.pool_size, "{name}: draw pool_size");
-        assert_eq!(
-            out.total_weight, e.total_weight,
-            "{name}: draw total_weight"
-        );
-        assert_eq!(
-            out.commitment.to_hex(),
-            e.commitment,
-            "{name}: draw commitment"
-        );
-        assert_eq!(
-            out.draw_seed.to_hex(),
-            e.draw_seed,
-            "{name}: draw draw_seed"
-        );
+        assert_eq!(out.total_weight, e.total_weight, "{name}: draw total_weight");
+        assert_eq!(out.commitment.to_hex(), e.commitment, "{name}: draw commitment");
+        assert_eq!(out.draw_seed.to_hex(), e.draw_seed, "{name}: draw draw_seed");
         assert_eq!(out.winners, e.winners, "{name}: winners");
         assert_eq!(out.extras, e.extras, "{name}: extras");
-        assert_eq!(
-            out.result_hash.to_hex(),
-            e.result_hash,
-            "{name}: result_hash"
-        );
+        assert_eq!(out.result_hash.to_hex(), e.result_hash, "{name}: result_hash");
     }
 }
 
@@ -139,10 +108,7 @@ fn every_case_is_order_independent() {
     for case in cases() {
         let mut reversed = case.input.pool.clone();
         reversed.reverse();
-        let a = draw(
-            &Pool::new(case.input.pool.clone()).unwrap(),
-            &input_of(&case),
-        );
+        let a = draw(&Pool::new(case.input.pool.clone()).unwrap(), &input_of(&case));
         let b = draw(&Pool::new(reversed).unwrap(), &input_of(&case));
         assert_eq!(a, b, "{}", case.name);
     }

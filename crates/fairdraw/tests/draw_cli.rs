@@ -45,16 +45,7 @@ const POOL: &str = "id,weight\n\
 
 /// Draws with `--json` and returns the certificate.
 fn draw_json(pool: &Path, extra: &[&str]) -> Value {
-    let mut args = vec![
-        "draw",
-        "--pool",
-        s(pool),
-        "--winners",
-        "3",
-        "--extras",
-        "2",
-        "--json",
-    ];
+    let mut args = vec!["draw", "--pool", s(pool), "--winners", "3", "--extras", "2", "--json"];
     args.extend_from_slice(extra);
     let out = fairdraw(&args);
     assert!(out.status.success(), "draw failed: {}", stderr(&out));
@@ -62,11 +53,7 @@ fn draw_json(pool: &Path, extra: &[&str]) -> Value {
 }
 
 fn verify(dir: &TempDir, cert: &Value, pool: &Path) -> Output {
-    let path = write(
-        dir,
-        "cert.json",
-        &serde_json::to_string_pretty(cert).unwrap(),
-    );
+    let path = write(dir, "cert.json", &serde_json::to_string_pretty(cert).unwrap());
     fairdraw(&["verify", s(&path), "--pool", s(pool)])
 }
 
@@ -74,22 +61,14 @@ fn verify(dir: &TempDir, cert: &Value, pool: &Path) -> Output {
 fn draw_then_verify_round_trip() {
     let dir = TempDir::new().unwrap();
     let pool = write(&dir, "pool.csv", POOL);
-    let cert = draw_json(
-        &pool,
-        &["--seed", SEED, "--round", "1", "--beacon", "drand 42"],
-    );
+    let cert = draw_json(&pool, &["--seed", SEED, "--round", "1", "--beacon", "drand 42"]);
     assert_eq!(cert["protocol"], "fairdraw-draw-v1");
     assert_eq!(cert["pool_size"], 8);
     assert_eq!(cert["total_weight"], 25);
     assert_eq!(cert["winners"].as_array().unwrap().len(), 3);
     assert_eq!(cert["extras"].as_array().unwrap().len(), 2);
     let out = verify(&dir, &cert, &pool);
-    assert!(
-        out.status.success(),
-        "verify failed: {}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert!(out.status.success(), "verify failed: {}{}", stdout(&out), stderr(&out));
     assert!(stdout(&out).contains("verified"), "{}", stdout(&out));
 }
 
@@ -101,10 +80,7 @@ fn a_fresh_seed_is_generated_and_printed() {
     let b = draw_json(&pool, &[]);
     let seed = a["server_seed"].as_str().unwrap();
     assert_eq!(seed.len(), 64);
-    assert_ne!(
-        a["server_seed"], b["server_seed"],
-        "each draw gets its own seed"
-    );
+    assert_ne!(a["server_seed"], b["server_seed"], "each draw gets its own seed");
     assert!(verify(&dir, &a, &pool).status.success());
 
     let out = fairdraw(&["draw", "--pool", s(&pool), "--winners", "1"]);
@@ -114,11 +90,7 @@ fn a_fresh_seed_is_generated_and_printed() {
         .lines()
         .find(|l| l.starts_with("server_seed:"))
         .expect("the summary shows the seed");
-    assert_eq!(
-        printed.split_whitespace().nth(1).unwrap().len(),
-        64,
-        "{printed}"
-    );
+    assert_eq!(printed.split_whitespace().nth(1).unwrap().len(), 64, "{printed}");
 }
 
 #[test]
@@ -130,10 +102,7 @@ fn tampered_winner_fails_and_is_named() {
     let out = verify(&dir, &cert, &pool);
     assert!(!out.status.success());
     let text = stdout(&out);
-    assert!(
-        text.contains("NOT verified") && text.contains("winners:"),
-        "{text}"
-    );
+    assert!(text.contains("NOT verified") && text.contains("winners:"), "{text}");
     assert!(text.contains("mallory"), "{text}");
 }
 
@@ -146,10 +115,7 @@ fn tampered_seed_fails_and_is_named() {
     let out = verify(&dir, &cert, &pool);
     assert!(!out.status.success());
     let text = stdout(&out);
-    assert!(
-        text.contains("commitment:") && text.contains("draw_seed:"),
-        "{text}"
-    );
+    assert!(text.contains("commitment:") && text.contains("draw_seed:"), "{text}");
 }
 
 #[test]
@@ -162,9 +128,7 @@ fn tampered_pool_fails_and_is_named() {
     assert!(!out.status.success());
     let text = stdout(&out);
     assert!(
-        text.contains("total_weight:")
-            && text.contains("pool_root:")
-            && text.contains("pool_hash:"),
+        text.contains("total_weight:") && text.contains("pool_root:") && text.contains("pool_hash:"),
         "{text}"
     );
 
@@ -175,10 +139,7 @@ fn tampered_pool_fails_and_is_named() {
 
 #[test]
 fn reproduces_the_weighted_with_beacon_vector() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../core/tests/data/draw-vectors-v1.json"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/data/draw-vectors-v1.json");
     let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let case = cases
         .iter()
@@ -251,14 +212,8 @@ fn csv_errors_name_the_line() {
             &["line 4", "duplicate", "\"a\"", "line 2"],
         ),
         ("id,weight\na,1\nb,0\n", &["line 3", "weight 0"]),
-        (
-            "id,weight\na,9223372036854775808\n",
-            &["line 2", "below 2^63"],
-        ),
-        (
-            "id,weight\na,99999999999999999999999\n",
-            &["line 2", "too large"],
-        ),
+        ("id,weight\na,9223372036854775808\n", &["line 2", "below 2^63"]),
+        ("id,weight\na,99999999999999999999999\n", &["line 2", "too large"]),
         (
             "id,weight\na,6000000000000000000\nb,4000000000000000000\n",
             &["line 3", "total weight"],
@@ -271,10 +226,7 @@ fn csv_errors_name_the_line() {
         ("id,weight\n,1\n", &["line 2", "empty"]),
         ("id,weight\na,\n", &["line 2", "weight is missing"]),
         ("id\na\n", &["line 1", "missing column(s) weight"]),
-        (
-            "id,weight,email\na,1,x@y\n",
-            &["line 1", "unknown column(s) email"],
-        ),
+        ("id,weight,email\na,1,x@y\n", &["line 1", "unknown column(s) email"]),
         (
             "name,weight\na,1\n",
             &["line 1", "missing column(s) id", "unknown column(s) name"],
@@ -285,10 +237,7 @@ fn csv_errors_name_the_line() {
     for (csv, needles) in cases {
         let err = draw_error(csv);
         for needle in *needles {
-            assert!(
-                err.contains(needle),
-                "for {csv:?}: expected {needle:?} in {err:?}"
-            );
+            assert!(err.contains(needle), "for {csv:?}: expected {needle:?} in {err:?}");
         }
     }
 }
@@ -311,15 +260,7 @@ fn invalid_utf8_and_missing_files_are_errors() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("missing.csv"), "{}", stderr(&out));
 
-    let out = fairdraw(&[
-        "draw",
-        "--pool",
-        s(&missing),
-        "--winners",
-        "1",
-        "--seed",
-        "abcd",
-    ]);
+    let out = fairdraw(&["draw", "--pool", s(&missing), "--winners", "1", "--seed", "abcd"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("64 hex digits"), "{}", stderr(&out));
 }
@@ -327,11 +268,7 @@ fn invalid_utf8_and_missing_files_are_errors() {
 #[test]
 fn headers_are_trimmed_and_a_bom_is_accepted() {
     let dir = TempDir::new().unwrap();
-    let pool = write(
-        &dir,
-        "pool.csv",
-        "\u{feff} id , weight \r\na, 2\r\nb,3 \r\n",
-    );
+    let pool = write(&dir, "pool.csv", "\u{feff} id , weight \r\na, 2\r\nb,3 \r\n");
     let cert = draw_json(&pool, &["--seed", SEED]);
     assert_eq!(cert["total_weight"], 5);
 }
@@ -358,9 +295,5 @@ fn verify_rejects_a_file_that_is_not_a_certificate() {
     let cert = write(&dir, "cert.json", "{\"protocol\": \"fairdraw-draw-v1\"}");
     let out = fairdraw(&["verify", s(&cert), "--pool", s(&pool)]);
     assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("not a draw certificate"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("not a draw certificate"), "{}", stderr(&out));
 }

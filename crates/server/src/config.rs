@@ -39,10 +39,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &redact_url(self.database_url.expose()))
             .field("public_url", &self.public_url)
             .field("data_dir", &self.data_dir)
-            .field(
-                "redis_url",
-                &self.redis_url.as_ref().map(|u| redact_url(u.expose())),
-            )
+            .field("redis_url", &self.redis_url.as_ref().map(|u| redact_url(u.expose())))
             .field("max_body_bytes", &self.max_body_bytes)
             .field("log_format", &self.log_format)
             .finish()
@@ -65,10 +62,7 @@ pub struct ConfigLayer {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("invalid config file {path}: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("invalid value for {name}: {message}")]
@@ -137,15 +131,10 @@ impl ConfigLayer {
             name: "bind",
             message: format!("{bind_text:?} is not an address like 127.0.0.1:8080"),
         })?;
-        let data_dir = self
-            .data_dir
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let data_dir = self.data_dir.unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
         let database_url = match self.database_url {
             Some(url) => url,
-            None => Secret::new(format!(
-                "sqlite://{}?mode=rwc",
-                data_dir.join("fairdraw.db").display()
-            )),
+            None => Secret::new(format!("sqlite://{}?mode=rwc", data_dir.join("fairdraw.db").display())),
         };
         let public_url = self
             .public_url
@@ -188,10 +177,7 @@ impl Config {
         if let Some(path) = file {
             layer = layer.merge(ConfigLayer::from_file(path)?);
         }
-        layer
-            .merge(ConfigLayer::from_env(env)?)
-            .merge(flags)
-            .resolve()
+        layer.merge(ConfigLayer::from_env(env)?).merge(flags).resolve()
     }
 }
 
@@ -201,10 +187,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         move |k| map.get(k).cloned()
     }
 
@@ -213,10 +196,7 @@ mod tests {
         let c = Config::load(None, env(&[]), ConfigLayer::default()).unwrap();
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
-        assert_eq!(
-            c.database_url.expose(),
-            "sqlite://./fairdraw-data/fairdraw.db?mode=rwc"
-        );
+        assert_eq!(c.database_url.expose(), "sqlite://./fairdraw-data/fairdraw.db?mode=rwc");
         assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
     }
 
@@ -249,22 +229,10 @@ mod tests {
 
     #[test]
     fn bad_values_are_clear_errors() {
-        let e = Config::load(
-            None,
-            env(&[("FAIRDRAW_BIND", "nope")]),
-            ConfigLayer::default(),
-        );
+        let e = Config::load(None, env(&[("FAIRDRAW_BIND", "nope")]), ConfigLayer::default());
         assert!(e.unwrap_err().to_string().contains("bind"));
-        let e = Config::load(
-            None,
-            env(&[("FAIRDRAW_MAX_BODY_BYTES", "x")]),
-            ConfigLayer::default(),
-        );
-        assert!(
-            e.unwrap_err()
-                .to_string()
-                .contains("FAIRDRAW_MAX_BODY_BYTES")
-        );
+        let e = Config::load(None, env(&[("FAIRDRAW_MAX_BODY_BYTES", "x")]), ConfigLayer::default());
+        assert!(e.unwrap_err().to_string().contains("FAIRDRAW_MAX_BODY_BYTES"));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f.toml");
         std::fs::write(&path, "bindd = 1\n").unwrap();
@@ -283,9 +251,6 @@ mod tests {
         )
         .unwrap();
         let shown = format!("{c:?}");
-        assert!(
-            !shown.contains("secretpw") && !shown.contains("redispw"),
-            "{shown}"
-        );
+        assert!(!shown.contains("secretpw") && !shown.contains("redispw"), "{shown}");
     }
 }

@@ -97,10 +97,7 @@ impl Db {
             Self::insert_key_in(&mut tx, brand_id, key, now).await?;
         }
         tx.commit().await?;
-        Ok(CreatedAccount {
-            account_id,
-            brand_id,
-        })
+        Ok(CreatedAccount { account_id, brand_id })
     }
 
     pub async fn create_brand(&self, account_id: i64, name: &str, plan: i64, now: i64) -> StoreResult<i64> {
@@ -130,27 +127,13 @@ impl Db {
     }
 
     pub async fn account(&self, id: i64) -> StoreResult<AccountRow> {
-        let sql = concat!(
-            "SELECT ",
-            account_columns!(),
-            " FROM accounts WHERE id = $1"
-        );
-        Ok(sqlx::query_as(sql)
-            .bind(id)
-            .fetch_one(self.reader())
-            .await?)
+        let sql = concat!("SELECT ", account_columns!(), " FROM accounts WHERE id = $1");
+        Ok(sqlx::query_as(sql).bind(id).fetch_one(self.reader()).await?)
     }
 
     pub async fn account_by_email(&self, email: &str) -> StoreResult<AccountRow> {
-        let sql = concat!(
-            "SELECT ",
-            account_columns!(),
-            " FROM accounts WHERE email = $1"
-        );
-        Ok(sqlx::query_as(sql)
-            .bind(email)
-            .fetch_one(self.reader())
-            .await?)
+        let sql = concat!("SELECT ", account_columns!(), " FROM accounts WHERE email = $1");
+        Ok(sqlx::query_as(sql).bind(email).fetch_one(self.reader()).await?)
     }
 
     pub async fn list_accounts(&self) -> StoreResult<Vec<AccountRow>> {
@@ -167,10 +150,7 @@ impl Db {
 
     pub async fn brand(&self, id: i64) -> StoreResult<BrandRow> {
         let sql = concat!("SELECT ", brand_columns!(), " FROM brands WHERE id = $1");
-        Ok(sqlx::query_as(sql)
-            .bind(id)
-            .fetch_one(self.reader())
-            .await?)
+        Ok(sqlx::query_as(sql).bind(id).fetch_one(self.reader()).await?)
     }
 
     /// The account's active brands, oldest first.
@@ -180,10 +160,7 @@ impl Db {
             brand_columns!(),
             " FROM brands WHERE account_id = $1 AND active = 1 ORDER BY id"
         );
-        Ok(sqlx::query_as(sql)
-            .bind(account_id)
-            .fetch_all(self.reader())
-            .await?)
+        Ok(sqlx::query_as(sql).bind(account_id).fetch_all(self.reader()).await?)
     }
 }
 

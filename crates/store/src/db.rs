@@ -57,9 +57,7 @@ pub struct PoolSizes {
 
 impl Default for PoolSizes {
     fn default() -> Self {
-        PoolSizes {
-            max_connections: 16,
-        }
+        PoolSizes { max_connections: 16 }
     }
 }
 
@@ -88,9 +86,7 @@ impl Db {
                 let writer = sqlite_pool(1).connect_with(options.clone()).await?;
                 // WAL is a property of the database file: set it once, on the writer.
                 writer.execute("PRAGMA journal_mode = WAL").await?;
-                let reader = sqlite_pool(sizes.max_connections.max(2))
-                    .connect_with(options)
-                    .await?;
+                let reader = sqlite_pool(sizes.max_connections.max(2)).connect_with(options).await?;
                 Ok(Db {
                     backend,
                     writer,

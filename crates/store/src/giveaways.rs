@@ -220,13 +220,21 @@ impl Db {
 
     /// A giveaway that is not deleted.
     pub async fn giveaway(&self, id: i64) -> StoreResult<GiveawayRow> {
-        let sql = concat!("SELECT ", giveaway_columns!(), " FROM giveaways WHERE id = $1 AND deleted_at IS NULL");
+        let sql = concat!(
+            "SELECT ",
+            giveaway_columns!(),
+            " FROM giveaways WHERE id = $1 AND deleted_at IS NULL"
+        );
         Ok(sqlx::query_as(sql).bind(id).fetch_one(self.reader()).await?)
     }
 
     /// A giveaway by its slug, not deleted.
     pub async fn giveaway_by_slug(&self, slug: &str) -> StoreResult<GiveawayRow> {
-        let sql = concat!("SELECT ", giveaway_columns!(), " FROM giveaways WHERE slug = $1 AND deleted_at IS NULL");
+        let sql = concat!(
+            "SELECT ",
+            giveaway_columns!(),
+            " FROM giveaways WHERE slug = $1 AND deleted_at IS NULL"
+        );
         Ok(sqlx::query_as(sql).bind(slug).fetch_one(self.reader()).await?)
     }
 
@@ -246,13 +254,15 @@ impl Db {
             .bind(q.offset)
             .fetch_all(self.reader())
             .await?;
-        let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM giveaways WHERE {LIST_FILTER}")))
-            .bind(q.brand_id)
-            .bind(q.status.as_str())
-            .bind(q.now_ms)
-            .bind(&pattern)
-            .fetch_one(self.reader())
-            .await?;
+        let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM giveaways WHERE {LIST_FILTER}"
+        )))
+        .bind(q.brand_id)
+        .bind(q.status.as_str())
+        .bind(q.now_ms)
+        .bind(&pattern)
+        .fetch_one(self.reader())
+        .await?;
         Ok((rows, total))
     }
 
@@ -306,12 +316,23 @@ impl Db {
     }
 
     /// Replaces one of the JSON documents (`settings`, `rules_config`, `design`, `email_settings`).
-    pub async fn set_giveaway_document(&self, id: i64, column: GiveawayDocument, json: &str, now: i64) -> StoreResult<()> {
+    pub async fn set_giveaway_document(
+        &self,
+        id: i64,
+        column: GiveawayDocument,
+        json: &str,
+        now: i64,
+    ) -> StoreResult<()> {
         let sql = format!(
             "UPDATE giveaways SET {} = $2, updated_at = $3 WHERE id = $1 AND deleted_at IS NULL",
             column.column()
         );
-        let done = sqlx::query(AssertSqlSafe(sql)).bind(id).bind(json).bind(now).execute(self.writer()).await?;
+        let done = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .bind(json)
+            .bind(now)
+            .execute(self.writer())
+            .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -393,7 +414,12 @@ impl Db {
              SELECT $2, value, kind, $3 FROM blacklist WHERE giveaway_id = $1",
         ];
         for sql in statements {
-            sqlx::query(sql).bind(id).bind(new_id).bind(now).execute(&mut *tx).await?;
+            sqlx::query(sql)
+                .bind(id)
+                .bind(new_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(new_id)
@@ -444,9 +470,8 @@ pub struct Activity {
 
 impl Db {
     pub async fn giveaway_activity(&self, id: i64, since_ms: i64) -> StoreResult<Activity> {
-        let (entries_since, participants_since, page_views, unique_page_views): (i64, i64, i64, i64) =
-            sqlx::query_as(
-                "SELECT \
+        let (entries_since, participants_since, page_views, unique_page_views): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT \
                    (SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM entries e \
                       JOIN participants p ON p.id = e.participant_id \
                      WHERE e.giveaway_id = $1 AND e.created_at >= $2 AND e.display_winner = 0 \
@@ -455,12 +480,17 @@ impl Db {
                        AND status = 'active'), \
                    (SELECT COUNT(*) FROM page_views WHERE giveaway_id = $1), \
                    (SELECT COUNT(DISTINCT visitor) FROM page_views WHERE giveaway_id = $1)",
-            )
-            .bind(id)
-            .bind(since_ms)
-            .fetch_one(self.reader())
-            .await?;
-        Ok(Activity { entries_since, participants_since, page_views, unique_page_views })
+        )
+        .bind(id)
+        .bind(since_ms)
+        .fetch_one(self.reader())
+        .await?;
+        Ok(Activity {
+            entries_since,
+            participants_since,
+            page_views,
+            unique_page_views,
+        })
     }
 }
 

@@ -61,26 +61,23 @@ impl Db {
         if inserted.rows_affected() == 1 {
             return Ok(Claim::Run);
         }
-        let row: Option<(String, String, Option<i64>, Option<String>, Option<Vec<u8>>)> =
-            sqlx::query_as(
-                "SELECT request_hash, state, status, content_type, body FROM idempotency_keys \
+        let row: Option<(String, String, Option<i64>, Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+            "SELECT request_hash, state, status, content_type, body FROM idempotency_keys \
              WHERE scope = $1 AND idem_key = $2",
-            )
-            .bind(scope)
-            .bind(key)
-            .fetch_optional(self.writer())
-            .await?;
+        )
+        .bind(scope)
+        .bind(key)
+        .fetch_optional(self.writer())
+        .await?;
         Ok(match row {
             // Deleted between our insert and read: the other runner gave up; it is ours now.
             None => Box::pin(self.idempotency_claim(scope, key, request_hash, now_ms)).await?,
             Some((hash, _, _, _, _)) if hash != request_hash => Claim::Mismatch,
-            Some((_, state, Some(status), content_type, body)) if state == "done" => {
-                Claim::Replay(SavedResponse {
-                    status: u16::try_from(status).unwrap_or(500),
-                    content_type,
-                    body: body.unwrap_or_default(),
-                })
-            }
+            Some((_, state, Some(status), content_type, body)) if state == "done" => Claim::Replay(SavedResponse {
+                status: u16::try_from(status).unwrap_or(500),
+                content_type,
+                body: body.unwrap_or_default(),
+            }),
             Some(_) => Claim::InFlight,
         })
     }
@@ -109,13 +106,11 @@ impl Db {
 
     /// Releases a key whose request failed in a way worth retrying (a 5xx), so the retry runs.
     pub async fn idempotency_release(&self, scope: &str, key: &str) -> StoreResult<()> {
-        sqlx::query(
-            "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND state = 'running'",
-        )
-        .bind(scope)
-        .bind(key)
-        .execute(self.writer())
-        .await?;
+        sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND state = 'running'")
+            .bind(scope)
+            .bind(key)
+            .execute(self.writer())
+            .await?;
         Ok(())
     }
 

@@ -98,13 +98,9 @@ impl Db {
                 .await?
             }
             None => {
-                sqlx::query_as(concat!(
-                    "SELECT ",
-                    key_columns!(),
-                    " FROM api_keys ORDER BY id"
-                ))
-                .fetch_all(self.reader())
-                .await?
+                sqlx::query_as(concat!("SELECT ", key_columns!(), " FROM api_keys ORDER BY id"))
+                    .fetch_all(self.reader())
+                    .await?
             }
         };
         Ok(rows)
@@ -112,12 +108,11 @@ impl Db {
 
     /// Revokes a key; a key already revoked stays revoked at its first time.
     pub async fn revoke_key(&self, key_id: i64, now: i64) -> StoreResult<()> {
-        let done =
-            sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
-                .bind(now)
-                .bind(key_id)
-                .execute(self.writer())
-                .await?;
+        let done = sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
+            .bind(now)
+            .bind(key_id)
+            .execute(self.writer())
+            .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }

@@ -13,8 +13,8 @@ pub mod idempotency;
 pub mod keys;
 pub mod lists;
 pub mod prizes;
-pub mod rewards;
 pub mod ratelimit;
+pub mod rewards;
 pub mod usage;
 
 pub use db::{Backend, Db};

@@ -92,8 +92,7 @@ impl Hit<'_> {
             allowed: refused_by.is_none(),
             refused_by,
             limit: self.limits.rpm,
-            remaining: (i64::from(self.limits.rpm) - minute_used).clamp(0, i64::from(u32::MAX))
-                as u32,
+            remaining: (i64::from(self.limits.rpm) - minute_used).clamp(0, i64::from(u32::MAX)) as u32,
             reset: minute_reset,
             retry_after: refused_by.map_or(0, |w| (w.start(now_s) + w.seconds() - now_s).max(1)),
         }
@@ -182,13 +181,12 @@ async fn db_hit(db: &Db, hit: &Hit<'_>) -> StoreResult<Verdict> {
             Some(_) => {}
             None => {
                 tx.rollback().await?;
-                let used: Option<(i64,)> = sqlx::query_as(
-                    "SELECT hits FROM rate_counters WHERE bucket = $1 AND window_start = $2",
-                )
-                .bind(format!("{}:{}", hit.subject, Window::Minute.tag()))
-                .bind(Window::Minute.start(now_s))
-                .fetch_optional(db.reader())
-                .await?;
+                let used: Option<(i64,)> =
+                    sqlx::query_as("SELECT hits FROM rate_counters WHERE bucket = $1 AND window_start = $2")
+                        .bind(format!("{}:{}", hit.subject, Window::Minute.tag()))
+                        .bind(Window::Minute.start(now_s))
+                        .fetch_optional(db.reader())
+                        .await?;
                 return Ok(hit.verdict(Some(w), used.map_or(0, |(n,)| n)));
             }
         }
@@ -202,12 +200,7 @@ async fn redis_hit(mut conn: ConnectionManager, hit: &Hit<'_>) -> StoreResult<Ve
     let script = redis::Script::new(REDIS_SCRIPT);
     let mut invocation = script.prepare_invoke();
     for w in Window::ALL {
-        invocation.key(format!(
-            "fairdraw:rl:{}:{}:{}",
-            hit.subject,
-            w.tag(),
-            w.start(now_s)
-        ));
+        invocation.key(format!("fairdraw:rl:{}:{}:{}", hit.subject, w.tag(), w.start(now_s)));
     }
     for w in Window::ALL {
         invocation.arg(hit.cost(w));
@@ -263,10 +256,7 @@ mod tests {
             now_ms: 125_500,
         };
         let v = hit.verdict(None, 4);
-        assert_eq!(
-            (v.limit, v.remaining, v.reset, v.retry_after),
-            (10, 6, 180, 0)
-        );
+        assert_eq!((v.limit, v.remaining, v.reset, v.retry_after), (10, 6, 180, 0));
         let refused = hit.verdict(Some(Window::Minute), 10);
         assert_eq!((refused.remaining, refused.retry_after), (0, 55));
         assert_eq!(hit.verdict(Some(Window::Second), 3).retry_after, 1);

@@ -56,11 +56,7 @@ fn common_prefix(packed: &Packed) -> usize {
     let mut shared = first.len();
     for i in 1..packed.len() {
         let id = packed.id_bytes(i);
-        shared = first[..shared]
-            .iter()
-            .zip(id)
-            .take_while(|(a, b)| a == b)
-            .count();
+        shared = first[..shared].iter().zip(id).take_while(|(a, b)| a == b).count();
         if shared == 0 {
             break;
         }
@@ -99,10 +95,7 @@ pub(crate) fn canonicalize(packed: Packed) -> Result<Packed, Duplicate> {
     let n = packed.len();
     let (left, right) = if n >= PARALLEL_MIN {
         let mid = n / 2;
-        join(
-            || sorted_keys(0..mid, key, cmp),
-            || sorted_keys(mid..n, key, cmp),
-        )
+        join(|| sorted_keys(0..mid, key, cmp), || sorted_keys(mid..n, key, cmp))
     } else {
         (sorted_keys(0..n, key, cmp), Vec::new())
     };
@@ -122,17 +115,12 @@ fn sorted_keys(
 
 /// Merges the two sorted halves into one order of input indices, failing (with the input
 /// index of one of them) on equal neighbours.
-fn merge(
-    left: &[Key],
-    right: &[Key],
-    cmp: impl Fn(&Key, &Key) -> Ordering,
-) -> Result<Vec<usize>, usize> {
+fn merge(left: &[Key], right: &[Key], cmp: impl Fn(&Key, &Key) -> Ordering) -> Result<Vec<usize>, usize> {
     let mut order = Vec::with_capacity(left.len() + right.len());
     let (mut i, mut j) = (0, 0);
     let mut prev: Option<&Key> = None;
     while i < left.len() || j < right.len() {
-        let take_left =
-            j == right.len() || (i < left.len() && cmp(&left[i], &right[j]) != Ordering::Greater);
+        let take_left = j == right.len() || (i < left.len() && cmp(&left[i], &right[j]) != Ordering::Greater);
         let next = if take_left {
             i += 1;
             &left[i - 1]
@@ -157,10 +145,7 @@ fn gather(packed: &Packed, order: &[usize]) -> Packed {
         return gather_part(packed, order);
     }
     let (first, second) = order.split_at(order.len() / 2);
-    let (mut out, tail) = join(
-        || gather_part(packed, first),
-        || gather_part(packed, second),
-    );
+    let (mut out, tail) = join(|| gather_part(packed, first), || gather_part(packed, second));
     let shift = out.bytes.len();
     out.bytes.extend_from_slice(&tail.bytes);
     out.ends.extend(tail.ends.iter().map(|end| end + shift));
@@ -181,11 +166,7 @@ fn gather_part(packed: &Packed, order: &[usize]) -> Packed {
         bytes.extend_from_slice(&packed.bytes[start..end]);
         ends.push(bytes.len());
     }
-    Packed {
-        bytes,
-        ends,
-        weights,
-    }
+    Packed { bytes, ends, weights }
 }
 
 /// Error path only: the two earliest input positions of the duplicated id.
@@ -243,9 +224,7 @@ mod tests {
     #[test]
     fn large_pools_take_the_parallel_path() {
         let n = PARALLEL_MIN + 17;
-        let ids: Vec<String> = (0..n)
-            .map(|i| format!("id-{:08}", (i * 7919) % n))
-            .collect();
+        let ids: Vec<String> = (0..n).map(|i| format!("id-{:08}", (i * 7919) % n)).collect();
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let out = canonicalize(packed(&refs)).unwrap();
         let mut expect = ids.clone();

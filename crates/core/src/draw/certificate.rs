@@ -104,32 +104,18 @@ impl Certificate {
 pub enum Mismatch {
     #[error("protocol: the certificate says {found:?}, this verifier knows {PROTOCOL:?}")]
     Protocol { found: String },
-    #[error(
-        "commitment: the certificate says {certificate}, but the server seed commits to {recomputed}"
-    )]
-    Commitment {
-        certificate: Hash32,
-        recomputed: Hash32,
-    },
+    #[error("commitment: the certificate says {certificate}, but the server seed commits to {recomputed}")]
+    Commitment { certificate: Hash32, recomputed: Hash32 },
     #[error("pool_size: the certificate says {certificate}, the pool has {recomputed}")]
     PoolSize { certificate: u64, recomputed: u64 },
     #[error("total_weight: the certificate says {certificate}, the pool has {recomputed}")]
     TotalWeight { certificate: u64, recomputed: u64 },
     #[error("pool_root: the certificate says {certificate}, the pool gives {recomputed}")]
-    PoolRoot {
-        certificate: Hash32,
-        recomputed: Hash32,
-    },
+    PoolRoot { certificate: Hash32, recomputed: Hash32 },
     #[error("pool_hash: the certificate says {certificate}, the pool gives {recomputed}")]
-    PoolHash {
-        certificate: Hash32,
-        recomputed: Hash32,
-    },
+    PoolHash { certificate: Hash32, recomputed: Hash32 },
     #[error("draw_seed: the certificate says {certificate}, recomputed {recomputed}")]
-    DrawSeed {
-        certificate: Hash32,
-        recomputed: Hash32,
-    },
+    DrawSeed { certificate: Hash32, recomputed: Hash32 },
     #[error("winners: the certificate says {certificate:?}, the draw gives {recomputed:?}")]
     Winners {
         certificate: Vec<String>,
@@ -141,10 +127,7 @@ pub enum Mismatch {
         recomputed: Vec<String>,
     },
     #[error("result_hash: the certificate says {certificate}, recomputed {recomputed}")]
-    ResultHash {
-        certificate: Hash32,
-        recomputed: Hash32,
-    },
+    ResultHash { certificate: Hash32, recomputed: Hash32 },
     #[error("signature: there is a signature but no public_key to check it with")]
     MissingPublicKey,
     #[error("signature: {0}")]
@@ -184,52 +167,41 @@ pub fn verify_certificate(cert: &Certificate, pool: &Pool) -> Result<DrawOutcome
         });
     }
     let outcome = draw(pool, &cert.draw_input());
-    let mut hash_check =
-        |certificate: Hash32, recomputed: Hash32, make: fn(Hash32, Hash32) -> Mismatch| {
-            if certificate != recomputed {
-                found.push(make(certificate, recomputed));
-            }
-        };
-    hash_check(
-        cert.commitment,
-        outcome.commitment,
-        |certificate, recomputed| Mismatch::Commitment {
+    let mut hash_check = |certificate: Hash32, recomputed: Hash32, make: fn(Hash32, Hash32) -> Mismatch| {
+        if certificate != recomputed {
+            found.push(make(certificate, recomputed));
+        }
+    };
+    hash_check(cert.commitment, outcome.commitment, |certificate, recomputed| {
+        Mismatch::Commitment {
             certificate,
             recomputed,
-        },
-    );
-    hash_check(
-        cert.pool_root,
-        outcome.pool_root,
-        |certificate, recomputed| Mismatch::PoolRoot {
+        }
+    });
+    hash_check(cert.pool_root, outcome.pool_root, |certificate, recomputed| {
+        Mismatch::PoolRoot {
             certificate,
             recomputed,
-        },
-    );
-    hash_check(
-        cert.pool_hash,
-        outcome.pool_hash,
-        |certificate, recomputed| Mismatch::PoolHash {
+        }
+    });
+    hash_check(cert.pool_hash, outcome.pool_hash, |certificate, recomputed| {
+        Mismatch::PoolHash {
             certificate,
             recomputed,
-        },
-    );
-    hash_check(
-        cert.draw_seed,
-        outcome.draw_seed,
-        |certificate, recomputed| Mismatch::DrawSeed {
+        }
+    });
+    hash_check(cert.draw_seed, outcome.draw_seed, |certificate, recomputed| {
+        Mismatch::DrawSeed {
             certificate,
             recomputed,
-        },
-    );
-    hash_check(
-        cert.result_hash,
-        outcome.result_hash,
-        |certificate, recomputed| Mismatch::ResultHash {
+        }
+    });
+    hash_check(cert.result_hash, outcome.result_hash, |certificate, recomputed| {
+        Mismatch::ResultHash {
             certificate,
             recomputed,
-        },
-    );
+        }
+    });
     if cert.pool_size != outcome.pool_size {
         found.push(Mismatch::PoolSize {
             certificate: cert.pool_size,
@@ -265,11 +237,7 @@ pub fn verify_certificate(cert: &Certificate, pool: &Pool) -> Result<DrawOutcome
     }
     // Report in the order a reader checks things: inputs first, then derived values.
     found.sort_by_key(order);
-    if found.is_empty() {
-        Ok(outcome)
-    } else {
-        Err(found)
-    }
+    if found.is_empty() { Ok(outcome) } else { Err(found) }
 }
 
 fn order(m: &Mismatch) -> u8 {
@@ -314,11 +282,7 @@ mod tests {
     }
 
     fn fields(r: Result<DrawOutcome, Vec<Mismatch>>) -> Vec<&'static str> {
-        r.err()
-            .unwrap_or_default()
-            .iter()
-            .map(Mismatch::field)
-            .collect()
+        r.err().unwrap_or_default().iter().map(Mismatch::field).collect()
     }
 
     #[test]
@@ -359,10 +323,7 @@ mod tests {
         let mut c = cert.clone();
         c.server_seed.0[0] ^= 1;
         let f = fields(verify_certificate(&c, &pool));
-        assert!(
-            f.starts_with(&["commitment"]) && f.contains(&"draw_seed"),
-            "{f:?}"
-        );
+        assert!(f.starts_with(&["commitment"]) && f.contains(&"draw_seed"), "{f:?}");
 
         let mut c = cert.clone();
         c.round = 1;
@@ -370,10 +331,7 @@ mod tests {
 
         let mut c = cert.clone();
         c.result_hash.0[3] ^= 1;
-        assert_eq!(
-            fields(verify_certificate(&c, &pool)),
-            ["result_hash", "signature"]
-        );
+        assert_eq!(fields(verify_certificate(&c, &pool)), ["result_hash", "signature"]);
 
         let mut c = cert.clone();
         c.protocol = "fairdraw-draw-v2".into();

@@ -38,9 +38,7 @@ impl Hash32 {
     }
 
     pub fn from_hex(s: &str) -> Result<Self, HexError> {
-        decode_hex_array(s)
-            .map(Hash32)
-            .ok_or_else(|| HexError(s.to_owned()))
+        decode_hex_array(s).map(Hash32).ok_or_else(|| HexError(s.to_owned()))
     }
 }
 
@@ -181,12 +179,7 @@ pub fn draw_seed(server_seed: &ServerSeed, pool_hash: &Hash32, round: u32, beaco
 /// || u32be(e) || u32be(k + e) || for each pick: u32be(len(id)) || id)`.
 ///
 /// `winners` and `extras` are the picks actually made (at most as many as were asked for).
-pub fn result_hash<W, E>(
-    draw_seed: &Hash32,
-    pool_hash: &Hash32,
-    winners: &[W],
-    extras: &[E],
-) -> Hash32
+pub fn result_hash<W, E>(draw_seed: &Hash32, pool_hash: &Hash32, winners: &[W], extras: &[E]) -> Hash32
 where
     W: AsRef<str>,
     E: AsRef<str>,

@@ -201,13 +201,7 @@ pub(crate) fn audit_path<L: Leaves + ?Sized>(leaves: &L, index: usize) -> Vec<Ha
     path
 }
 
-fn collect_path<L: Leaves + ?Sized>(
-    leaves: &L,
-    lo: usize,
-    hi: usize,
-    m: usize,
-    out: &mut Vec<Hash32>,
-) {
+fn collect_path<L: Leaves + ?Sized>(leaves: &L, lo: usize, hi: usize, m: usize, out: &mut Vec<Hash32>) {
     let n = hi - lo;
     if n <= 1 {
         return;
@@ -393,10 +387,7 @@ mod tests {
 
                 let mut bad = proof.clone();
                 bad.weight += 1;
-                assert!(matches!(
-                    verify_proof(&bad, &ph),
-                    Err(ProofError::RootMismatch { .. })
-                ));
+                assert!(matches!(verify_proof(&bad, &ph), Err(ProofError::RootMismatch { .. })));
                 if n > 1 {
                     let mut bad = proof.clone();
                     bad.index = (bad.index + 1) % n as u64;

@@ -15,14 +15,9 @@ where
     let slot = Mutex::new(Some(b));
     let take = || slot.lock().unwrap_or_else(PoisonError::into_inner).take();
     let (ra, rb) = std::thread::scope(|s| {
-        let helper = std::thread::Builder::new()
-            .spawn_scoped(s, || take().map(|f| f()))
-            .ok();
+        let helper = std::thread::Builder::new().spawn_scoped(s, || take().map(|f| f())).ok();
         let ra = a();
-        let rb = helper.and_then(|h| {
-            h.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        });
+        let rb = helper.and_then(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
         (ra, rb)
     });
     match rb {
@@ -37,10 +32,7 @@ mod tests {
     #[test]
     fn join_returns_both() {
         let v: Vec<u64> = (0..1000).collect();
-        let (a, b) = super::join(
-            || v[..500].iter().sum::<u64>(),
-            || v[500..].iter().sum::<u64>(),
-        );
+        let (a, b) = super::join(|| v[..500].iter().sum::<u64>(), || v[500..].iter().sum::<u64>());
         assert_eq!(a + b, 499_500);
     }
 }

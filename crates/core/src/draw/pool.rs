@@ -24,10 +24,7 @@ pub struct Candidate {
 
 impl Candidate {
     pub fn new(id: impl Into<String>, weight: u64) -> Self {
-        Candidate {
-            id: id.into(),
-            weight,
-        }
+        Candidate { id: id.into(), weight }
     }
 }
 
@@ -50,19 +47,11 @@ pub enum PoolError {
     #[error("candidate {index} ({id:?}): the weight is 0, it must be at least 1")]
     ZeroWeight { index: usize, id: String },
     #[error("candidate {index} ({id:?}): the weight {weight} is not below 2^63")]
-    WeightTooLarge {
-        index: usize,
-        id: String,
-        weight: u64,
-    },
+    WeightTooLarge { index: usize, id: String, weight: u64 },
     #[error("candidate {index} ({id:?}): the total weight reaches 2^63")]
     TotalTooLarge { index: usize, id: String },
     #[error("candidates {first} and {second} have the same id {id:?}")]
-    DuplicateId {
-        id: String,
-        first: usize,
-        second: usize,
-    },
+    DuplicateId { id: String, first: usize, second: usize },
 }
 
 /// Ids packed end to end, with their weights, in some order. `bytes` is a concatenation of
@@ -153,10 +142,7 @@ impl PoolBuilder {
             return Err(PoolError::EmptyId { index });
         }
         if u32::try_from(id.len()).is_err() {
-            return Err(PoolError::IdTooLong {
-                index,
-                len: id.len(),
-            });
+            return Err(PoolError::IdTooLong { index, len: id.len() });
         }
         if weight == 0 {
             return Err(PoolError::ZeroWeight {
@@ -186,8 +172,11 @@ impl PoolBuilder {
 
     /// Puts the candidates in canonical order, rejecting duplicate ids.
     pub fn build(self) -> Result<Pool, PoolError> {
-        let packed = canonical::canonicalize(self.packed)
-            .map_err(|(first, second, id)| PoolError::DuplicateId { id, first, second })?;
+        let packed = canonical::canonicalize(self.packed).map_err(|(first, second, id)| PoolError::DuplicateId {
+            id,
+            first,
+            second,
+        })?;
         Ok(Pool {
             packed,
             total_weight: self.total,
@@ -264,9 +253,7 @@ impl Pool {
 
     /// Owned copies of the candidates, in canonical order.
     pub fn to_candidates(&self) -> Vec<Candidate> {
-        self.iter()
-            .map(|c| Candidate::new(c.id, c.weight))
-            .collect()
+        self.iter().map(|c| Candidate::new(c.id, c.weight)).collect()
     }
 
     /// Canonical index of `id`, if present.
@@ -332,8 +319,7 @@ mod tests {
         assert_eq!(
             pool.get(3),
             Some(CandidateRef {
-                id: "日本",
-                weight: 1
+                id: "日本", weight: 1
             })
         );
         assert_eq!(pool.get(4), None);

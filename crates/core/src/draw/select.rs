@@ -122,11 +122,7 @@ pub fn draw(pool: &Pool, input: &DrawInput) -> DrawOutcome {
     let pool_hash = hash::pool_hash(pool.size(), pool.total_weight(), &pool_root);
     let draw_seed = hash::draw_seed(&input.server_seed, &pool_hash, input.round, &input.beacon);
     let wanted = u64::from(input.winners) + u64::from(input.extras);
-    let picks = select(
-        pool,
-        &draw_seed,
-        usize::try_from(wanted).unwrap_or(usize::MAX),
-    );
+    let picks = select(pool, &draw_seed, usize::try_from(wanted).unwrap_or(usize::MAX));
     let k = picks.len().min(input.winners as usize);
     let mut ids = picks.into_iter().map(|i| pool.id(i).to_owned());
     let winners: Vec<String> = ids.by_ref().take(k).collect();
@@ -300,9 +296,7 @@ mod tests {
         for t in 0..trials {
             let mut seed = [0xaau8; 32];
             seed[28..].copy_from_slice(&t.to_be_bytes());
-            *pair_counts
-                .entry(select(&pool, &Hash32(seed), 2))
-                .or_insert(0u32) += 1;
+            *pair_counts.entry(select(&pool, &Hash32(seed), 2)).or_insert(0u32) += 1;
         }
         // P(a,b) = 1/4 * 1/3, P(a,c) = 1/4 * 2/3, P(c,a) = 1/2 * 1/2 ...
         let expected = [

@@ -64,11 +64,7 @@ impl PublicKey {
     }
 
     /// Strict RFC 8032 verification (rejects small-order keys and malleable signatures).
-    pub fn verify(
-        &self,
-        result_hash: &Hash32,
-        signature: &Signature,
-    ) -> Result<(), SignatureError> {
+    pub fn verify(&self, result_hash: &Hash32, signature: &Signature) -> Result<(), SignatureError> {
         let key = VerifyingKey::from_bytes(&self.0).map_err(|_| SignatureError::BadPublicKey)?;
         let sig = ed25519_dalek::Signature::from_bytes(&signature.0);
         key.verify_strict(&result_hash.0, &sig)
@@ -122,8 +118,7 @@ macro_rules! hex_display_and_serde {
         impl<'de> Deserialize<'de> for $ty {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = String::deserialize(d)?;
-                $ty::from_hex(&s)
-                    .ok_or_else(|| serde::de::Error::custom(concat!("expected ", $what, " in hex")))
+                $ty::from_hex(&s).ok_or_else(|| serde::de::Error::custom(concat!("expected ", $what, " in hex")))
             }
         }
     };

@@ -111,7 +111,10 @@ impl GiveawaySpec {
         }
         if let Some(tz) = input.time_zone {
             if schedule::time_zone(tz.trim()).is_err() {
-                errors.add("time_zone", format!("Unknown time zone {:?}: use an IANA name such as America/New_York.", tz));
+                errors.add(
+                    "time_zone",
+                    format!("Unknown time zone {:?}: use an IANA name such as America/New_York.", tz),
+                );
             }
             self.time_zone = tz.trim().to_owned();
         }
@@ -158,7 +161,10 @@ impl GiveawaySpec {
             if COMPETITION_TYPES.contains(&c.as_str()) {
                 self.competition_type = c;
             } else {
-                errors.add("competition_type", format!("Must be one of: {}.", COMPETITION_TYPES.join(", ")));
+                errors.add(
+                    "competition_type",
+                    format!("Must be one of: {}.", COMPETITION_TYPES.join(", ")),
+                );
             }
         }
         if let Some(p) = input.settings {
@@ -176,7 +182,8 @@ impl GiveawaySpec {
         let Ok(tz) = schedule::time_zone(&self.time_zone) else {
             return;
         };
-        let start = (!self.start_local.is_empty()).then(|| resolve(&self.start_local, &tz, "start_time", "Start time", errors));
+        let start =
+            (!self.start_local.is_empty()).then(|| resolve(&self.start_local, &tz, "start_time", "Start time", errors));
         let end = (!self.end_local.is_empty()).then(|| resolve(&self.end_local, &tz, "end_time", "End time", errors));
         if let (Some(Some(start)), Some(Some(end))) = (start, end) {
             if end <= start {
@@ -243,14 +250,26 @@ mod tests {
         })))
         .unwrap_err();
         let fields: Vec<&str> = e.iter().map(|(f, _)| f).collect();
-        assert_eq!(fields, ["image_url", "number_of_winners", "rules_config.security_level", "time_zone", "title"]);
+        assert_eq!(
+            fields,
+            [
+                "image_url",
+                "number_of_winners",
+                "rules_config.security_level",
+                "time_zone",
+                "title"
+            ]
+        );
         let e = GiveawaySpec::create(input(serde_json::json!({}))).unwrap_err();
         assert_eq!(e.iter().count(), 3);
         let e = GiveawaySpec::create(input(serde_json::json!({
             "title": "t", "start_time": "2026-12-02 00:00:00", "end_time": "2026-12-01 00:00:00"
         })))
         .unwrap_err();
-        assert_eq!(e.iter().next().unwrap(), ("end_time", "End time must be after start time."));
+        assert_eq!(
+            e.iter().next().unwrap(),
+            ("end_time", "End time must be after start time.")
+        );
     }
 
     #[test]
@@ -259,11 +278,16 @@ mod tests {
             "title": "t", "start_time": "2026-12-01 00:00:00", "end_time": "2026-12-02 00:00:00"
         })))
         .unwrap();
-        let changed = spec.update(input(serde_json::json!({ "title": "u", "time_zone": "Asia/Tokyo" }))).unwrap();
+        let changed = spec
+            .update(input(serde_json::json!({ "title": "u", "time_zone": "Asia/Tokyo" })))
+            .unwrap();
         assert_eq!(changed.title, "u");
         assert_eq!(changed.start_local, spec.start_local);
         // Same wall-clock time, 14 hours earlier in Tokyo than in New York (EST).
         assert_eq!(spec.start_at - changed.start_at, 14 * 3_600_000);
-        assert!(spec.update(input(serde_json::json!({ "end_time": "2026-11-30 00:00:00" }))).is_err());
+        assert!(
+            spec.update(input(serde_json::json!({ "end_time": "2026-11-30 00:00:00" })))
+                .is_err()
+        );
     }
 }

@@ -90,7 +90,11 @@ impl RulesConfig {
         }
         if let Some(list) = p.countries_allowed {
             let codes: Vec<String> = list.iter().map(|c| c.trim().to_ascii_uppercase()).collect();
-            let invalid: Vec<&str> = codes.iter().filter(|c| !is_country_code(c)).map(String::as_str).collect();
+            let invalid: Vec<&str> = codes
+                .iter()
+                .filter(|c| !is_country_code(c))
+                .map(String::as_str)
+                .collect();
             if invalid.is_empty() {
                 let mut codes = codes;
                 codes.dedup();
@@ -103,8 +107,16 @@ impl RulesConfig {
             }
         }
         for (field, value, slot) in [
-            ("max_entries_per_user", p.max_entries_per_user, &mut self.max_entries_per_user),
-            ("max_total_participants", p.max_total_participants, &mut self.max_total_participants),
+            (
+                "max_entries_per_user",
+                p.max_entries_per_user,
+                &mut self.max_entries_per_user,
+            ),
+            (
+                "max_total_participants",
+                p.max_total_participants,
+                &mut self.max_total_participants,
+            ),
         ] {
             if let Some(n) = value {
                 match u32::try_from(n) {
@@ -176,7 +188,14 @@ mod tests {
             ]
         );
         assert_eq!(r.countries_allowed, ["US", "CA", "GB"]);
-        r.apply(RulesPatch { allowed_world_wide: Some(true), ..Default::default() }, "", &mut e);
+        r.apply(
+            RulesPatch {
+                allowed_world_wide: Some(true),
+                ..Default::default()
+            },
+            "",
+            &mut e,
+        );
         assert!(r.allowed_world_wide());
     }
 }

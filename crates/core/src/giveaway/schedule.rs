@@ -54,7 +54,13 @@ mod tests {
     #[test]
     fn parses_only_the_documented_shape() {
         assert!(parse_local("2026-12-01 00:00:00").is_ok());
-        for bad in ["2026-12-01", "2026-12-01T00:00:00", "2026-13-01 00:00:00", "2026-02-30 10:00:00", "x"] {
+        for bad in [
+            "2026-12-01",
+            "2026-12-01T00:00:00",
+            "2026-13-01 00:00:00",
+            "2026-02-30 10:00:00",
+            "x",
+        ] {
             assert!(parse_local(bad).is_err(), "{bad}");
         }
     }
@@ -70,8 +76,14 @@ mod tests {
     #[test]
     fn dst_gap_and_fold() {
         // 2026-03-08 02:30 does not exist in New York; it becomes 03:30 EDT = 07:30 UTC.
-        assert_eq!(instant("2026-03-08 02:30:00", "America/New_York"), instant("2026-03-08 07:30:00", "UTC"));
+        assert_eq!(
+            instant("2026-03-08 02:30:00", "America/New_York"),
+            instant("2026-03-08 07:30:00", "UTC")
+        );
         // 2026-11-01 01:30 happens twice; the first (EDT, UTC-4) is 05:30 UTC.
-        assert_eq!(instant("2026-11-01 01:30:00", "America/New_York"), instant("2026-11-01 05:30:00", "UTC"));
+        assert_eq!(
+            instant("2026-11-01 01:30:00", "America/New_York"),
+            instant("2026-11-01 05:30:00", "UTC")
+        );
     }
 }

@@ -88,10 +88,20 @@ mod tests {
     fn patch_changes_only_what_it_names() {
         let mut s = Settings::default();
         let mut e = FieldErrors::new();
-        s.apply(SettingsPatch { if_leaderboard: Some(true), ..Default::default() }, &mut e);
+        s.apply(
+            SettingsPatch {
+                if_leaderboard: Some(true),
+                ..Default::default()
+            },
+            &mut e,
+        );
         assert!(e.is_empty() && s.if_leaderboard && s.show_prizes);
         s.apply(
-            SettingsPatch { entries_or_points: Some("tickets".into()), leaderboard_display_amount: Some(0), ..Default::default() },
+            SettingsPatch {
+                entries_or_points: Some("tickets".into()),
+                leaderboard_display_amount: Some(0),
+                ..Default::default()
+            },
             &mut e,
         );
         assert_eq!(e.iter().count(), 2);

@@ -19,7 +19,11 @@ pub fn slug(title: &str, suffix: &str) -> String {
         }
     }
     let base = out.trim_end_matches('-');
-    if base.is_empty() { format!("giveaway-{suffix}") } else { format!("{base}-{suffix}") }
+    if base.is_empty() {
+        format!("giveaway-{suffix}")
+    } else {
+        format!("{base}-{suffix}")
+    }
 }
 
 #[cfg(test)]
@@ -28,7 +32,10 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slug("Summer Giveaway 2026", "a1b2c3d4"), "summer-giveaway-2026-a1b2c3d4");
+        assert_eq!(
+            slug("Summer Giveaway 2026", "a1b2c3d4"),
+            "summer-giveaway-2026-a1b2c3d4"
+        );
         assert_eq!(slug("  Holiday -- Giveaway!! ", "x"), "holiday-giveaway-x");
         assert_eq!(slug("🎉🎉", "x"), "giveaway-x");
         assert!(slug(&"a".repeat(300), "x").len() <= 62);

@@ -99,9 +99,7 @@ async fn engine(config: &Config) -> anyhow::Result<Engine> {
 }
 
 fn parse_plan(s: &str) -> anyhow::Result<Plan> {
-    Plan::parse(s).with_context(|| {
-        format!("unknown plan {s:?}: use free, pro, enterprise or enterprise_plus")
-    })
+    Plan::parse(s).with_context(|| format!("unknown plan {s:?}: use free, pro, enterprise or enterprise_plus"))
 }
 
 /// Engine validation errors read better as lines than as a debug dump.
@@ -158,10 +156,7 @@ pub async fn accounts(config: Config, command: AccountsCommand) -> anyhow::Resul
                     })
                 );
             } else {
-                println!(
-                    "account {} created with brand {}",
-                    issued.account_id, issued.brand_id
-                );
+                println!("account {} created with brand {}", issued.account_id, issued.brand_id);
                 println!("  secret API key : {}", issued.secret_key.expose());
                 println!("  public key     : {}", issued.public_key.expose());
                 println!("Keep the secret key: it is stored hashed and cannot be shown again.");
@@ -208,10 +203,7 @@ pub async fn brands(config: Config, command: BrandsCommand) -> anyhow::Result<()
             json,
         } => {
             let plan = plan.as_deref().map(parse_plan).transpose()?;
-            let brand_id = engine
-                .create_brand(account, &name, plan)
-                .await
-                .map_err(explain)?;
+            let brand_id = engine.create_brand(account, &name, plan).await.map_err(explain)?;
             let secret = engine
                 .issue_key(brand_id, KeyKind::Secret, None)
                 .await
@@ -266,10 +258,7 @@ pub async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
             let Some(kind) = KeyKind::parse(&kind) else {
                 bail!("unknown key kind {kind:?}: use secret or public");
             };
-            let issued = engine
-                .issue_key(brand, kind, label)
-                .await
-                .map_err(explain)?;
+            let issued = engine.issue_key(brand, kind, label).await.map_err(explain)?;
             if json {
                 println!(
                     "{}",
@@ -300,11 +289,7 @@ pub async fn keys(config: Config, command: KeysCommand) -> anyhow::Result<()> {
                 println!("{}", serde_json::Value::Array(list));
             } else {
                 for k in rows {
-                    let state = if k.revoked_at.is_some() {
-                        "revoked"
-                    } else {
-                        "active"
-                    };
+                    let state = if k.revoked_at.is_some() { "revoked" } else { "active" };
                     println!(
                         "{:>6}  brand {:<6}  {:<7}  {:<18}  {:<8}  {}",
                         k.id,

@@ -8,8 +8,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use fairdraw_core::draw::{
-    Certificate, DrawInput, DrawOutcome, Pool, PoolBuilder, PoolError, ServerSeed, draw,
-    verify_certificate,
+    Certificate, DrawInput, DrawOutcome, Pool, PoolBuilder, PoolError, ServerSeed, draw, verify_certificate,
 };
 
 /// Run a draw on a pool file.
@@ -50,8 +49,7 @@ pub struct VerifyArgs {
 }
 
 fn parse_seed(s: &str) -> Result<ServerSeed, String> {
-    ServerSeed::from_hex(s.trim())
-        .map_err(|_| "the seed must be 64 hex digits (32 bytes)".to_owned())
+    ServerSeed::from_hex(s.trim()).map_err(|_| "the seed must be 64 hex digits (32 bytes)".to_owned())
 }
 
 /// Runs `fairdraw draw`.
@@ -133,9 +131,7 @@ pub fn run_verify(args: VerifyArgs) -> anyhow::Result<bool> {
             print_picks("extras", &outcome.extras, cert.draw_input().extras);
             match &cert.public_key {
                 Some(key) if cert.signature.is_some() => {
-                    println!(
-                        "signature:    valid, by public key {key} (compare it with the server's published key)"
-                    );
+                    println!("signature:    valid, by public key {key} (compare it with the server's published key)");
                 }
                 _ => println!("signature:    none (unsigned certificate)"),
             }
@@ -180,16 +176,14 @@ fn show(s: &str) -> String {
 
 fn fresh_seed() -> anyhow::Result<ServerSeed> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| anyhow::anyhow!("cannot read the OS random generator: {e}"))?;
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("cannot read the OS random generator: {e}"))?;
     Ok(ServerSeed(bytes))
 }
 
 /// Reads a pool CSV (header `id,weight`), streaming, and validates it. Every error names
 /// the file and line.
 pub fn read_pool(path: &Path) -> anyhow::Result<Pool> {
-    let file = File::open(path)
-        .map_err(|e| anyhow::anyhow!("cannot open the pool file {}: {e}", path.display()))?;
+    let file = File::open(path).map_err(|e| anyhow::anyhow!("cannot open the pool file {}: {e}", path.display()))?;
     let name = path.display();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -210,8 +204,7 @@ pub fn read_pool(path: &Path) -> anyhow::Result<Pool> {
             break;
         }
         let line = record.position().map_or(0, csv::Position::line);
-        push_record(&mut builder, &record)
-            .map_err(|e| anyhow::anyhow!("{name}: line {line}: {e}"))?;
+        push_record(&mut builder, &record).map_err(|e| anyhow::anyhow!("{name}: line {line}: {e}"))?;
         lines.push(line);
     }
     builder.build().map_err(|e| match e {
@@ -279,10 +272,7 @@ fn check_header<R: std::io::Read>(reader: &mut csv::Reader<R>) -> Result<(), Str
 
 fn push_record(builder: &mut PoolBuilder, record: &csv::ByteRecord) -> Result<(), String> {
     if record.len() != 2 {
-        return Err(format!(
-            "expected 2 fields (id,weight), found {}",
-            record.len()
-        ));
+        return Err(format!("expected 2 fields (id,weight), found {}", record.len()));
     }
     let id = std::str::from_utf8(&record[0]).map_err(|_| "the id is not valid UTF-8".to_owned())?;
     let weight = parse_weight(&record[1])?;

@@ -73,23 +73,13 @@ impl GlobalArgs {
     fn load_config(&self) -> anyhow::Result<Config> {
         let flags = ConfigLayer {
             bind: self.bind.clone(),
-            database_url: self
-                .database_url
-                .clone()
-                .map(fairdraw_core::secret::Secret::new),
+            database_url: self.database_url.clone().map(fairdraw_core::secret::Secret::new),
             public_url: self.public_url.clone(),
             data_dir: self.data_dir.clone(),
-            redis_url: self
-                .redis_url
-                .clone()
-                .map(fairdraw_core::secret::Secret::new),
+            redis_url: self.redis_url.clone().map(fairdraw_core::secret::Secret::new),
             ..ConfigLayer::default()
         };
-        Ok(Config::load(
-            self.config.as_deref(),
-            |k| std::env::var(k).ok(),
-            flags,
-        )?)
+        Ok(Config::load(self.config.as_deref(), |k| std::env::var(k).ok(), flags)?)
     }
 }
 
@@ -113,9 +103,7 @@ fn run_with_config(global: &GlobalArgs, command: Command) -> anyhow::Result<bool
     let config = global.load_config()?;
     let quiet = !matches!(command, Command::Serve);
     init_logging(config.log_format, quiet);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match command {
             Command::Serve => serve::run(config).await,

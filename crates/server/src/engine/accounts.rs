@@ -87,8 +87,7 @@ fn new_key(kind: KeyKind, label: Option<String>) -> (NewKey, KeyToStore) {
 }
 
 fn stored_plan(id: i64) -> EngineResult<Plan> {
-    Plan::from_id(id)
-        .ok_or_else(|| EngineError::Internal(format!("unknown plan id {id} in storage").into()))
+    Plan::from_id(id).ok_or_else(|| EngineError::Internal(format!("unknown plan id {id} in storage").into()))
 }
 
 fn limit(v: Option<i64>) -> Option<u32> {
@@ -98,9 +97,7 @@ fn limit(v: Option<i64>) -> Option<u32> {
 impl Engine {
     pub async fn create_account(&self, new: NewAccount) -> EngineResult<IssuedAccount> {
         let mut errors = FieldErrors::new();
-        let email = Email::parse(&new.email)
-            .map_err(|m| errors.add("email", m))
-            .ok();
+        let email = Email::parse(&new.email).map_err(|m| errors.add("email", m)).ok();
         let brand_name = new.brand_name.trim().to_owned();
         if brand_name.is_empty() {
             errors.add("brand", "Brand name is required.");
@@ -122,22 +119,24 @@ impl Engine {
         let (public, public_row) = new_key(KeyKind::Public, Some("brand public key".to_owned()));
         let created = self
             .db()
-            .create_account(&StoreNewAccount {
-                email: email.into_string(),
-                username: new.username,
-                plan: new.plan.id(),
-                rpm_override: new.overrides.rpm.map(i64::from),
-                rpd_override: new.overrides.rpd.map(i64::from),
-                burst_override: new.overrides.burst.map(i64::from),
-                brand_name,
-                keys: vec![secret_row, public_row],
-            }, self.now_ms())
+            .create_account(
+                &StoreNewAccount {
+                    email: email.into_string(),
+                    username: new.username,
+                    plan: new.plan.id(),
+                    rpm_override: new.overrides.rpm.map(i64::from),
+                    rpd_override: new.overrides.rpd.map(i64::from),
+                    burst_override: new.overrides.burst.map(i64::from),
+                    brand_name,
+                    keys: vec![secret_row, public_row],
+                },
+                self.now_ms(),
+            )
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => EngineError::Validation(FieldErrors::one(
-                    "email",
-                    "An account with this e-mail already exists.",
-                )),
+                StoreError::Conflict(_) => {
+                    EngineError::Validation(FieldErrors::one("email", "An account with this e-mail already exists."))
+                }
                 other => other.into(),
             })?;
         Ok(IssuedAccount {
@@ -171,17 +170,8 @@ impl Engine {
         }
     }
 
-    pub async fn create_brand(
-        &self,
-        account_id: i64,
-        name: &str,
-        plan: Option<Plan>,
-    ) -> EngineResult<i64> {
-        let account = self
-            .db()
-            .account(account_id)
-            .await
-            .map_err(not_found("Account"))?;
+    pub async fn create_brand(&self, account_id: i64, name: &str, plan: Option<Plan>) -> EngineResult<i64> {
+        let account = self.db().account(account_id).await.map_err(not_found("Account"))?;
         let plan = match plan {
             Some(p) => p,
             None => stored_plan(account.plan)?,
@@ -195,12 +185,7 @@ impl Engine {
             .await?)
     }
 
-    pub async fn issue_key(
-        &self,
-        brand_id: i64,
-        kind: KeyKind,
-        label: Option<String>,
-    ) -> EngineResult<IssuedKey> {
+    pub async fn issue_key(&self, brand_id: i64, kind: KeyKind, label: Option<String>) -> EngineResult<IssuedKey> {
         let (key, row) = new_key(kind, label);
         let key_id = self
             .db()
@@ -220,7 +205,10 @@ impl Engine {
     }
 
     pub async fn revoke_key(&self, key_id: i64) -> EngineResult<()> {
-        self.db().revoke_key(key_id, self.now_ms()).await.map_err(not_found("Key"))
+        self.db()
+            .revoke_key(key_id, self.now_ms())
+            .await
+            .map_err(not_found("Key"))
     }
 
     /// Who a secret key belongs to. Unknown, revoked and public keys are all "invalid" to the
@@ -236,9 +224,7 @@ impl Engine {
             .filter(|o| o.kind == KeyKind::Secret.as_str())
             .ok_or_else(|| EngineError::Unauthorized("Invalid API key.".to_owned()))?;
         if owner.brand_active == 0 {
-            return Err(EngineError::Forbidden(
-                "This brand is not active.".to_owned(),
-            ));
+            return Err(EngineError::Forbidden("This brand is not active.".to_owned()));
         }
         let plan = stored_plan(owner.brand_plan)?;
         let overrides = LimitOverrides {
@@ -288,10 +274,7 @@ impl Engine {
     }
 
     pub async fn usage(&self, who: &Principal) -> EngineResult<Usage> {
-        let totals = self
-            .db()
-            .usage_totals(who.account_id, self.now_ms())
-            .await?;
+        let totals = self.db().usage_totals(who.account_id, self.now_ms()).await?;
         Ok(Usage {
             requests_today: totals.last_24h,
             requests_7d: totals.last_7d,

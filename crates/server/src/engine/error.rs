@@ -33,9 +33,7 @@ impl From<StoreError> for EngineError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => EngineError::NotFound("Resource"),
-            StoreError::Conflict(what) => {
-                EngineError::Conflict(format!("Already exists ({what})."))
-            }
+            StoreError::Conflict(what) => EngineError::Conflict(format!("Already exists ({what}).")),
             other => EngineError::Internal(Box::new(other)),
         }
     }

@@ -9,9 +9,7 @@ use fairdraw_core::giveaway::slug::slug;
 use fairdraw_core::giveaway::{GiveawayInput, GiveawaySpec, RulesConfig, Settings, Status};
 use fairdraw_core::page::{PageInfo, PageRequest};
 use fairdraw_store::StoreError;
-use fairdraw_store::giveaways::{
-    Commitment, GiveawayFields, GiveawayQuery, GiveawayRow, GiveawaySort, StatusFilter,
-};
+use fairdraw_store::giveaways::{Commitment, GiveawayFields, GiveawayQuery, GiveawayRow, GiveawaySort, StatusFilter};
 
 /// A giveaway with its documents parsed and its status computed at the time of asking.
 #[derive(Clone, Debug)]
@@ -86,7 +84,10 @@ fn to_fields(spec: &GiveawaySpec) -> GiveawayFields {
 
 fn new_commitment() -> Commitment {
     let seed = ServerSeed(random_bytes());
-    Commitment { commitment: commitment(&seed).to_hex(), server_seed: seed.0.to_vec() }
+    Commitment {
+        commitment: commitment(&seed).to_hex(),
+        server_seed: seed.0.to_vec(),
+    }
 }
 
 fn new_slug(title: &str) -> String {
@@ -98,7 +99,12 @@ impl Engine {
         let status = Status::at(row.is_draft != 0, row.start_at, row.end_at, self.now_ms());
         let settings = parse_doc(&row.settings, "settings", row.id);
         let rules_config = parse_doc(&row.rules_config, "rules_config", row.id);
-        Giveaway { row, status, settings, rules_config }
+        Giveaway {
+            row,
+            status,
+            settings,
+            rules_config,
+        }
     }
 
     fn spec_of(g: &Giveaway) -> GiveawaySpec {
@@ -139,7 +145,15 @@ impl Engine {
         let commitment = (!spec.is_draft).then(new_commitment);
         let id = self
             .db()
-            .insert_giveaway(who.brand_id, &new_slug(&spec.title), &to_fields(&spec), "{}", "{}", commitment.as_ref(), now)
+            .insert_giveaway(
+                who.brand_id,
+                &new_slug(&spec.title),
+                &to_fields(&spec),
+                "{}",
+                "{}",
+                commitment.as_ref(),
+                now,
+            )
             .await?;
         Ok(self.view(self.db().giveaway(id).await?))
     }
@@ -165,7 +179,9 @@ impl Engine {
         let current = self.owned_giveaway(who, id).await?;
         let spec = Self::spec_of(&current).update(input)?;
         let commitment = (!spec.is_draft && current.row.commitment.is_none()).then(new_commitment);
-        self.db().update_giveaway(id, &to_fields(&spec), commitment.as_ref(), self.now_ms()).await?;
+        self.db()
+            .update_giveaway(id, &to_fields(&spec), commitment.as_ref(), self.now_ms())
+            .await?;
         Ok(self.view(self.db().giveaway(id).await?))
     }
 
@@ -177,7 +193,9 @@ impl Engine {
         let mut spec = Self::spec_of(&current);
         spec.is_draft = false;
         let commitment = current.row.commitment.is_none().then(new_commitment);
-        self.db().update_giveaway(id, &to_fields(&spec), commitment.as_ref(), self.now_ms()).await?;
+        self.db()
+            .update_giveaway(id, &to_fields(&spec), commitment.as_ref(), self.now_ms())
+            .await?;
         Ok(self.view(self.db().giveaway(id).await?))
     }
 
@@ -185,7 +203,10 @@ impl Engine {
         let current = self.owned_giveaway(who, id).await?;
         let title = format!("{} (copy)", current.row.title);
         let title: String = title.chars().take(255).collect();
-        let new_id = self.db().duplicate_giveaway(id, &new_slug(&title), &title, self.now_ms()).await?;
+        let new_id = self
+            .db()
+            .duplicate_giveaway(id, &new_slug(&title), &title, self.now_ms())
+            .await?;
         Ok(self.view(self.db().giveaway(new_id).await?))
     }
 
@@ -198,7 +219,10 @@ impl Engine {
     pub async fn giveaway_stats(&self, who: &Principal, id: i64) -> EngineResult<GiveawayStats> {
         let g = self.owned_giveaway(who, id).await?;
         let now = self.now_ms();
-        let activity = self.db().giveaway_activity(id, start_of_local_day(now, &g.row.time_zone)).await?;
+        let activity = self
+            .db()
+            .giveaway_activity(id, start_of_local_day(now, &g.row.time_zone))
+            .await?;
         const DAY_MS: i64 = 86_400_000;
         let days_remaining = match g.status {
             Status::Live | Status::Scheduled => (g.row.end_at - now).max(0).div_euclid(DAY_MS),
@@ -232,5 +256,7 @@ fn start_of_local_day(now_ms: i64, zone: &str) -> i64 {
     jiff::Timestamp::from_millisecond(now_ms)
         .ok()
         .and_then(|ts| ts.to_zoned(tz).start_of_day().ok())
-        .map_or(now_ms - now_ms.rem_euclid(86_400_000), |z| z.timestamp().as_millisecond())
+        .map_or(now_ms - now_ms.rem_euclid(86_400_000), |z| {
+            z.timestamp().as_millisecond()
+        })
 }

@@ -12,9 +12,7 @@ pub mod lists;
 pub mod prizes;
 pub mod rewards;
 
-pub use accounts::{
-    AccountDetails, BrandSummary, IssuedAccount, IssuedKey, NewAccount, Principal, Usage,
-};
+pub use accounts::{AccountDetails, BrandSummary, IssuedAccount, IssuedKey, NewAccount, Principal, Usage};
 pub use clock::Clock;
 pub use error::{EngineError, EngineResult};
 pub use giveaways::{Giveaway, GiveawayFilter, GiveawayStats};

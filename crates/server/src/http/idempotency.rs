@@ -22,11 +22,7 @@ const POLL: Duration = Duration::from_millis(50);
 /// Responses larger than this are not kept (the request still runs and answers normally).
 const MAX_SAVED_BODY: usize = 4 * 1024 * 1024;
 
-pub async fn layer<S: SurfaceErrors>(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn layer<S: SurfaceErrors>(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST {
         return next.run(req).await;
     }
@@ -82,9 +78,7 @@ pub async fn layer<S: SurfaceErrors>(
                     "This Idempotency-Key was already used with a different request.",
                 );
             }
-            Claim::InFlight if tokio::time::Instant::now() < deadline => {
-                tokio::time::sleep(POLL).await
-            }
+            Claim::InFlight if tokio::time::Instant::now() < deadline => tokio::time::sleep(POLL).await,
             Claim::InFlight => {
                 return S::error(
                     StatusCode::CONFLICT,
@@ -94,9 +88,7 @@ pub async fn layer<S: SurfaceErrors>(
         }
     }
 
-    let response = next
-        .run(Request::from_parts(parts, Body::from(bytes)))
-        .await;
+    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
     let status = response.status();
     if status.is_server_error() {
         // Let a retry run the request again rather than replaying a failure.
@@ -123,10 +115,7 @@ pub async fn layer<S: SurfaceErrors>(
             .map(str::to_owned),
         body: bytes.to_vec(),
     };
-    if let Err(e) = db
-        .idempotency_finish(&scope, &key, &saved, state.engine.now_ms())
-        .await
-    {
+    if let Err(e) = db.idempotency_finish(&scope, &key, &saved, state.engine.now_ms()).await {
         tracing::error!(error = %e, "saving idempotent response failed");
     }
     parts.headers.remove(header::CONTENT_LENGTH);

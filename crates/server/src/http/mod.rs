@@ -14,10 +14,7 @@ pub trait SurfaceErrors: Send + Sync + 'static {
 
 pub fn is_write(method: &axum::http::Method) -> bool {
     use axum::http::Method;
-    matches!(
-        *method,
-        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    )
+    matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
 }
 
 /// The peer address of the connection, when the server was started with connect info.

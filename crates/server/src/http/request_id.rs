@@ -21,10 +21,7 @@ pub fn current() -> String {
 }
 
 fn acceptable(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn generate() -> String {
@@ -42,9 +39,7 @@ pub async fn assign(mut req: Request, next: Next) -> Response {
     req.headers_mut().insert(HEADER, header.clone());
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
     let started = Instant::now();
-    let mut response = CURRENT
-        .scope(id, next.run(req).instrument(span.clone()))
-        .await;
+    let mut response = CURRENT.scope(id, next.run(req).instrument(span.clone())).await;
     response.headers_mut().insert(HEADER, header);
     let status = response.status().as_u16();
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;

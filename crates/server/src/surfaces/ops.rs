@@ -15,10 +15,7 @@ pub async fn healthz() -> Response {
 /// Readiness: the database answers.
 pub async fn readyz(State(state): State<AppState>) -> Response {
     match state.engine.db().ping().await {
-        Ok(()) => {
-            Json(json!({ "status": "ready", "database": state.engine.db().backend().name() }))
-                .into_response()
-        }
+        Ok(()) => Json(json!({ "status": "ready", "database": state.engine.db().backend().name() })).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
             (

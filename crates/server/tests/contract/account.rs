@@ -44,7 +44,11 @@ async fn account_details_have_every_documented_field(app: TestApp) {
 async fn brands_list_only_the_callers_account(app: TestApp) {
     let acct = app.account().await;
     let other = app.account().await;
-    let second = app.engine.create_brand(acct.account_id, "Second brand", None).await.unwrap();
+    let second = app
+        .engine
+        .create_brand(acct.account_id, "Second brand", None)
+        .await
+        .unwrap();
     let r = app.get(&acct.key, "/v2/account/brands").await;
     r.expect(200);
     let list = r.data().as_array().unwrap();
@@ -60,7 +64,14 @@ async fn brands_list_only_the_callers_account(app: TestApp) {
 
 async fn usage_counts_real_requests(app: TestApp) {
     let acct = app
-        .account_with(Plan::Enterprise, LimitOverrides { rpm: Some(500), rpd: Some(9_000), burst: Some(50) })
+        .account_with(
+            Plan::Enterprise,
+            LimitOverrides {
+                rpm: Some(500),
+                rpd: Some(9_000),
+                burst: Some(50),
+            },
+        )
         .await;
     for _ in 0..3 {
         app.get(&acct.key, "/v2/account").await.expect(200);
@@ -97,7 +108,9 @@ async fn three_ways_to_present_a_key(app: TestApp) {
     }
     // "bearer" in any case.
     let lower = TestApp::read(
-        app.http.get(app.url("/v2/account")).header("Authorization", format!("bearer {}", acct.key)),
+        app.http
+            .get(app.url("/v2/account"))
+            .header("Authorization", format!("bearer {}", acct.key)),
     )
     .await;
     lower.expect(200);
@@ -112,7 +125,11 @@ async fn missing_invalid_revoked_and_public_keys_are_401(app: TestApp) {
     // The brand's public key is for widgets, not the management API.
     app.get(&acct.public_key, "/v2/account").await.expect_error(401);
 
-    let extra = app.engine.issue_key(acct.brand_id, KeyKind::Secret, None).await.unwrap();
+    let extra = app
+        .engine
+        .issue_key(acct.brand_id, KeyKind::Secret, None)
+        .await
+        .unwrap();
     let extra_key = extra.key.expose().clone();
     app.get(&extra_key, "/v2/account").await.expect(200);
     app.engine.revoke_key(extra.key_id).await.unwrap();

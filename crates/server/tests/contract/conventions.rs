@@ -37,7 +37,11 @@ async fn unknown_routes_are_404_in_the_envelope(app: TestApp) {
 async fn malformed_json_and_wrong_types_are_400(app: TestApp) {
     let acct = app.account().await;
     let raw = |body: &'static str| {
-        app.http.post(app.url("/v2/giveaways")).bearer_auth(&acct.key).header("content-type", "application/json").body(body)
+        app.http
+            .post(app.url("/v2/giveaways"))
+            .bearer_auth(&acct.key)
+            .header("content-type", "application/json")
+            .body(body)
     };
     let r = TestApp::read(raw("{\"title\": ")).await;
     r.expect_error(400);
@@ -46,17 +50,30 @@ async fn malformed_json_and_wrong_types_are_400(app: TestApp) {
     r.expect_error(400);
     let r = TestApp::read(raw("{\"title\": 12, \"start_time\": \"2026-12-01 00:00:00\"}")).await;
     r.expect_error(400);
-    assert!(r.body["error"]["message"].as_str().unwrap().contains("'title'"), "{}", r.text);
+    assert!(
+        r.body["error"]["message"].as_str().unwrap().contains("'title'"),
+        "{}",
+        r.text
+    );
     let r = TestApp::read(raw("{\"title\": \"t\", \"rules_config\": {\"block_vpns\": \"yes\"}}")).await;
     r.expect_error(400);
-    assert!(r.body["error"]["message"].as_str().unwrap().contains("rules_config.block_vpns"), "{}", r.text);
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("rules_config.block_vpns"),
+        "{}",
+        r.text
+    );
     // Missing fields are a validation problem, reported per field.
     let r = app.post(&acct.key, "/v2/giveaways", json!({})).await;
     r.expect_error(422);
     assert_eq!(r.body["error"]["message"], json!("Validation failed."));
     assert_eq!(r.body["error"]["details"]["title"], json!("Title is required."));
     // Unknown fields are ignored.
-    let id = app.create_giveaway(&acct.key, json!({ "colour_of_the_day": "blue" })).await;
+    let id = app
+        .create_giveaway(&acct.key, json!({ "colour_of_the_day": "blue" }))
+        .await;
     assert!(id > 0);
     app.get(&acct.key, "/v2/giveaways?page=abc").await.expect_error(400);
 }
@@ -64,10 +81,16 @@ async fn malformed_json_and_wrong_types_are_400(app: TestApp) {
 async fn oversized_bodies_are_413(app: TestApp) {
     let acct = app.account().await;
     let big = json!({ "title": "t", "description": "x".repeat(2 * 1024 * 1024) });
-    app.post(&acct.key, "/v2/giveaways", big.clone()).await.expect_error(413);
+    app.post(&acct.key, "/v2/giveaways", big.clone())
+        .await
+        .expect_error(413);
     // Also when an Idempotency-Key makes the server read the body first.
     let r = TestApp::read(
-        app.http.post(app.url("/v2/giveaways")).bearer_auth(&acct.key).header("Idempotency-Key", "big-1").json(&big),
+        app.http
+            .post(app.url("/v2/giveaways"))
+            .bearer_auth(&acct.key)
+            .header("Idempotency-Key", "big-1")
+            .json(&big),
     )
     .await;
     r.expect_error(413);
@@ -76,11 +99,15 @@ async fn oversized_bodies_are_413(app: TestApp) {
 async fn pagination_follows_the_reference(app: TestApp) {
     let acct = app.account().await;
     for i in 0..5 {
-        app.create_giveaway(&acct.key, json!({ "title": format!("Giveaway {i}") })).await;
+        app.create_giveaway(&acct.key, json!({ "title": format!("Giveaway {i}") }))
+            .await;
     }
     let r = app.get(&acct.key, "/v2/giveaways?per_page=2").await;
     r.expect(200);
-    assert_eq!(r.body["pagination"], json!({ "page": 1, "per_page": 2, "total": 5, "total_pages": 3, "has_more": true }));
+    assert_eq!(
+        r.body["pagination"],
+        json!({ "page": 1, "per_page": 2, "total": 5, "total_pages": 3, "has_more": true })
+    );
     assert_eq!(r.data().as_array().unwrap().len(), 2);
     let last = app.get(&acct.key, "/v2/giveaways?per_page=2&page=3").await;
     assert_eq!(last.body["pagination"]["has_more"], json!(false));
@@ -95,11 +122,23 @@ async fn pagination_follows_the_reference(app: TestApp) {
 
 async fn request_ids_are_echoed(app: TestApp) {
     let acct = app.account().await;
-    let r = TestApp::read(app.http.get(app.url("/v2/account")).bearer_auth(&acct.key).header("X-Request-Id", "trace-abc_123")).await;
+    let r = TestApp::read(
+        app.http
+            .get(app.url("/v2/account"))
+            .bearer_auth(&acct.key)
+            .header("X-Request-Id", "trace-abc_123"),
+    )
+    .await;
     assert_eq!(r.header("x-request-id"), Some("trace-abc_123"));
     assert_eq!(r.body["meta"]["request_id"], json!("trace-abc_123"));
     // Unsafe ids are replaced, not echoed.
-    let r = TestApp::read(app.http.get(app.url("/v2/account")).bearer_auth(&acct.key).header("X-Request-Id", "a b<c>")).await;
+    let r = TestApp::read(
+        app.http
+            .get(app.url("/v2/account"))
+            .bearer_auth(&acct.key)
+            .header("X-Request-Id", "a b<c>"),
+    )
+    .await;
     assert!(r.header("x-request-id").unwrap().starts_with("req_"));
     let a = app.get(&acct.key, "/v2/account").await;
     let b = app.get(&acct.key, "/v2/account").await;
@@ -107,7 +146,16 @@ async fn request_ids_are_echoed(app: TestApp) {
 }
 
 async fn burst_limit_refuses_with_retry_after(app: TestApp) {
-    let acct = app.account_with(Plan::Enterprise, LimitOverrides { burst: Some(2), rpm: Some(100), ..Default::default() }).await;
+    let acct = app
+        .account_with(
+            Plan::Enterprise,
+            LimitOverrides {
+                burst: Some(2),
+                rpm: Some(100),
+                ..Default::default()
+            },
+        )
+        .await;
     app.get(&acct.key, "/v2/account").await.expect(200);
     app.get(&acct.key, "/v2/account").await.expect(200);
     let r = app.get(&acct.key, "/v2/account").await;
@@ -122,7 +170,15 @@ async fn burst_limit_refuses_with_retry_after(app: TestApp) {
 }
 
 async fn writes_count_twice_per_minute(app: TestApp) {
-    let acct = app.account_with(Plan::Enterprise, LimitOverrides { rpm: Some(5), ..Default::default() }).await;
+    let acct = app
+        .account_with(
+            Plan::Enterprise,
+            LimitOverrides {
+                rpm: Some(5),
+                ..Default::default()
+            },
+        )
+        .await;
     // T0 is the start of a minute; stay inside it.
     app.create_giveaway(&acct.key, json!({})).await; // 2
     let r = app.post(&acct.key, "/v2/giveaways", json!({})).await; // 4 (a 422 still counts)
@@ -143,7 +199,15 @@ async fn writes_count_twice_per_minute(app: TestApp) {
 }
 
 async fn daily_limit(app: TestApp) {
-    let acct = app.account_with(Plan::Enterprise, LimitOverrides { rpd: Some(3), ..Default::default() }).await;
+    let acct = app
+        .account_with(
+            Plan::Enterprise,
+            LimitOverrides {
+                rpd: Some(3),
+                ..Default::default()
+            },
+        )
+        .await;
     for _ in 0..3 {
         app.get(&acct.key, "/v2/account").await.expect(200);
         app.clock.advance(3_600_000);
@@ -157,24 +221,49 @@ async fn daily_limit(app: TestApp) {
 }
 
 async fn limit_headers_on_every_response(app: TestApp) {
-    let acct = app.account_with(Plan::Enterprise, LimitOverrides { rpm: Some(120), ..Default::default() }).await;
+    let acct = app
+        .account_with(
+            Plan::Enterprise,
+            LimitOverrides {
+                rpm: Some(120),
+                ..Default::default()
+            },
+        )
+        .await;
     for (method, path, status) in [
         (Method::GET, "/v2/account", 200),
         (Method::GET, "/v2/giveaways/424242", 404),
         (Method::POST, "/v2/giveaways", 422),
     ] {
         let body = json!({});
-        let r = app.call(method.clone(), path, Some(&acct.key), (method == Method::POST).then_some(&body)).await;
+        let r = app
+            .call(
+                method.clone(),
+                path,
+                Some(&acct.key),
+                (method == Method::POST).then_some(&body),
+            )
+            .await;
         r.expect(status);
         assert_eq!(r.header("x-ratelimit-limit"), Some("120"), "{path}");
         assert!(r.header("x-ratelimit-remaining").unwrap().parse::<u32>().is_ok());
         // The end of the current minute, in Unix seconds.
-        assert_eq!(r.header("x-ratelimit-reset"), Some(((crate::support::T0 + 60_000) / 1000).to_string().as_str()));
+        assert_eq!(
+            r.header("x-ratelimit-reset"),
+            Some(((crate::support::T0 + 60_000) / 1000).to_string().as_str())
+        );
     }
 }
 
 async fn post_with_key(app: &TestApp, api_key: &str, idem: &str, body: &Value) -> crate::support::Reply {
-    TestApp::read(app.http.post(app.url("/v2/giveaways")).bearer_auth(api_key).header("Idempotency-Key", idem).json(body)).await
+    TestApp::read(
+        app.http
+            .post(app.url("/v2/giveaways"))
+            .bearer_auth(api_key)
+            .header("Idempotency-Key", idem)
+            .json(body),
+    )
+    .await
 }
 
 async fn idempotent_retries_replay_the_first_response(app: TestApp) {
@@ -196,7 +285,10 @@ async fn idempotent_retries_replay_the_first_response(app: TestApp) {
     assert_eq!(bad_again.body["error"], bad.body["error"]);
     // A new key does the work again.
     post_with_key(&app, &acct.key, "create-once-2", &body).await.expect(201);
-    assert_eq!(app.get(&acct.key, "/v2/giveaways").await.body["pagination"]["total"], json!(2));
+    assert_eq!(
+        app.get(&acct.key, "/v2/giveaways").await.body["pagination"]["total"],
+        json!(2)
+    );
 }
 
 async fn idempotency_keys_are_scoped_and_checked(app: TestApp) {
@@ -210,18 +302,34 @@ async fn idempotency_keys_are_scoped_and_checked(app: TestApp) {
     assert!(theirs.header("idempotent-replayed").is_none());
     // The same key with another body is refused.
     let changed = json!({ "title": "Changed", "start_time": "2026-12-01 00:00:00", "end_time": "2026-12-02 00:00:00" });
-    post_with_key(&app, &acct.key, "shared-key", &changed).await.expect_error(422);
+    post_with_key(&app, &acct.key, "shared-key", &changed)
+        .await
+        .expect_error(422);
     // Saved responses expire after 24 hours.
     app.clock.advance(25 * crate::support::HOUR);
     post_with_key(&app, &acct.key, "shared-key", &changed).await.expect(201);
     // While a first request runs, a retry is told so (checked at the store: the HTTP path waits).
     let db = app.engine.db();
     let now = app.engine.now_ms();
-    assert_eq!(db.idempotency_claim("test-scope", "k", "h1", now).await.unwrap(), Claim::Run);
-    assert_eq!(db.idempotency_claim("test-scope", "k", "h1", now).await.unwrap(), Claim::InFlight);
-    assert_eq!(db.idempotency_claim("test-scope", "k", "h2", now).await.unwrap(), Claim::Mismatch);
+    assert_eq!(
+        db.idempotency_claim("test-scope", "k", "h1", now).await.unwrap(),
+        Claim::Run
+    );
+    assert_eq!(
+        db.idempotency_claim("test-scope", "k", "h1", now).await.unwrap(),
+        Claim::InFlight
+    );
+    assert_eq!(
+        db.idempotency_claim("test-scope", "k", "h2", now).await.unwrap(),
+        Claim::Mismatch
+    );
     // A runner that died leaves the key free after a while.
-    assert_eq!(db.idempotency_claim("test-scope", "k", "h1", now + 6 * 60_000).await.unwrap(), Claim::Run);
+    assert_eq!(
+        db.idempotency_claim("test-scope", "k", "h1", now + 6 * 60_000)
+            .await
+            .unwrap(),
+        Claim::Run
+    );
     // Malformed keys are refused.
     let long = "k".repeat(300);
     post_with_key(&app, &acct.key, &long, &body).await.expect_error(400);
@@ -236,7 +344,13 @@ async fn health_readiness_and_openapi(app: TestApp) {
     let doc = app.call(Method::GET, "/openapi.json", None, None).await;
     doc.expect(200);
     let paths = doc.body["paths"].as_object().unwrap();
-    for p in ["/v2/account", "/v2/account/brands", "/v2/account/usage", "/v2/giveaways", "/v2/giveaways/{id}"] {
+    for p in [
+        "/v2/account",
+        "/v2/account/brands",
+        "/v2/account/usage",
+        "/v2/giveaways",
+        "/v2/giveaways/{id}",
+    ] {
         assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
     }
     let docs = TestApp::read(app.http.get(app.url("/docs/"))).await;

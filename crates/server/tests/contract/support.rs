@@ -95,7 +95,11 @@ impl Reply {
         self.expect(status);
         assert_eq!(self.body["success"], json!(false), "{}", self.text);
         assert_eq!(self.body["error"]["code"], json!(status), "{}", self.text);
-        assert!(self.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", self.text);
+        assert!(
+            self.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{}",
+            self.text
+        );
         self
     }
 }
@@ -132,7 +136,12 @@ impl TestApp {
         let headers = resp.headers().clone();
         let text = resp.text().await.expect("reading body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply { status, headers, text, body }
+        Reply {
+            status,
+            headers,
+            text,
+            body,
+        }
     }
 
     pub async fn get(&self, key: &str, path: &str) -> Reply {
@@ -240,15 +249,31 @@ pub async fn start_with(backend: Backend, layer: ConfigLayer) -> (TestApp, Runni
     };
     let config = base.merge(layer).resolve().expect("test config");
     let clock = Clock::manual(T0);
-    let server = Server::build_with_clock(config, clock.clone()).await.expect("server starts");
+    let server = Server::build_with_clock(config, clock.clone())
+        .await
+        .expect("server starts");
     let base = format!("http://{}", server.local_addr());
     let engine = server.state().engine.clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(server.run(async {
         let _ = rx.await;
     }));
-    let app = TestApp { base, http: reqwest::Client::new(), engine, clock, backend };
-    (app, Running { shutdown: tx, server: handle, _dir: dir, postgres })
+    let app = TestApp {
+        base,
+        http: reqwest::Client::new(),
+        engine,
+        clock,
+        backend,
+    };
+    (
+        app,
+        Running {
+            shutdown: tx,
+            server: handle,
+            _dir: dir,
+            postgres,
+        },
+    )
 }
 
 impl Running {
@@ -274,10 +299,19 @@ impl PostgresDatabase {
         use sqlx::{Connection, Executor};
         let admin_url = std::env::var(POSTGRES_ENV).expect("PostgreSQL URL");
         let name = unique("fairdraw_test_");
-        let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect to PostgreSQL");
-        conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
+        let mut conn = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .expect("connect to PostgreSQL");
+        conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .expect("create test database");
         let url = with_database(&admin_url, &name);
-        PostgresDatabase { admin_url, name, url, dropped: false }
+        PostgresDatabase {
+            admin_url,
+            name,
+            url,
+            dropped: false,
+        }
     }
 
     async fn drop_now(mut self) {
@@ -294,7 +328,10 @@ impl Drop for PostgresDatabase {
         }
         let (admin, name) = (self.admin_url.clone(), self.name.clone());
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
             rt.block_on(drop_database(&admin, &name));
         })
         .join();
@@ -304,7 +341,11 @@ impl Drop for PostgresDatabase {
 async fn drop_database(admin_url: &str, name: &str) {
     use sqlx::{Connection, Executor};
     if let Ok(mut conn) = sqlx::PgConnection::connect(admin_url).await {
-        let _ = conn.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await;
+        let _ = conn
+            .execute(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .await;
     }
 }
 

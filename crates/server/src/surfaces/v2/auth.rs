@@ -13,10 +13,7 @@ use fairdraw_store::ratelimit::Verdict;
 /// The key as presented, from the first place that has one.
 fn presented_key(req: &Request) -> Option<String> {
     let headers = req.headers();
-    if let Some(v) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    {
+    if let Some(v) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         let v = v.trim();
         if v.len() > 7 && v[..7].eq_ignore_ascii_case("bearer ") {
             return Some(v[7..].trim().to_owned());
@@ -59,10 +56,7 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
     if !verdict.allowed {
         let mut response = error_response(
             StatusCode::TOO_MANY_REQUESTS,
-            &format!(
-                "Rate limit exceeded. Retry in {} seconds.",
-                verdict.retry_after
-            ),
+            &format!("Rate limit exceeded. Retry in {} seconds.", verdict.retry_after),
             None,
         );
         set_limit_headers(response.headers_mut(), &verdict);

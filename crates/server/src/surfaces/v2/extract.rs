@@ -21,17 +21,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                error_response(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "Request body is too large.",
-                    None,
-                )
+                error_response(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large.", None)
             } else {
-                error_response(
-                    StatusCode::BAD_REQUEST,
-                    "Could not read the request body.",
-                    None,
-                )
+                error_response(StatusCode::BAD_REQUEST, "Could not read the request body.", None)
             }
         })?;
         let slice: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -46,15 +38,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
                 let message = if inner.is_data() && path != "." {
-                    format!(
-                        "Invalid value for '{path}': {}",
-                        strip_position(&inner.to_string())
-                    )
+                    format!("Invalid value for '{path}': {}", strip_position(&inner.to_string()))
                 } else if inner.is_data() {
-                    format!(
-                        "Invalid request body: {}",
-                        strip_position(&inner.to_string())
-                    )
+                    format!("Invalid request body: {}", strip_position(&inner.to_string()))
                 } else {
                     format!("Malformed JSON: {inner}")
                 };
@@ -98,13 +84,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| Path(p.0))
-            .map_err(|_| {
-                error_response(
-                    StatusCode::NOT_FOUND,
-                    "The requested resource does not exist.",
-                    None,
-                )
-            })
+            .map_err(|_| error_response(StatusCode::NOT_FOUND, "The requested resource does not exist.", None))
     }
 }
 
@@ -120,8 +100,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             .get::<Principal>()
             .cloned()
             .map(Caller)
-            .ok_or_else(|| {
-                error_response(StatusCode::UNAUTHORIZED, "Missing API key.", None).into_response()
-            })
+            .ok_or_else(|| error_response(StatusCode::UNAUTHORIZED, "Missing API key.", None).into_response())
     }
 }

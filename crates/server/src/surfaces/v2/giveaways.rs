@@ -74,7 +74,11 @@ fn bad_param(name: &str, allowed: &str) -> EngineError {
 #[utoipa::path(get, path = "/giveaways", tag = "Giveaways", summary = "List all your giveaways",
     params(ListParams),
     responses((status = 200, body = ListEnvelope<GiveawaySummary>), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope)))]
-pub async fn list_giveaways(State(state): State<AppState>, Caller(who): Caller, Query(p): Query<ListParams>) -> V2Result {
+pub async fn list_giveaways(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Query(p): Query<ListParams>,
+) -> V2Result {
     let status = match p.status.as_deref().unwrap_or("all") {
         "all" => StatusFilter::All,
         "draft" => StatusFilter::Draft,
@@ -98,7 +102,12 @@ pub async fn list_giveaways(State(state): State<AppState>, Caller(who): Caller, 
             .into());
         }
     };
-    let filter = GiveawayFilter { status, sort, search: p.search, page: PageRequest::new(p.page, p.per_page) };
+    let filter = GiveawayFilter {
+        status,
+        sort,
+        search: p.search,
+        page: PageRequest::new(p.page, p.per_page),
+    };
     let (items, page) = state.engine.list_giveaways(&who, &filter).await?;
     Ok(list(items.into_iter().map(summary).collect(), page))
 }
@@ -221,7 +230,11 @@ pub struct GiveawayBody {
 #[utoipa::path(post, path = "/giveaways", tag = "Giveaways", summary = "Create a new giveaway",
     request_body = GiveawayBody,
     responses((status = 201, body = Envelope<CreatedGiveaway>), (status = 400, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-pub async fn create_giveaway(State(state): State<AppState>, Caller(who): Caller, Body(input): Body<GiveawayInput>) -> V2Result {
+pub async fn create_giveaway(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Body(input): Body<GiveawayInput>,
+) -> V2Result {
     let g = state.engine.create_giveaway(&who, input).await?;
     let l = links(&state.config.public_url, &g);
     let status = g.status.as_str();
@@ -267,7 +280,9 @@ pub async fn delete_giveaway(State(state): State<AppState>, Caller(who): Caller,
 pub async fn duplicate_giveaway(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<i64>) -> V2Result {
     let g = state.engine.duplicate_giveaway(&who, id).await?;
     let l = links(&state.config.public_url, &g);
-    Ok(created(json!({ "id": g.row.id, "url": g.row.slug, "status": g.status, "view_url": l.view_url })))
+    Ok(created(
+        json!({ "id": g.row.id, "url": g.row.slug, "status": g.status, "view_url": l.view_url }),
+    ))
 }
 
 #[utoipa::path(post, path = "/giveaways/{id}/publish", tag = "Giveaways", summary = "Publish a draft giveaway",

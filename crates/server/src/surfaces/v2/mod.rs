@@ -29,7 +29,11 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(account::list_brands))
         .routes(routes!(account::get_usage))
         .routes(routes!(giveaways::list_giveaways, giveaways::create_giveaway))
-        .routes(routes!(giveaways::get_giveaway, giveaways::update_giveaway, giveaways::delete_giveaway))
+        .routes(routes!(
+            giveaways::get_giveaway,
+            giveaways::update_giveaway,
+            giveaways::delete_giveaway
+        ))
         .routes(routes!(giveaways::duplicate_giveaway))
         .routes(routes!(giveaways::publish_giveaway))
         .routes(routes!(giveaways::giveaway_stats))

@@ -137,25 +137,17 @@ impl IntoResponse for V2Error {
         let message = self.0.to_string();
         match self.0 {
             EngineError::NotFound(_) => error_response(StatusCode::NOT_FOUND, &message, None),
-            EngineError::Validation(details) => error_response(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &message,
-                Some(json!(details)),
-            ),
-            EngineError::BadRequest(_) => error_response(StatusCode::BAD_REQUEST, &message, None),
-            EngineError::Unauthorized(_) => {
-                error_response(StatusCode::UNAUTHORIZED, &message, None)
+            EngineError::Validation(details) => {
+                error_response(StatusCode::UNPROCESSABLE_ENTITY, &message, Some(json!(details)))
             }
+            EngineError::BadRequest(_) => error_response(StatusCode::BAD_REQUEST, &message, None),
+            EngineError::Unauthorized(_) => error_response(StatusCode::UNAUTHORIZED, &message, None),
             EngineError::Forbidden(_) => error_response(StatusCode::FORBIDDEN, &message, None),
             EngineError::Conflict(_) => error_response(StatusCode::CONFLICT, &message, None),
             EngineError::Internal(source) => {
                 // The cause goes to the log (with the request id from the span), not the client.
                 tracing::error!(error = %source, "internal error");
-                error_response(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Internal server error.",
-                    None,
-                )
+                error_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.", None)
             }
         }
     }
@@ -165,9 +157,5 @@ pub type V2Result = Result<Response, V2Error>;
 
 /// The fallback for paths and methods that `/v2` does not have.
 pub async fn not_found() -> Response {
-    error_response(
-        StatusCode::NOT_FOUND,
-        "The requested resource does not exist.",
-        None,
-    )
+    error_response(StatusCode::NOT_FOUND, "The requested resource does not exist.", None)
 }
