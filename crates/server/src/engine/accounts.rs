@@ -40,6 +40,9 @@ pub struct IssuedKey {
 #[derive(Clone, Debug)]
 pub struct Principal {
     pub key_id: i64,
+    /// Names the key in shared counters (Redis may serve several databases): a prefix of its
+    /// hash, unique across installations where a row id is not.
+    pub rate_subject: String,
     pub brand_id: i64,
     pub account_id: i64,
     pub plan: Plan,
@@ -217,9 +220,10 @@ impl Engine {
         if KeyKind::of(presented) != Some(KeyKind::Secret) {
             return Err(EngineError::Unauthorized("Invalid API key.".to_owned()));
         }
+        let key_hash = hash_key(presented);
         let owner = self
             .db()
-            .key_owner(&hash_key(presented))
+            .key_owner(&key_hash)
             .await?
             .filter(|o| o.kind == KeyKind::Secret.as_str())
             .ok_or_else(|| EngineError::Unauthorized("Invalid API key.".to_owned()))?;
@@ -234,6 +238,7 @@ impl Engine {
         };
         Ok(Principal {
             key_id: owner.key_id,
+            rate_subject: format!("key:{}", &key_hash[..24]),
             brand_id: owner.brand_id,
             account_id: owner.account_id,
             plan,

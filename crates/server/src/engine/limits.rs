@@ -7,12 +7,11 @@ impl Engine {
     /// Counts one request against the caller's limits and, when admitted, in its usage.
     pub async fn admit(&self, who: &Principal, is_write: bool) -> EngineResult<Verdict> {
         let now_ms = self.now_ms();
-        let subject = format!("key:{}", who.key_id);
         let verdict = self
             .inner
             .limiter
             .hit(&Hit {
-                subject: &subject,
+                subject: &who.rate_subject,
                 limits: who.limits,
                 minute_cost: if is_write { 2 } else { 1 },
                 now_ms,

@@ -42,7 +42,8 @@ pub enum Backend {
     Postgres,
 }
 
-pub const POSTGRES_ENV: &str = "FAIRDRAW_TEST_POSTGRES_URL";
+pub use fairdraw_testkit::POSTGRES_ENV;
+use fairdraw_testkit::PostgresDatabase;
 
 /// A running test server, cheap to clone.
 #[derive(Clone)]
@@ -234,7 +235,10 @@ pub async fn start_with(backend: Backend, layer: ConfigLayer) -> (TestApp, Runni
     let dir = tempfile::tempdir().expect("temp dir");
     let postgres = match backend {
         Backend::Sqlite => None,
-        Backend::Postgres => Some(PostgresDatabase::create().await),
+        Backend::Postgres => {
+            let admin = fairdraw_testkit::env_url(POSTGRES_ENV).expect("PostgreSQL URL");
+            Some(PostgresDatabase::create(&admin).await)
+        }
     };
     let database_url = match &postgres {
         Some(pg) => pg.url.clone(),
@@ -284,81 +288,4 @@ impl Running {
             pg.drop_now().await;
         }
     }
-}
-
-/// A database of one test's own on the PostgreSQL server named by the environment.
-pub struct PostgresDatabase {
-    admin_url: String,
-    name: String,
-    pub url: String,
-    dropped: bool,
-}
-
-impl PostgresDatabase {
-    pub async fn create() -> PostgresDatabase {
-        use sqlx::{Connection, Executor};
-        let admin_url = std::env::var(POSTGRES_ENV).expect("PostgreSQL URL");
-        let name = unique("fairdraw_test_");
-        let mut conn = sqlx::PgConnection::connect(&admin_url)
-            .await
-            .expect("connect to PostgreSQL");
-        conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await
-            .expect("create test database");
-        let url = with_database(&admin_url, &name);
-        PostgresDatabase {
-            admin_url,
-            name,
-            url,
-            dropped: false,
-        }
-    }
-
-    async fn drop_now(mut self) {
-        drop_database(&self.admin_url, &self.name).await;
-        self.dropped = true;
-    }
-}
-
-impl Drop for PostgresDatabase {
-    // A test that panicked still drops its database.
-    fn drop(&mut self) {
-        if self.dropped {
-            return;
-        }
-        let (admin, name) = (self.admin_url.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(drop_database(&admin, &name));
-        })
-        .join();
-    }
-}
-
-async fn drop_database(admin_url: &str, name: &str) {
-    use sqlx::{Connection, Executor};
-    if let Ok(mut conn) = sqlx::PgConnection::connect(admin_url).await {
-        let _ = conn
-            .execute(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .await;
-    }
-}
-
-/// The same URL with another database name.
-pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_part = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    format!("{host_part}/{name}{query}")
 }

@@ -1,0 +1,150 @@
+//! Several `fairdraw serve` processes on one database behave as one service: they share rate
+//! limits (in the database, or in Redis when configured), and each stops gracefully on SIGTERM.
+//! Runs the real binary. The PostgreSQL and Redis trials are listed as ignored when their
+//! `FAIRDRAW_TEST_*` variable is not set.
+
+use fairdraw_testkit::{POSTGRES_ENV, PostgresDatabase, REDIS_ENV, env_url};
+use libtest_mimic::{Arguments, Trial};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_fairdraw");
+
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+fn fairdraw(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).env_remove("FAIRDRAW_DATABASE_URL").env_remove("FAIRDRAW_REDIS_URL").env("RUST_LOG", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+/// Starts `fairdraw serve` on a free port and waits for its "listening" line.
+fn serve(env: &[(&str, &str)]) -> Instance {
+    let mut child = fairdraw(&["serve", "--bind", "127.0.0.1:0"], env)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start fairdraw serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines.next().expect("server exited before listening").expect("read stdout");
+        if let Some(url) = line.strip_prefix("fairdraw listening on ") {
+            break url.trim().to_owned();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Instance { child, base }
+}
+
+impl Instance {
+    /// SIGTERM, then the exit status: a graceful shutdown exits 0.
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+        self.child.wait().expect("wait")
+    }
+}
+
+fn create_account(env: &[(&str, &str)], rpd: u32) -> String {
+    let out = fairdraw(
+        &[
+            "accounts", "create", "--email", &format!("{}@example.com", fairdraw_testkit::unique("ops")), "--brand",
+            "Shared", "--rpd", &rpd.to_string(), "--rpm", "10000", "--burst", "10000", "--json",
+        ],
+        env,
+    )
+    .output()
+    .expect("run accounts create");
+    assert!(out.status.success(), "accounts create failed: {}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object on stdout");
+    for field in ["user_id", "website_id", "api_key", "public_key"] {
+        assert!(!v[field].is_null(), "{field} missing from {v}");
+    }
+    v["api_key"].as_str().unwrap().to_owned()
+}
+
+/// Two instances, one quota of `rpd` requests a day: requests alternate between them, and the
+/// one past the quota is refused by whichever instance receives it.
+fn two_instances_share_one_quota(env: &[(&str, &str)]) {
+    let rpd = 6;
+    let key = create_account(env, rpd);
+    let a = serve(env);
+    let b = serve(env);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let get = |base: &str| http.get(format!("{base}/v2/account")).bearer_auth(&key).send();
+        for i in 0..rpd {
+            let base = if i % 2 == 0 { &a.base } else { &b.base };
+            let r = get(base).await.unwrap();
+            assert_eq!(r.status(), 200, "request {i} to {base}");
+        }
+        for base in [&a.base, &b.base] {
+            let r = get(base).await.unwrap();
+            assert_eq!(r.status(), 429, "over the shared daily quota at {base}");
+            assert!(r.headers().get("retry-after").is_some());
+        }
+    });
+    assert!(a.terminate().success(), "instance a did not stop gracefully");
+    assert!(b.terminate().success(), "instance b did not stop gracefully");
+}
+
+fn on_postgres() {
+    let admin = env_url(POSTGRES_ENV).expect("PostgreSQL URL");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let db = rt.block_on(PostgresDatabase::create(&admin));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    two_instances_share_one_quota(&[("FAIRDRAW_DATABASE_URL", &db.url), ("FAIRDRAW_DATA_DIR", data)]);
+    rt.block_on(db.drop_now());
+}
+
+fn on_redis_with_sqlite() {
+    let redis = env_url(REDIS_ENV).expect("Redis URL");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    two_instances_share_one_quota(&[("FAIRDRAW_DATA_DIR", data), ("FAIRDRAW_REDIS_URL", &redis)]);
+}
+
+fn on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    two_instances_share_one_quota(&[("FAIRDRAW_DATA_DIR", data)]);
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let postgres = env_url(POSTGRES_ENV).is_some();
+    let redis = env_url(REDIS_ENV).is_some();
+    if !postgres {
+        eprintln!("{POSTGRES_ENV} is not set: the PostgreSQL trial is skipped (listed as ignored).");
+    }
+    if !redis {
+        eprintln!("{REDIS_ENV} is not set: the Redis trial is skipped (listed as ignored).");
+    }
+    let trials = vec![
+        Trial::test("two_processes_share_rate_limits_on_sqlite", || {
+            on_sqlite();
+            Ok(())
+        }),
+        Trial::test("two_processes_share_rate_limits_on_postgres", || {
+            on_postgres();
+            Ok(())
+        })
+        .with_ignored_flag(!postgres),
+        Trial::test("two_processes_share_rate_limits_in_redis", || {
+            on_redis_with_sqlite();
+            Ok(())
+        })
+        .with_ignored_flag(!redis),
+    ];
+    libtest_mimic::run(&args, trials).exit();
+}
