@@ -159,3 +159,8 @@ pub type V2Result = Result<Response, V2Error>;
 pub async fn not_found() -> Response {
     error_response(StatusCode::NOT_FOUND, "The requested resource does not exist.", None)
 }
+
+/// A known path with a method it does not have.
+pub async fn method_not_allowed() -> Response {
+    error_response(StatusCode::METHOD_NOT_ALLOWED, "This method is not allowed on this resource.", None)
+}
