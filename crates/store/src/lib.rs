@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod db;
+pub mod entries;
 pub mod entry_methods;
 pub mod error;
 pub mod giveaways;

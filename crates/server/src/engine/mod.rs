@@ -3,7 +3,9 @@
 
 mod accounts;
 mod clock;
+pub mod entries;
 pub mod entry_methods;
+mod entry_writer;
 mod error;
 pub mod giveaway_settings;
 mod giveaways;
@@ -32,17 +34,29 @@ struct Inner {
     db: Db,
     limiter: RateLimiter,
     clock: Clock,
+    entry_writer: entry_writer::EntryWriter,
 }
 
 impl Engine {
     pub fn new(db: Db, limiter: RateLimiter, clock: Clock) -> Engine {
+        let entry_writer = entry_writer::EntryWriter::spawn(db.clone());
         Engine {
-            inner: Arc::new(Inner { db, limiter, clock }),
+            inner: Arc::new(Inner {
+                db,
+                limiter,
+                clock,
+                entry_writer,
+            }),
         }
     }
 
     pub fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    /// Where entries are written (batched; see `entry_writer`).
+    pub(crate) fn entry_writer(&self) -> &entry_writer::EntryWriter {
+        &self.inner.entry_writer
     }
 
     pub fn clock(&self) -> &Clock {

@@ -11,6 +11,7 @@ mod giveaway_settings;
 mod giveaways;
 mod lists;
 mod prizes;
+mod recording;
 mod rewards;
 
 use libtest_mimic::{Arguments, Trial};
@@ -23,6 +24,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         giveaways::scenarios(),
         entry_methods::scenarios(),
         prizes::scenarios(),
+        recording::scenarios(),
         rewards::scenarios(),
         lists::scenarios(),
         giveaway_settings::scenarios(),

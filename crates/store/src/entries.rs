@@ -1,0 +1,298 @@
+//! Recording entries: find or create the participant, add the entries, and move the giveaway's
+//! and the participant's counters, all in one transaction, so the counters are exact at every
+//! moment. Many recordings can share one transaction ([`Db::record_batch`]): that is how the
+//! entry endpoint reaches thousands of entries a second on one SQLite writer.
+
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use sqlx::{Any, Transaction};
+
+/// The person entering, as validated by the engine.
+#[derive(Clone, Debug)]
+pub struct Entrant {
+    /// Lower-cased e-mail: the participant's identity within a giveaway.
+    pub email: String,
+    pub name: String,
+    pub country: Option<String>,
+    pub birthday: Option<String>,
+    pub ip: Option<String>,
+    /// Referral code of the participant who referred this one, if any.
+    pub referred_by_code: Option<String>,
+    /// False while an e-mail verification is pending.
+    pub verified: bool,
+}
+
+/// One entry to add.
+#[derive(Clone, Debug)]
+pub struct NewEntry {
+    pub entry_method_id: Option<i64>,
+    pub method_type: i64,
+    pub amount: i64,
+    pub value: Option<String>,
+}
+
+/// Limits checked inside the transaction, where they cannot be raced past.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EntryLimits {
+    /// 0 = unlimited.
+    pub max_participants: i64,
+    /// Total entries one participant may hold; 0 = unlimited.
+    pub max_entries_per_user: i64,
+}
+
+/// What to record.
+#[derive(Clone, Debug)]
+pub struct Recording {
+    pub giveaway_id: i64,
+    pub entrant: Entrant,
+    pub entries: Vec<NewEntry>,
+    pub limits: EntryLimits,
+    /// Fresh public ids for a participant created by this recording.
+    pub new_user_id: String,
+    pub new_referral_code: String,
+    pub now: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    MaxParticipants,
+    MaxEntriesPerUser,
+    Banned,
+    Disqualified,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub participant_id: i64,
+    pub user_id: String,
+    pub referral_code: String,
+    pub is_new: bool,
+    pub entry_ids: Vec<i64>,
+    /// The participant's total entries after this recording.
+    pub total_entries: i64,
+    /// The participant that referred this new participant (set only when `is_new`).
+    pub referred_by: Option<i64>,
+}
+
+pub type Outcome = Result<Recorded, Refusal>;
+
+#[derive(sqlx::FromRow)]
+struct Existing {
+    id: i64,
+    user_id: String,
+    referral_code: String,
+    status: String,
+    total_entries: i64,
+}
+
+impl Db {
+    /// Records one entrant's entries in its own transaction.
+    pub async fn record(&self, r: &Recording) -> StoreResult<Outcome> {
+        Ok(self.record_batch(std::slice::from_ref(r)).await?.remove(0))
+    }
+
+    /// Records several, in order, in one transaction: all are committed, or none (an error for
+    /// any of them rolls back all; the caller may then retry them one by one).
+    pub async fn record_batch(&self, batch: &[Recording]) -> StoreResult<Vec<Outcome>> {
+        let mut tx = self.writer().begin().await?;
+        let mut out = Vec::with_capacity(batch.len());
+        for r in batch {
+            out.push(record_in(&mut tx, r).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+}
+
+async fn record_in(tx: &mut Transaction<'_, Any>, r: &Recording) -> StoreResult<Outcome> {
+    let verified = i64::from(r.entrant.verified);
+    let existing: Option<Existing> = sqlx::query_as(
+        "SELECT id, user_id, referral_code, status, total_entries FROM participants \
+         WHERE giveaway_id = $1 AND email = $2",
+    )
+    .bind(r.giveaway_id)
+    .bind(&r.entrant.email)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let adding: i64 = r.entries.iter().map(|e| e.amount).sum();
+    let (participant_id, user_id, referral_code, is_new, before, referred_by) = match existing {
+        Some(p) => {
+            match p.status.as_str() {
+                "banned" => return Ok(Err(Refusal::Banned)),
+                "disqualified" => return Ok(Err(Refusal::Disqualified)),
+                _ => {}
+            }
+            (p.id, p.user_id, p.referral_code, false, p.total_entries, None)
+        }
+        None => {
+            if r.limits.max_entries_per_user > 0 && adding > r.limits.max_entries_per_user {
+                return Ok(Err(Refusal::MaxEntriesPerUser));
+            }
+            if r.limits.max_participants > 0 {
+                let (count,): (i64,) = sqlx::query_as("SELECT total_participants FROM giveaways WHERE id = $1")
+                    .bind(r.giveaway_id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                if count >= r.limits.max_participants {
+                    return Ok(Err(Refusal::MaxParticipants));
+                }
+            }
+            let referred_by: Option<i64> = match &r.entrant.referred_by_code {
+                Some(code) => sqlx::query_as::<_, (i64,)>(
+                    "SELECT id FROM participants WHERE giveaway_id = $1 AND referral_code = $2 AND status = 'active'",
+                )
+                .bind(r.giveaway_id)
+                .bind(code)
+                .fetch_optional(&mut **tx)
+                .await?
+                .map(|(id,)| id),
+                None => None,
+            };
+            let inserted: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO participants (giveaway_id, user_id, email, name, country, birthday, ip, \
+                 referral_code, referred_by, status, is_verified, total_entries, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, 0, $11) \
+                 ON CONFLICT (giveaway_id, email) DO NOTHING RETURNING id",
+            )
+            .bind(r.giveaway_id)
+            .bind(&r.new_user_id)
+            .bind(&r.entrant.email)
+            .bind(&r.entrant.name)
+            .bind(&r.entrant.country)
+            .bind(&r.entrant.birthday)
+            .bind(&r.entrant.ip)
+            .bind(&r.new_referral_code)
+            .bind(referred_by)
+            .bind(verified)
+            .bind(r.now)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let Some((id,)) = inserted else {
+                // Another instance created this participant between our read and insert.
+                return Err(StoreError::Conflict("participants_email".to_owned()));
+            };
+            if verified == 1 {
+                sqlx::query("UPDATE giveaways SET total_participants = total_participants + 1 WHERE id = $1")
+                    .bind(r.giveaway_id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            (
+                id,
+                r.new_user_id.clone(),
+                r.new_referral_code.clone(),
+                true,
+                0,
+                referred_by,
+            )
+        }
+    };
+    if !is_new && r.limits.max_entries_per_user > 0 && before + adding > r.limits.max_entries_per_user {
+        return Ok(Err(Refusal::MaxEntriesPerUser));
+    }
+    let mut entry_ids = Vec::with_capacity(r.entries.len());
+    for e in &r.entries {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO entries (giveaway_id, participant_id, entry_method_id, method_type, amount, value, \
+             is_verified, display_winner, country, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9) \
+             RETURNING id",
+        )
+        .bind(r.giveaway_id)
+        .bind(participant_id)
+        .bind(e.entry_method_id)
+        .bind(e.method_type)
+        .bind(e.amount)
+        .bind(&e.value)
+        .bind(verified)
+        .bind(&r.entrant.country)
+        .bind(r.now)
+        .fetch_one(&mut **tx)
+        .await?;
+        entry_ids.push(id);
+    }
+    if !r.entries.is_empty() {
+        sqlx::query("UPDATE participants SET total_entries = total_entries + $2 WHERE id = $1")
+            .bind(participant_id)
+            .bind(adding)
+            .execute(&mut **tx)
+            .await?;
+        if verified == 1 {
+            sqlx::query(
+                "UPDATE giveaways SET total_entries = total_entries + $2, total_actions = total_actions + $3 \
+                 WHERE id = $1",
+            )
+            .bind(r.giveaway_id)
+            .bind(adding)
+            .bind(i64::try_from(r.entries.len()).unwrap_or(i64::MAX))
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(Ok(Recorded {
+        participant_id,
+        user_id,
+        referral_code,
+        is_new,
+        entry_ids,
+        total_entries: before + adding,
+        referred_by,
+    }))
+}
+
+impl Db {
+    /// Recomputes a giveaway's counters and every participant's total from the entries, in one
+    /// transaction. Used after changes that remove or restore many entries at once (bans,
+    /// disqualifications, deletions, verifications), and by tests to check the running counters.
+    pub async fn recount_giveaway(&self, giveaway_id: i64) -> StoreResult<()> {
+        let mut tx = self.writer().begin().await?;
+        recount_in(&mut tx, giveaway_id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The counters as they would be recounted now, without writing: (entries, participants, actions).
+    pub async fn count_from_entries(&self, giveaway_id: i64) -> StoreResult<(i64, i64, i64)> {
+        Ok(sqlx::query_as(COUNT_SQL)
+            .bind(giveaway_id)
+            .fetch_one(self.reader())
+            .await?)
+    }
+
+    /// The stored running counters: (entries, participants, actions).
+    pub async fn stored_counters(&self, giveaway_id: i64) -> StoreResult<(i64, i64, i64)> {
+        Ok(
+            sqlx::query_as("SELECT total_entries, total_participants, total_actions FROM giveaways WHERE id = $1")
+                .bind(giveaway_id)
+                .fetch_one(self.reader())
+                .await?,
+        )
+    }
+}
+
+/// What counts: verified, valid entries of active participants.
+const COUNT_SQL: &str = "SELECT \
+       CAST(COALESCE((SELECT SUM(e.amount) FROM entries e JOIN participants p ON p.id = e.participant_id \
+          WHERE e.giveaway_id = $1 AND e.display_winner = 0 AND e.is_verified = 1 AND p.status = 'active'), 0) AS BIGINT), \
+       (SELECT COUNT(*) FROM participants WHERE giveaway_id = $1 AND status = 'active' AND is_verified = 1), \
+       (SELECT COUNT(*) FROM entries e JOIN participants p ON p.id = e.participant_id \
+          WHERE e.giveaway_id = $1 AND e.display_winner = 0 AND e.is_verified = 1 AND p.status = 'active')";
+
+pub(crate) async fn recount_in(tx: &mut Transaction<'_, Any>, giveaway_id: i64) -> StoreResult<()> {
+    let (entries, participants, actions): (i64, i64, i64) =
+        sqlx::query_as(COUNT_SQL).bind(giveaway_id).fetch_one(&mut **tx).await?;
+    sqlx::query("UPDATE giveaways SET total_entries = $2, total_participants = $3, total_actions = $4 WHERE id = $1")
+        .bind(giveaway_id)
+        .bind(entries)
+        .bind(participants)
+        .bind(actions)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "UPDATE participants SET total_entries = CAST(COALESCE((SELECT SUM(e.amount) FROM entries e \
+         WHERE e.participant_id = participants.id AND e.display_winner = 0), 0) AS BIGINT) WHERE giveaway_id = $1",
+    )
+    .bind(giveaway_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
