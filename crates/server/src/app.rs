@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::engine::{Clock, Engine};
 use crate::openapi::ApiDoc;
-use crate::surfaces::{ops, v2};
+use crate::surfaces::{ops, public, v2};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
@@ -59,6 +59,7 @@ pub async fn open_engine(config: &Config, clock: Clock) -> Result<Engine, StartE
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/v2", v2::router(state.clone()))
+        .nest("/api/public", public::router(state.clone()))
         .split_for_parts();
     let max_body = state.config.max_body_bytes;
     Router::new()

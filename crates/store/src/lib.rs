@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod analytics;
 pub mod db;
 pub mod entries;
 pub mod entry_methods;
@@ -13,6 +14,7 @@ pub mod giveaways;
 pub mod idempotency;
 pub mod keys;
 pub mod lists;
+pub mod participants;
 pub mod prizes;
 pub mod ratelimit;
 pub mod rewards;

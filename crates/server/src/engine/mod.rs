@@ -2,6 +2,7 @@
 //! surfaces call it and only translate between HTTP and these calls; the CLI calls it too.
 
 mod accounts;
+pub mod analytics;
 mod clock;
 pub mod entries;
 pub mod entry_methods;
@@ -11,7 +12,9 @@ pub mod giveaway_settings;
 mod giveaways;
 mod limits;
 pub mod lists;
+pub mod participants;
 pub mod prizes;
+pub mod public_entries;
 pub mod rewards;
 
 pub use accounts::{AccountDetails, BrandSummary, IssuedAccount, IssuedKey, NewAccount, Principal, Usage};

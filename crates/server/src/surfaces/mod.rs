@@ -3,4 +3,5 @@
 
 pub mod links;
 pub mod ops;
+pub mod public;
 pub mod v2;

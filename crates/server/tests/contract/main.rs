@@ -5,12 +5,16 @@
 mod support;
 
 mod account;
+mod analytics;
 mod conventions;
+mod entries;
 mod entry_methods;
 mod giveaway_settings;
 mod giveaways;
 mod lists;
+mod participants;
 mod prizes;
+mod public_entries;
 mod recording;
 mod rewards;
 
@@ -28,6 +32,10 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         rewards::scenarios(),
         lists::scenarios(),
         giveaway_settings::scenarios(),
+        entries::scenarios(),
+        participants::scenarios(),
+        analytics::scenarios(),
+        public_entries::scenarios(),
     ]
     .into_iter()
     .flatten()

@@ -46,6 +46,7 @@ CREATE TABLE page_views (
     giveaway_id BIGINT NOT NULL REFERENCES giveaways (id),
     visitor     TEXT    NOT NULL,
     referrer    TEXT,
+    country     TEXT,
     created_at  BIGINT NOT NULL
 );
 CREATE INDEX page_views_giveaway ON page_views (giveaway_id, created_at);

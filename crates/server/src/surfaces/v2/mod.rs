@@ -3,12 +3,15 @@
 //! presenting a key, and its rate-limit headers. One file per resource; each exposes `routes()`.
 
 mod account;
+mod analytics;
 mod auth;
+mod entries;
 mod entry_methods;
 pub mod extract;
 mod giveaway_settings;
 mod giveaways;
 mod lists;
+mod participants;
 mod prizes;
 pub mod response;
 mod rewards;
@@ -43,6 +46,9 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .merge(rewards::routes())
         .merge(lists::routes())
         .merge(giveaway_settings::routes())
+        .merge(entries::routes())
+        .merge(participants::routes())
+        .merge(analytics::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::layer::<V2>))
         .route_layer(middleware::from_fn_with_state(state, auth::require_key))
         .fallback(response::not_found)

@@ -1,0 +1,1 @@
+//! Use cases for public_entries.

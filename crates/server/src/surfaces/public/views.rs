@@ -1,0 +1,8 @@
+//! Public routes for views.
+
+use crate::app::AppState;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+}

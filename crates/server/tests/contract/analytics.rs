@@ -1,0 +1,5 @@
+//! Contract scenarios for analytics.
+
+use crate::scenarios;
+
+scenarios!();

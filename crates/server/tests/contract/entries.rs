@@ -1,0 +1,5 @@
+//! Contract scenarios for entries.
+
+use crate::scenarios;
+
+scenarios!();

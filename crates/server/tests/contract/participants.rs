@@ -1,0 +1,5 @@
+//! Contract scenarios for participants.
+
+use crate::scenarios;
+
+scenarios!();

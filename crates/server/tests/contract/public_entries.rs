@@ -1,0 +1,5 @@
+//! Contract scenarios for public_entries.
+
+use crate::scenarios;
+
+scenarios!();
