@@ -37,8 +37,16 @@ pub enum StartError {
     Bind { addr: SocketAddr, source: std::io::Error },
 }
 
+/// rustls needs one process-wide crypto provider; the database driver and the HTTP client
+/// both use ring here, so install it before either makes a connection.
+pub fn install_tls_provider() {
+    // Err only means a provider is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Connects to the database, runs migrations and sets up the rate-limit store.
 pub async fn open_engine(config: &Config, clock: Clock) -> Result<Engine, StartError> {
+    install_tls_provider();
     let url = config.database_url.expose();
     if url.starts_with("sqlite:") {
         std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
