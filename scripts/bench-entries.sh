@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The public entry endpoint under load, on SQLite and on PostgreSQL (see docs/BENCHMARKS.md).
+#   scripts/bench-entries.sh [sqlite|postgres|both] [concurrency] [seconds]
+# Starts a release server on a fresh database, drives it with crates/bench's entry-load over
+# loopback, and checks that every acknowledged entry was stored.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which="${1:-both}"
+concurrency="${2:-64}"
+seconds="${3:-20}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fairdraw-target}"
+cargo build --release -q -p fairdraw -p fairdraw-bench
+bin="$CARGO_TARGET_DIR/release"
+port=18181
+
+run() {
+  local label=$1; shift
+  local dir; dir=$(mktemp -d)
+  # Logging every request would measure the terminal; the public limits must not refuse a
+  # load test that comes from one IP.
+  env "$@" RUST_LOG=warn FAIRDRAW_DATA_DIR="$dir" FAIRDRAW_BIND="127.0.0.1:$port" \
+    FAIRDRAW_PUBLIC_IP_RPM=100000000 FAIRDRAW_PUBLIC_GIVEAWAY_RPS=100000000 \
+    "$bin/fairdraw" serve >"$dir/out.log" 2>"$dir/err.log" &
+  local pid=$!
+  for _ in $(seq 1 100); do grep -q "listening" "$dir/out.log" 2>/dev/null && break; sleep 0.1; done
+  local key; key=$(awk '/secret API key/ {print $NF}' "$dir/out.log")
+  "$bin/entry-load" --url "http://127.0.0.1:$port" --key "$key" --concurrency "$concurrency" \
+    --seconds "$seconds" --label "$label" || status=$?
+  kill -TERM "$pid"; wait "$pid" || true
+  rm -rf "$dir"
+  return "${status:-0}"
+}
+
+if [[ "$which" == sqlite || "$which" == both ]]; then
+  run sqlite
+fi
+if [[ "$which" == postgres || "$which" == both ]]; then
+  db="fairdraw_bench_$$"
+  psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db"
+  run postgres FAIRDRAW_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" || true
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE $db WITH (FORCE)"
+fi
