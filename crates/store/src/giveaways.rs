@@ -160,14 +160,13 @@ impl StatusFilter {
 }
 
 impl Db {
-    /// Creates a giveaway and its "User Details" entry method (type 1), which every giveaway has.
+    /// Creates a giveaway (design and e-mail settings at their defaults, stored as `{}`) and its
+    /// "User Details" entry method (type 1), which every giveaway has.
     pub async fn insert_giveaway(
         &self,
         brand_id: i64,
         slug: &str,
         f: &GiveawayFields,
-        design: &str,
-        email_settings: &str,
         commitment: Option<&Commitment>,
         now: i64,
     ) -> StoreResult<i64> {
@@ -178,7 +177,7 @@ impl Db {
              public_or_private, competition_type, settings, rules_config, design, email_settings, \
              server_seed, commitment, committed_at, published_at, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-             $19, $20, $21, $22, $23, $23, $24, $24) RETURNING id",
+             '{}', '{}', $19, $20, $21, $21, $22, $22) RETURNING id",
         )
         .bind(brand_id)
         .bind(slug)
@@ -198,8 +197,6 @@ impl Db {
         .bind(&f.competition_type)
         .bind(&f.settings)
         .bind(&f.rules_config)
-        .bind(design)
-        .bind(email_settings)
         .bind(commitment.map(|c| c.server_seed.clone()))
         .bind(commitment.map(|c| c.commitment.clone()))
         .bind(commitment.map(|_| now))
@@ -409,9 +406,9 @@ impl Db {
              email_body, email_subject, email_reply_to_email, email_reply_to_name, reward_order, $3 \
              FROM rewards WHERE giveaway_id = $1 AND deleted_at IS NULL",
             "INSERT INTO whitelist (giveaway_id, email, created_at) \
-             SELECT $2, email, $3 FROM whitelist WHERE giveaway_id = $1",
+             SELECT $2, email, $3 FROM whitelist WHERE giveaway_id = $1 ORDER BY id",
             "INSERT INTO blacklist (giveaway_id, value, kind, created_at) \
-             SELECT $2, value, kind, $3 FROM blacklist WHERE giveaway_id = $1",
+             SELECT $2, value, kind, $3 FROM blacklist WHERE giveaway_id = $1 ORDER BY id",
         ];
         for sql in statements {
             sqlx::query(sql)

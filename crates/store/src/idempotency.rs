@@ -16,6 +16,9 @@ pub struct SavedResponse {
     pub body: Vec<u8>,
 }
 
+/// request_hash, state, status, content_type, body.
+type StoredRow = (String, String, Option<i64>, Option<String>, Option<Vec<u8>>);
+
 /// What to do with a request that carries a key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Claim {
@@ -61,7 +64,7 @@ impl Db {
         if inserted.rows_affected() == 1 {
             return Ok(Claim::Run);
         }
-        let row: Option<(String, String, Option<i64>, Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+        let row: Option<StoredRow> = sqlx::query_as(
             "SELECT request_hash, state, status, content_type, body FROM idempotency_keys \
              WHERE scope = $1 AND idem_key = $2",
         )

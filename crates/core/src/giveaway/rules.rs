@@ -96,9 +96,8 @@ impl RulesConfig {
                 .map(String::as_str)
                 .collect();
             if invalid.is_empty() {
-                let mut codes = codes;
-                codes.dedup();
-                self.countries_allowed = codes;
+                let mut seen = std::collections::HashSet::new();
+                self.countries_allowed = codes.into_iter().filter(|c| seen.insert(c.clone())).collect();
             } else {
                 bad(
                     "countries_allowed",
@@ -155,7 +154,7 @@ mod tests {
         let mut e = FieldErrors::new();
         r.apply(
             RulesPatch {
-                countries_allowed: Some(vec!["us".into(), "CA".into(), "GB".into()]),
+                countries_allowed: Some(vec!["us".into(), "CA".into(), "GB".into(), "US".into()]),
                 security_level: Some(2),
                 block_vpns: Some(true),
                 ..Default::default()

@@ -149,8 +149,6 @@ impl Engine {
                 who.brand_id,
                 &new_slug(&spec.title),
                 &to_fields(&spec),
-                "{}",
-                "{}",
                 commitment.as_ref(),
                 now,
             )
