@@ -3,8 +3,9 @@
 //! `draw` runs a draw on a pool file (and makes a fresh server seed unless one is given);
 //! `verify` re-runs a certificate's draw on the published pool and names every mismatch.
 
+use std::fmt::Write as _;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Write as _};
 use std::path::{Path, PathBuf};
 
 use fairdraw_core::draw::{
@@ -74,34 +75,30 @@ pub fn run_draw(args: DrawArgs) -> anyhow::Result<()> {
         if generated {
             eprintln!("fairdraw: generated a fresh server seed; it is in the certificate");
         }
-        println!("{}", serde_json::to_string_pretty(&cert)?);
-        return Ok(());
+        return emit(&format!("{}\n", serde_json::to_string_pretty(&cert)?));
     }
-    println!("Fairdraw draw ({})", cert.protocol);
-    print_pool(&args.pool, &outcome);
+    let mut out = String::new();
+    writeln!(out, "Fairdraw draw ({})", cert.protocol)?;
+    write_pool(&mut out, &args.pool, &outcome)?;
     let note = if generated {
         "  (fresh from the OS CSPRNG: keep it to re-run this draw)"
     } else {
         ""
     };
-    println!("server_seed:  {}{note}", input.server_seed.to_hex());
-    println!("commitment:   {}", outcome.commitment);
-    println!("round:        {}", input.round);
-    println!(
-        "beacon:       {}",
-        if input.beacon.is_empty() {
-            "(none)".to_owned()
-        } else {
-            show(&input.beacon)
-        }
-    );
-    println!("draw_seed:    {}", outcome.draw_seed);
-    print_picks("winners", &outcome.winners, input.winners);
-    print_picks("extras", &outcome.extras, input.extras);
-    println!("result_hash:  {}", outcome.result_hash);
-    println!();
-    println!("--json prints the certificate; `fairdraw verify CERT.json --pool FILE` checks one.");
-    Ok(())
+    writeln!(out, "server_seed:  {}{note}", input.server_seed.to_hex())?;
+    writeln!(out, "commitment:   {}", outcome.commitment)?;
+    writeln!(out, "round:        {}", input.round)?;
+    writeln!(out, "beacon:       {}", show_beacon(&input.beacon))?;
+    writeln!(out, "draw_seed:    {}", outcome.draw_seed)?;
+    write_picks(&mut out, "winners", &outcome.winners, input.winners)?;
+    write_picks(&mut out, "extras", &outcome.extras, input.extras)?;
+    writeln!(out, "result_hash:  {}", outcome.result_hash)?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "--json prints the certificate; `fairdraw verify CERT.json --pool FILE` checks one."
+    )?;
+    emit(&out)
 }
 
 /// Runs `fairdraw verify`. `Ok(true)` when everything matches; `Ok(false)` (exit status 1)
@@ -112,56 +109,73 @@ pub fn run_verify(args: VerifyArgs) -> anyhow::Result<bool> {
     let cert: Certificate = serde_json::from_str(&text)
         .map_err(|e| anyhow::anyhow!("{} is not a draw certificate: {e}", args.cert.display()))?;
     let pool = read_pool(&args.pool)?;
-    match verify_certificate(&cert, &pool) {
+    let mut out = String::new();
+    let verified = match verify_certificate(&cert, &pool) {
         Ok(outcome) => {
-            println!("verified: the certificate matches the pool and the committed seed");
-            println!("result_hash:  {}", outcome.result_hash);
-            print_pool(&args.pool, &outcome);
-            println!("commitment:   {}", outcome.commitment);
-            println!("round:        {}", cert.round);
-            println!(
-                "beacon:       {}",
-                if cert.beacon.is_empty() {
-                    "(none)".to_owned()
-                } else {
-                    show(&cert.beacon)
-                }
-            );
-            print_picks("winners", &outcome.winners, cert.draw_input().winners);
-            print_picks("extras", &outcome.extras, cert.draw_input().extras);
+            writeln!(out, "verified: the certificate matches the pool and the committed seed")?;
+            writeln!(out, "result_hash:  {}", outcome.result_hash)?;
+            write_pool(&mut out, &args.pool, &outcome)?;
+            writeln!(out, "commitment:   {}", outcome.commitment)?;
+            writeln!(out, "round:        {}", cert.round)?;
+            writeln!(out, "beacon:       {}", show_beacon(&cert.beacon))?;
+            let requested = cert.draw_input();
+            write_picks(&mut out, "winners", &outcome.winners, requested.winners)?;
+            write_picks(&mut out, "extras", &outcome.extras, requested.extras)?;
             match &cert.public_key {
-                Some(key) if cert.signature.is_some() => {
-                    println!("signature:    valid, by public key {key} (compare it with the server's published key)");
-                }
-                _ => println!("signature:    none (unsigned certificate)"),
+                Some(key) if cert.signature.is_some() => writeln!(
+                    out,
+                    "signature:    valid, by public key {key} (compare it with the server's published key)"
+                )?,
+                _ => writeln!(out, "signature:    none (unsigned certificate)")?,
             }
-            Ok(true)
+            true
         }
         Err(mismatches) => {
-            println!("NOT verified: {} mismatch(es)", mismatches.len());
+            writeln!(out, "NOT verified: {} mismatch(es)", mismatches.len())?;
             for m in &mismatches {
-                println!("  - {m}");
+                writeln!(out, "  - {m}")?;
             }
-            Ok(false)
+            false
         }
+    };
+    emit(&out)?;
+    Ok(verified)
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}")),
     }
 }
 
-fn print_pool(path: &Path, outcome: &DrawOutcome) {
-    println!(
+fn write_pool(out: &mut String, path: &Path, outcome: &DrawOutcome) -> std::fmt::Result {
+    writeln!(
+        out,
         "pool:         {} ({} candidates, total weight {})",
         path.display(),
         outcome.pool_size,
         outcome.total_weight
-    );
-    println!("pool_root:    {}", outcome.pool_root);
-    println!("pool_hash:    {}", outcome.pool_hash);
+    )?;
+    writeln!(out, "pool_root:    {}", outcome.pool_root)?;
+    writeln!(out, "pool_hash:    {}", outcome.pool_hash)
 }
 
-fn print_picks(what: &str, ids: &[String], requested: u32) {
-    println!("{what} ({} of {requested} requested):", ids.len());
+fn write_picks(out: &mut String, what: &str, ids: &[String], requested: u32) -> std::fmt::Result {
+    writeln!(out, "{what} ({} of {requested} requested):", ids.len())?;
     for (i, id) in ids.iter().enumerate() {
-        println!("  {:>3}. {}", i + 1, show(id));
+        writeln!(out, "  {:>3}. {}", i + 1, show(id))?;
+    }
+    Ok(())
+}
+
+fn show_beacon(beacon: &str) -> String {
+    if beacon.is_empty() {
+        "(none)".to_owned()
+    } else {
+        show(beacon)
     }
 }
 

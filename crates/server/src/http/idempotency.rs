@@ -44,9 +44,12 @@ pub async fn layer<S: SurfaceErrors>(State(state): State<AppState>, req: Request
         None => format!("anon:{}", super::client_ip(&req)),
     };
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, state.config.max_body_bytes).await {
+    let bytes = match super::read_body(body, state.config.max_body_bytes).await {
         Ok(b) => b,
-        Err(_) => return S::error(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large."),
+        Err(super::BodyError::TooLarge) => {
+            return S::error(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large.");
+        }
+        Err(super::BodyError::Read) => return S::error(StatusCode::BAD_REQUEST, "Could not read the request body."),
     };
     let mut hasher = Sha256::new();
     hasher.update(parts.method.as_str().as_bytes());

@@ -23,3 +23,39 @@ pub fn client_ip(req: &axum::extract::Request) -> String {
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
 }
+
+/// A body over the size limit.
+#[derive(Debug)]
+pub enum BodyError {
+    TooLarge,
+    Read,
+}
+
+/// How much of an oversized body is read and thrown away before answering 413. Closing the
+/// connection with the body half-sent makes many clients report a reset instead of the 413.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Reads a whole body of at most `limit` bytes.
+pub async fn read_body(body: axum::body::Body, limit: usize) -> Result<axum::body::Bytes, BodyError> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut buf = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| BodyError::Read)?;
+        if let Ok(data) = frame.into_data() {
+            seen += data.len();
+            if seen > DRAIN_LIMIT {
+                return Err(BodyError::TooLarge);
+            }
+            if seen <= limit {
+                buf.extend_from_slice(&data);
+            }
+        }
+    }
+    if seen > limit {
+        Err(BodyError::TooLarge)
+    } else {
+        Ok(buf.into())
+    }
+}

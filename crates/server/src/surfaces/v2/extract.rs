@@ -3,8 +3,10 @@
 //! 413, an unparseable path id is 404.
 
 use super::response::error_response;
+use crate::app::AppState;
 use crate::engine::Principal;
-use axum::body::Bytes;
+use crate::http::{BodyError, read_body};
+use axum::extract::FromRef;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -15,16 +17,17 @@ use serde::de::DeserializeOwned;
 /// `application/x-www-form-urlencoded` by default.
 pub struct Body<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T>
+where
+    AppState: FromRef<S>,
+{
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                error_response(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large.", None)
-            } else {
-                error_response(StatusCode::BAD_REQUEST, "Could not read the request body.", None)
-            }
+        let limit = AppState::from_ref(state).config.max_body_bytes;
+        let bytes = read_body(req.into_body(), limit).await.map_err(|e| match e {
+            BodyError::TooLarge => error_response(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large.", None),
+            BodyError::Read => error_response(StatusCode::BAD_REQUEST, "Could not read the request body.", None),
         })?;
         let slice: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
             b"{}"
