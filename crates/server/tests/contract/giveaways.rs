@@ -15,6 +15,7 @@ scenarios!(
     update_is_partial,
     delete_is_soft,
     duplicate_makes_a_fresh_draft,
+    duplicate_copies_the_configuration,
     stats_and_embed_code,
     another_brand_sees_nothing,
 );
@@ -580,4 +581,93 @@ async fn another_brand_sees_nothing(app: TestApp) {
     // And the owner still has it, untouched.
     let d = app.get(&owner.key, &format!("/v2/giveaways/{id}")).await;
     assert_eq!(d.data()["title"], json!("Holiday Giveaway 2026"));
+}
+
+async fn duplicate_copies_the_configuration(app: TestApp) {
+    let acct = app.account().await;
+    let id = app.create_giveaway(&acct.key, json!({})).await;
+    let base = format!("/v2/giveaways/{id}");
+    app.post(
+        &acct.key,
+        &format!("{base}/entry-methods"),
+        json!({ "entry_method": 14, "entry_amount": 3, "entry_title": "Follow @mycompany", "entry_link": "https://twitter.com/mycompany" }),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &acct.key,
+        &format!("{base}/prizes"),
+        json!({ "prize_name": "Gift card", "prize_winners_allowed": 2, "redemption_switch": true, "redemption_codes": "A1\nB2" }),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &acct.key,
+        &format!("{base}/rewards"),
+        json!({ "type": 2, "title": "Coupon", "entries_required": 5, "coupon_code": "SAVE10" }),
+    )
+    .await
+    .expect(201);
+    // Entries are not copied.
+    let who = app.engine.authenticate_secret(&acct.key).await.unwrap();
+    let g = app.engine.owned_giveaway(&who, id).await.unwrap();
+    let entrant = fairdraw_store::entries::Entrant {
+        email: "jane@example.com".into(),
+        name: "Jane".into(),
+        country: None,
+        birthday: None,
+        ip: None,
+        referred_by_code: None,
+        verified: true,
+    };
+    let one = fairdraw_store::entries::NewEntry {
+        entry_method_id: None,
+        method_type: 1,
+        amount: 1,
+        value: None,
+    };
+    app.engine
+        .record_entries(&g, entrant, vec![one])
+        .await
+        .unwrap()
+        .unwrap();
+
+    let copy = app
+        .post(&acct.key, &format!("{base}/duplicate"), json!({}))
+        .await
+        .data()["id"]
+        .as_i64()
+        .unwrap();
+    let strip = |v: &Value, keys: &[&str]| -> Vec<Value> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|item| {
+                let mut item = item.clone();
+                for k in keys {
+                    item.as_object_mut().unwrap().remove(*k);
+                }
+                item
+            })
+            .collect()
+    };
+    for (path, ids) in [
+        ("entry-methods", &["id"][..]),
+        ("prizes", &["id"][..]),
+        ("rewards", &["id"][..]),
+    ] {
+        let a = app.get(&acct.key, &format!("{base}/{path}")).await;
+        let b = app.get(&acct.key, &format!("/v2/giveaways/{copy}/{path}")).await;
+        assert_eq!(strip(b.data(), ids), strip(a.data(), ids), "{path}");
+        assert!(!b.data().as_array().unwrap().is_empty(), "{path}");
+    }
+    let d = app.get(&acct.key, &format!("/v2/giveaways/{copy}")).await;
+    assert_eq!(d.data()["total_entries"], json!(0));
+    assert_eq!(d.data()["total_participants"], json!(0));
+    assert_eq!(
+        app.get(&acct.key, &format!("/v2/giveaways/{copy}/participants"))
+            .await
+            .body["pagination"]["total"],
+        json!(0)
+    );
 }
