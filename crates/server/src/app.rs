@@ -4,10 +4,11 @@
 use crate::config::Config;
 use crate::engine::{Clock, Engine};
 use crate::openapi::ApiDoc;
-use crate::surfaces::{ops, public, v2};
+use crate::surfaces::{ops, pages, public, v1, v2};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
+use fairdraw_core::draw::ServerKey;
 use fairdraw_store::Db;
 use fairdraw_store::ratelimit::RateLimiter;
 use std::future::Future;
@@ -29,6 +30,8 @@ pub struct AppState {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("signing key {path}: {message}")]
+    SigningKey { path: String, message: String },
     #[error("storage: {0}")]
     Store(#[from] fairdraw_store::StoreError),
     #[error("cannot create data directory {path}: {source}")]
@@ -60,7 +63,47 @@ pub async fn open_engine(config: &Config, clock: Clock) -> Result<Engine, StartE
         Some(url) => RateLimiter::redis(url.expose()).await?,
         None => RateLimiter::Database(db.clone()),
     };
-    Ok(Engine::new(db, limiter, clock))
+    let signing_key = load_or_create_signing_key(&config.data_dir)?;
+    Ok(Engine::new(db, limiter, clock, signing_key))
+}
+
+/// The file in the data dir that holds the instance's Ed25519 draw-signing key (its 32-byte
+/// seed, hex). Created on first start; several instances must share the same file (or data dir)
+/// to sign with one key.
+pub const SIGNING_KEY_FILE: &str = "draw-signing.key";
+
+/// Reads the instance's draw-signing key, creating it on first start.
+pub fn load_or_create_signing_key(data_dir: &std::path::Path) -> Result<ServerKey, StartError> {
+    let path = data_dir.join(SIGNING_KEY_FILE);
+    let fail = |message: String| StartError::SigningKey { path: path.display().to_string(), message };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let bytes = hex::decode(text.trim()).map_err(|e| fail(format!("not hex: {e}")))?;
+            let seed: [u8; 32] = bytes.try_into().map_err(|_| fail("expected 32 bytes".to_owned()))?;
+            Ok(ServerKey::from_seed(&seed))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(data_dir).map_err(|e| fail(e.to_string()))?;
+            let seed: [u8; 32] = crate::engine::random_bytes();
+            write_private(&path, hex::encode(seed).as_bytes()).map_err(|e| fail(e.to_string()))?;
+            tracing::info!(path = %path.display(), "created the draw-signing key");
+            Ok(ServerKey::from_seed(&seed))
+        }
+        Err(e) => Err(fail(e.to_string())),
+    }
+}
+
+/// Writes a file only its owner can read (a new file; an existing one is never replaced).
+fn write_private(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents)
 }
 
 /// Every route of the product, with the OpenAPI document built from the same registrations.
@@ -68,10 +111,12 @@ pub fn router(state: AppState) -> Router {
     let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/v2", v2::router(state.clone()))
         .nest("/api/public", public::router(state.clone()))
+        .nest("/v1", v1::router(state.clone()))
         .split_for_parts();
     let max_body = state.config.max_body_bytes;
     Router::new()
         .merge(api)
+        .merge(pages::router())
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

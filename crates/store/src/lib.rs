@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod analytics;
 pub mod db;
+pub mod draws;
 pub mod entries;
 pub mod entry_methods;
 pub mod error;

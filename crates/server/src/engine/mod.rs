@@ -4,6 +4,7 @@
 mod accounts;
 pub mod analytics;
 mod clock;
+pub mod draws;
 pub mod entries;
 pub mod entry_methods;
 mod entry_writer;
@@ -22,6 +23,7 @@ pub use clock::Clock;
 pub use error::{EngineError, EngineResult};
 pub use giveaways::{Giveaway, GiveawayFilter, GiveawayStats};
 
+use fairdraw_core::draw::ServerKey;
 use fairdraw_store::Db;
 use fairdraw_store::ratelimit::RateLimiter;
 use std::sync::Arc;
@@ -38,19 +40,19 @@ struct Inner {
     limiter: RateLimiter,
     clock: Clock,
     entry_writer: entry_writer::EntryWriter,
+    /// Signs every draw's result hash; its public key is published.
+    signing_key: ServerKey,
 }
 
 impl Engine {
-    pub fn new(db: Db, limiter: RateLimiter, clock: Clock) -> Engine {
+    pub fn new(db: Db, limiter: RateLimiter, clock: Clock, signing_key: ServerKey) -> Engine {
         let entry_writer = entry_writer::EntryWriter::spawn(db.clone());
-        Engine {
-            inner: Arc::new(Inner {
-                db,
-                limiter,
-                clock,
-                entry_writer,
-            }),
-        }
+        Engine { inner: Arc::new(Inner { db, limiter, clock, entry_writer, signing_key }) }
+    }
+
+    /// The instance's draw-signing key.
+    pub fn signing_key(&self) -> &ServerKey {
+        &self.inner.signing_key
     }
 
     pub fn db(&self) -> &Db {
@@ -80,7 +82,7 @@ impl Engine {
 }
 
 /// `n` bytes from the operating system's CSPRNG.
-pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
     // The OS generator failing is not something a request can recover from.
     getrandom::fill(&mut buf).expect("the operating system's random number generator failed");

@@ -3,5 +3,7 @@
 
 pub mod links;
 pub mod ops;
+pub mod pages;
 pub mod public;
+pub mod v1;
 pub mod v2;

@@ -12,11 +12,14 @@ mod entry_methods;
 mod giveaway_settings;
 mod giveaways;
 mod lists;
+mod pages;
 mod participants;
 mod prizes;
 mod public_entries;
 mod recording;
 mod rewards;
+mod verify;
+mod winners;
 
 use libtest_mimic::{Arguments, Trial};
 use support::{Backend, POSTGRES_ENV, Scenario};
@@ -36,6 +39,9 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         participants::scenarios(),
         analytics::scenarios(),
         public_entries::scenarios(),
+        winners::scenarios(),
+        verify::scenarios(),
+        pages::scenarios(),
     ]
     .into_iter()
     .flatten()

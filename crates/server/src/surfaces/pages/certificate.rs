@@ -1,0 +1,8 @@
+//! Public page: certificate.
+
+use crate::app::AppState;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}

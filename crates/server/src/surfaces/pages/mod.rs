@@ -1,0 +1,11 @@
+//! Public pages for people rather than programs: the verify page and the PDF certificate.
+
+mod certificate;
+mod verify_page;
+
+use crate::app::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(verify_page::routes()).merge(certificate::routes())
+}

@@ -1,0 +1,5 @@
+//! Contract scenarios for pages.
+
+use crate::scenarios;
+
+scenarios!();

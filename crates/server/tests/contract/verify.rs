@@ -1,0 +1,5 @@
+//! Contract scenarios for verify.
+
+use crate::scenarios;
+
+scenarios!();

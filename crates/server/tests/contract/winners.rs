@@ -1,0 +1,5 @@
+//! Contract scenarios for winners.
+
+use crate::scenarios;
+
+scenarios!();

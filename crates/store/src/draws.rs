@@ -1,0 +1,1 @@
+//! Draws: frozen pools, certificates, winners.
