@@ -23,6 +23,8 @@ pub struct Config {
     /// Request bodies above this size get 413.
     pub max_body_bytes: usize,
     pub log_format: LogFormat,
+    /// The public entry endpoint's rules and limits.
+    pub public: PublicConfig,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -30,6 +32,81 @@ pub struct Config {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+pub const DEFAULT_PUBLIC_IP_RPM: u32 = 60;
+pub const DEFAULT_PUBLIC_GIVEAWAY_RPS: u32 = 2_000;
+
+/// Settings of the public entry endpoint (`/api/public`).
+#[derive(Clone, Debug)]
+pub struct PublicConfig {
+    /// A request header carrying the client's address; the first address of a list is used, as
+    /// in `X-Forwarded-For`. Set it only behind a trusted proxy that overwrites this header:
+    /// anywhere else each client writes its own address and walks past every per-IP rule.
+    pub client_ip_header: Option<String>,
+    /// A header in which a trusted edge proxy reports the client's country (e.g. `CF-IPCountry`).
+    pub country_header: Option<String>,
+    /// A MaxMind database (`.mmdb`) for the country when the header does not give one.
+    pub geoip_db: Option<PathBuf>,
+    /// Lists of VPN and proxy ranges for `block_vpns`: one CIDR range or address a line, `#`
+    /// starts a comment.
+    pub vpn_ranges: Vec<PathBuf>,
+    /// The captcha provider that `require_captcha` giveaways check tokens with.
+    pub captcha: Option<CaptchaConfig>,
+    /// Entry calls a minute from one address; 0 turns the limit off.
+    pub ip_rpm: u32,
+    /// Entry calls a second to one giveaway; 0 turns the limit off.
+    pub giveaway_rps: u32,
+}
+
+impl Default for PublicConfig {
+    fn default() -> Self {
+        PublicConfig {
+            client_ip_header: None,
+            country_header: None,
+            geoip_db: None,
+            vpn_ranges: Vec::new(),
+            captcha: None,
+            ip_rpm: DEFAULT_PUBLIC_IP_RPM,
+            giveaway_rps: DEFAULT_PUBLIC_GIVEAWAY_RPS,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CaptchaConfig {
+    pub provider: CaptchaProvider,
+    pub secret: Secret<String>,
+    /// Where tokens are verified: the provider's siteverify endpoint unless configured.
+    pub verify_url: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CaptchaProvider {
+    Hcaptcha,
+    Turnstile,
+    Recaptcha,
+}
+
+impl CaptchaProvider {
+    fn parse(name: &str) -> Option<CaptchaProvider> {
+        match name {
+            "hcaptcha" => Some(CaptchaProvider::Hcaptcha),
+            "turnstile" => Some(CaptchaProvider::Turnstile),
+            "recaptcha" => Some(CaptchaProvider::Recaptcha),
+            _ => None,
+        }
+    }
+
+    /// The provider's official siteverify endpoint.
+    pub fn verify_url(self) -> &'static str {
+        match self {
+            CaptchaProvider::Hcaptcha => "https://api.hcaptcha.com/siteverify",
+            CaptchaProvider::Turnstile => "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+            CaptchaProvider::Recaptcha => "https://www.google.com/recaptcha/api/siteverify",
+        }
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -42,6 +119,7 @@ impl std::fmt::Debug for Config {
             .field("redis_url", &self.redis_url.as_ref().map(|u| redact_url(u.expose())))
             .field("max_body_bytes", &self.max_body_bytes)
             .field("log_format", &self.log_format)
+            .field("public", &self.public)
             .finish()
     }
 }
@@ -57,6 +135,15 @@ pub struct ConfigLayer {
     pub redis_url: Option<Secret<String>>,
     pub max_body_bytes: Option<usize>,
     pub log_format: Option<LogFormat>,
+    pub client_ip_header: Option<String>,
+    pub country_header: Option<String>,
+    pub geoip_db: Option<PathBuf>,
+    pub vpn_ranges: Option<Vec<PathBuf>>,
+    pub captcha_provider: Option<CaptchaProvider>,
+    pub captcha_secret: Option<Secret<String>>,
+    pub captcha_verify_url: Option<String>,
+    pub public_ip_rpm: Option<u32>,
+    pub public_giveaway_rps: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +195,32 @@ impl ConfigLayer {
                     }),
                 })
                 .transpose()?,
+            client_ip_header: get("FAIRDRAW_CLIENT_IP_HEADER"),
+            country_header: get("FAIRDRAW_COUNTRY_HEADER"),
+            geoip_db: get("FAIRDRAW_GEOIP_DB").map(PathBuf::from),
+            vpn_ranges: get("FAIRDRAW_VPN_RANGES").map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(PathBuf::from)
+                    .collect()
+            }),
+            captcha_provider: get("FAIRDRAW_CAPTCHA_PROVIDER")
+                .map(|v| {
+                    CaptchaProvider::parse(&v).ok_or_else(|| ConfigError::Invalid {
+                        name: "FAIRDRAW_CAPTCHA_PROVIDER",
+                        message: "expected hcaptcha, turnstile or recaptcha".to_owned(),
+                    })
+                })
+                .transpose()?,
+            captcha_secret: get("FAIRDRAW_CAPTCHA_SECRET").map(Secret::new),
+            captcha_verify_url: get("FAIRDRAW_CAPTCHA_VERIFY_URL"),
+            public_ip_rpm: get("FAIRDRAW_PUBLIC_IP_RPM")
+                .map(|v| whole_number("FAIRDRAW_PUBLIC_IP_RPM", &v))
+                .transpose()?,
+            public_giveaway_rps: get("FAIRDRAW_PUBLIC_GIVEAWAY_RPS")
+                .map(|v| whole_number("FAIRDRAW_PUBLIC_GIVEAWAY_RPS", &v))
+                .transpose()?,
         })
     }
 
@@ -121,6 +234,15 @@ impl ConfigLayer {
             redis_url: other.redis_url.or(self.redis_url),
             max_body_bytes: other.max_body_bytes.or(self.max_body_bytes),
             log_format: other.log_format.or(self.log_format),
+            client_ip_header: other.client_ip_header.or(self.client_ip_header),
+            country_header: other.country_header.or(self.country_header),
+            geoip_db: other.geoip_db.or(self.geoip_db),
+            vpn_ranges: other.vpn_ranges.or(self.vpn_ranges),
+            captcha_provider: other.captcha_provider.or(self.captcha_provider),
+            captcha_secret: other.captcha_secret.or(self.captcha_secret),
+            captcha_verify_url: other.captcha_verify_url.or(self.captcha_verify_url),
+            public_ip_rpm: other.public_ip_rpm.or(self.public_ip_rpm),
+            public_giveaway_rps: other.public_giveaway_rps.or(self.public_giveaway_rps),
         }
     }
 
@@ -154,6 +276,15 @@ impl ConfigLayer {
                 message: "must be at least 1024".to_owned(),
             });
         }
+        let public = PublicConfig {
+            client_ip_header: header_name("client_ip_header", self.client_ip_header)?,
+            country_header: header_name("country_header", self.country_header)?,
+            geoip_db: self.geoip_db,
+            vpn_ranges: self.vpn_ranges.unwrap_or_default(),
+            captcha: captcha(self.captcha_provider, self.captcha_secret, self.captcha_verify_url)?,
+            ip_rpm: self.public_ip_rpm.unwrap_or(DEFAULT_PUBLIC_IP_RPM),
+            giveaway_rps: self.public_giveaway_rps.unwrap_or(DEFAULT_PUBLIC_GIVEAWAY_RPS),
+        };
         Ok(Config {
             bind,
             database_url,
@@ -162,8 +293,64 @@ impl ConfigLayer {
             redis_url: self.redis_url,
             max_body_bytes,
             log_format: self.log_format.unwrap_or(LogFormat::Text),
+            public,
         })
     }
+}
+
+fn whole_number(name: &'static str, value: &str) -> Result<u32, ConfigError> {
+    value.parse().map_err(|_| ConfigError::Invalid {
+        name,
+        message: "expected a whole number (0 turns the limit off)".to_owned(),
+    })
+}
+
+/// A header name as configured, checked and lower-cased (how `http` compares names).
+fn header_name(name: &'static str, value: Option<String>) -> Result<Option<String>, ConfigError> {
+    value
+        .map(|v| match axum::http::HeaderName::from_bytes(v.trim().as_bytes()) {
+            Ok(h) => Ok(h.as_str().to_owned()),
+            Err(_) => Err(ConfigError::Invalid {
+                name,
+                message: format!("{v:?} is not an HTTP header name"),
+            }),
+        })
+        .transpose()
+}
+
+/// A provider needs its secret, and a secret or URL needs a provider to mean anything.
+fn captcha(
+    provider: Option<CaptchaProvider>,
+    secret: Option<Secret<String>>,
+    verify_url: Option<String>,
+) -> Result<Option<CaptchaConfig>, ConfigError> {
+    let Some(provider) = provider else {
+        if secret.is_some() || verify_url.is_some() {
+            return Err(ConfigError::Invalid {
+                name: "captcha_provider",
+                message: "set it (hcaptcha, turnstile or recaptcha) along with captcha_secret".to_owned(),
+            });
+        }
+        return Ok(None);
+    };
+    let Some(secret) = secret.filter(|s| !s.expose().is_empty()) else {
+        return Err(ConfigError::Invalid {
+            name: "captcha_secret",
+            message: "a captcha provider needs its secret key".to_owned(),
+        });
+    };
+    let verify_url = verify_url.unwrap_or_else(|| provider.verify_url().to_owned());
+    if !(verify_url.starts_with("https://") || verify_url.starts_with("http://")) {
+        return Err(ConfigError::Invalid {
+            name: "captcha_verify_url",
+            message: "must start with http:// or https://".to_owned(),
+        });
+    }
+    Ok(Some(CaptchaConfig {
+        provider,
+        secret,
+        verify_url,
+    }))
 }
 
 impl Config {
@@ -252,5 +439,77 @@ mod tests {
         .unwrap();
         let shown = format!("{c:?}");
         assert!(!shown.contains("secretpw") && !shown.contains("redispw"), "{shown}");
+    }
+
+    #[test]
+    fn public_entry_settings() {
+        let c = Config::load(None, env(&[]), ConfigLayer::default()).unwrap();
+        assert_eq!((c.public.ip_rpm, c.public.giveaway_rps), (60, 2_000));
+        assert!(c.public.captcha.is_none() && c.public.vpn_ranges.is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.toml");
+        std::fs::write(
+            &path,
+            "country_header = \"CF-IPCountry\"\nvpn_ranges = [\"/etc/a.txt\"]\ncaptcha_provider = \"turnstile\"\n\
+             captcha_secret = \"topsecret\"\npublic_ip_rpm = 0\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&path),
+            env(&[
+                ("FAIRDRAW_CLIENT_IP_HEADER", "X-Forwarded-For"),
+                ("FAIRDRAW_VPN_RANGES", "/etc/b.txt, /etc/c.txt"),
+                ("FAIRDRAW_PUBLIC_GIVEAWAY_RPS", "50000"),
+            ]),
+            ConfigLayer::default(),
+        )
+        .unwrap();
+        assert_eq!(c.public.client_ip_header.as_deref(), Some("x-forwarded-for"));
+        assert_eq!(c.public.country_header.as_deref(), Some("cf-ipcountry"));
+        assert_eq!(
+            c.public.vpn_ranges,
+            [PathBuf::from("/etc/b.txt"), PathBuf::from("/etc/c.txt")]
+        );
+        assert_eq!((c.public.ip_rpm, c.public.giveaway_rps), (0, 50_000));
+        let captcha = c.public.captcha.as_ref().unwrap();
+        assert_eq!(captcha.provider, CaptchaProvider::Turnstile);
+        assert_eq!(
+            captcha.verify_url,
+            "https://challenges.cloudflare.com/turnstile/v0/siteverify"
+        );
+        assert_eq!(captcha.secret.expose(), "topsecret");
+        assert!(!format!("{c:?}").contains("topsecret"));
+    }
+
+    #[test]
+    fn public_entry_settings_are_checked() {
+        let bad = |pairs: &[(&str, &str)], name: &str| {
+            let e = Config::load(None, env(pairs), ConfigLayer::default()).unwrap_err();
+            assert!(e.to_string().contains(name), "{e}");
+        };
+        bad(&[("FAIRDRAW_CAPTCHA_PROVIDER", "hcaptcha")], "captcha_secret");
+        bad(&[("FAIRDRAW_CAPTCHA_SECRET", "s")], "captcha_provider");
+        bad(&[("FAIRDRAW_CAPTCHA_PROVIDER", "nope")], "FAIRDRAW_CAPTCHA_PROVIDER");
+        bad(
+            &[
+                ("FAIRDRAW_CAPTCHA_PROVIDER", "recaptcha"),
+                ("FAIRDRAW_CAPTCHA_SECRET", "s"),
+                ("FAIRDRAW_CAPTCHA_VERIFY_URL", "ftp://x"),
+            ],
+            "captcha_verify_url",
+        );
+        bad(&[("FAIRDRAW_CLIENT_IP_HEADER", "bad header")], "client_ip_header");
+        bad(&[("FAIRDRAW_PUBLIC_IP_RPM", "-1")], "FAIRDRAW_PUBLIC_IP_RPM");
+        let c = Config::load(
+            None,
+            env(&[
+                ("FAIRDRAW_CAPTCHA_PROVIDER", "hcaptcha"),
+                ("FAIRDRAW_CAPTCHA_SECRET", "s"),
+                ("FAIRDRAW_CAPTCHA_VERIFY_URL", "http://127.0.0.1:9/verify"),
+            ]),
+            ConfigLayer::default(),
+        )
+        .unwrap();
+        assert_eq!(c.public.captcha.unwrap().verify_url, "http://127.0.0.1:9/verify");
     }
 }

@@ -7,6 +7,13 @@ use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use sqlx::{Any, Transaction};
 
+mod public;
+
+use public::{Admission, admit_in, after_record_in};
+pub use public::{
+    NewJob, PendingVerification, PublicExtras, PublicRecorded, PublicRefusal, TokenHolder, VerificationLink,
+};
+
 /// The person entering, as validated by the engine.
 #[derive(Clone, Debug)]
 pub struct Entrant {
@@ -51,6 +58,8 @@ pub struct Recording {
     pub new_user_id: String,
     pub new_referral_code: String,
     pub now: i64,
+    /// What the public entry endpoint adds to the transaction; `None` for every other caller.
+    pub public: Option<PublicExtras>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,6 +81,8 @@ pub struct Recorded {
     pub total_entries: i64,
     /// The participant that referred this new participant (set only when `is_new`).
     pub referred_by: Option<i64>,
+    /// What the public part of the recording did (`Some` exactly when it was asked for).
+    pub public: Option<PublicRecorded>,
 }
 
 pub type Outcome = Result<Recorded, Refusal>;
@@ -105,6 +116,11 @@ impl Db {
 }
 
 async fn record_in(tx: &mut Transaction<'_, Any>, r: &Recording) -> StoreResult<Outcome> {
+    let adjusted = match admit_in(tx, r).await? {
+        Admission::Refused(recorded) => return Ok(Ok(recorded)),
+        Admission::Proceed(adjusted) => adjusted,
+    };
+    let r = adjusted.as_deref().unwrap_or(r);
     let verified = i64::from(r.entrant.verified);
     let existing: Option<Existing> = sqlx::query_as(
         "SELECT id, user_id, referral_code, status, total_entries FROM participants \
@@ -228,6 +244,7 @@ async fn record_in(tx: &mut Transaction<'_, Any>, r: &Recording) -> StoreResult<
             .await?;
         }
     }
+    let public = after_record_in(tx, r, participant_id, is_new, referred_by).await?;
     Ok(Ok(Recorded {
         participant_id,
         user_id,
@@ -236,6 +253,7 @@ async fn record_in(tx: &mut Transaction<'_, Any>, r: &Recording) -> StoreResult<
         entry_ids,
         total_entries: before + adding,
         referred_by,
+        public,
     }))
 }
 
@@ -292,6 +310,114 @@ pub(crate) async fn recount_in(tx: &mut Transaction<'_, Any>, giveaway_id: i64) 
          WHERE e.participant_id = participants.id AND e.display_winner = 0), 0) AS BIGINT) WHERE giveaway_id = $1",
     )
     .bind(giveaway_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Db {
+    /// Records every recording in one transaction, or none of them: the first refusal rolls the
+    /// whole batch back and is returned with its index. For imports, where a partial import
+    /// would leave the client guessing which rows landed.
+    ///
+    /// The giveaways' rows are locked first, in id order, so the participants' standing read
+    /// afterwards cannot be changed by a ban or disqualification before this commits (those lock
+    /// the giveaway first too), and the two never wait on each other in opposite orders.
+    pub async fn record_all(&self, batch: &[Recording]) -> StoreResult<Result<Vec<Recorded>, (usize, Refusal)>> {
+        let mut giveaways: Vec<i64> = batch.iter().map(|r| r.giveaway_id).collect();
+        giveaways.sort_unstable();
+        giveaways.dedup();
+        retry_on_deadlock(|| async {
+            let mut tx = self.writer().begin().await?;
+            for &id in &giveaways {
+                lock_counters_in(&mut tx, id).await?;
+            }
+            let mut out = Vec::with_capacity(batch.len());
+            for (index, r) in batch.iter().enumerate() {
+                match record_in(&mut tx, r).await? {
+                    Ok(recorded) => out.push(recorded),
+                    Err(refusal) => {
+                        tx.rollback().await?;
+                        return Ok(Err((index, refusal)));
+                    }
+                }
+            }
+            tx.commit().await?;
+            Ok(Ok(out))
+        })
+        .await
+    }
+}
+
+/// Runs a transaction again when PostgreSQL chose it as a deadlock's (or a serialization
+/// conflict's) victim. A recording batch may hold a participant's row and wait for the
+/// giveaway's while a transaction that locked the giveaway first waits for that participant;
+/// PostgreSQL breaks the cycle by failing one side, which is safe to rerun from the start.
+pub(crate) async fn retry_on_deadlock<T, F, Fut>(mut run: F) -> StoreResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = StoreResult<T>>,
+{
+    const ATTEMPTS: u32 = 5;
+    let mut attempt = 1;
+    loop {
+        match run().await {
+            Err(e) if attempt < ATTEMPTS && is_deadlock(&e) => {
+                tracing::warn!(attempt, "transaction lost a deadlock; running it again");
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn is_deadlock(e: &StoreError) -> bool {
+    match e {
+        StoreError::Database(sqlx::Error::Database(db)) => {
+            matches!(db.code().as_deref(), Some("40P01") | Some("40001"))
+        }
+        _ => false,
+    }
+}
+
+/// Takes the giveaway's row lock, so that until commit no recording can move its counters.
+/// Every transaction that recounts must start here: a recount that read the entries and then
+/// overwrote the counters after a concurrent recording had added to them would lose that
+/// recording.
+pub(crate) async fn lock_counters_in(tx: &mut Transaction<'_, Any>, giveaway_id: i64) -> StoreResult<()> {
+    let locked = sqlx::query("UPDATE giveaways SET total_entries = total_entries WHERE id = $1")
+        .bind(giveaway_id)
+        .execute(&mut **tx)
+        .await?;
+    if locked.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// [`recount_in`] for a change that touched one participant: the giveaway's counters and that
+/// participant's total. Leaving the other participants' rows alone keeps the transaction from
+/// waiting on (and deadlocking with) recordings for other people. Call [`lock_counters_in`]
+/// first.
+pub(crate) async fn recount_participant_in(
+    tx: &mut Transaction<'_, Any>,
+    giveaway_id: i64,
+    participant_id: i64,
+) -> StoreResult<()> {
+    let (entries, participants, actions): (i64, i64, i64) =
+        sqlx::query_as(COUNT_SQL).bind(giveaway_id).fetch_one(&mut **tx).await?;
+    sqlx::query("UPDATE giveaways SET total_entries = $2, total_participants = $3, total_actions = $4 WHERE id = $1")
+        .bind(giveaway_id)
+        .bind(entries)
+        .bind(participants)
+        .bind(actions)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "UPDATE participants SET total_entries = CAST(COALESCE((SELECT SUM(e.amount) FROM entries e \
+         WHERE e.participant_id = participants.id AND e.display_winner = 0), 0) AS BIGINT) WHERE id = $1",
+    )
+    .bind(participant_id)
     .execute(&mut **tx)
     .await?;
     Ok(())

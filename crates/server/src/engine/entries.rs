@@ -4,7 +4,7 @@
 //! transaction.
 
 use super::{Engine, EngineResult, Giveaway, random_bytes};
-use fairdraw_store::entries::{Entrant, EntryLimits, NewEntry, Outcome, Recording};
+use fairdraw_store::entries::{Entrant, EntryLimits, NewEntry, Outcome, PublicExtras, Recording};
 
 /// A random (version 4) UUID: a participant's public id.
 pub fn new_user_id() -> String {
@@ -42,6 +42,17 @@ impl Engine {
         entrant: Entrant,
         entries: Vec<NewEntry>,
     ) -> EngineResult<Outcome> {
+        self.record_entries_with(g, entrant, entries, None).await
+    }
+
+    /// [`Engine::record_entries`] with the public entry endpoint's part of the transaction.
+    pub(crate) async fn record_entries_with(
+        &self,
+        g: &Giveaway,
+        entrant: Entrant,
+        entries: Vec<NewEntry>,
+        public: Option<PublicExtras>,
+    ) -> EngineResult<Outcome> {
         let limits = EntryLimits {
             max_participants: i64::from(g.rules_config.max_total_participants),
             max_entries_per_user: i64::from(g.rules_config.max_entries_per_user),
@@ -54,6 +65,7 @@ impl Engine {
             new_user_id: new_user_id(),
             new_referral_code: new_referral_code(),
             now: self.now_ms(),
+            public,
         };
         Ok(self.entry_writer().record(recording).await?)
     }

@@ -1,8 +1,321 @@
-//! `/v2` routes for participants.
+//! `/v2/giveaways/{id}/participants` (list, details, search, bonus entries, ban, unban,
+//! disqualify) and the lookups by e-mail across the caller's account,
+//! `/v2/participants/{email}/entries` and `/v2/participants/{email}/giveaways`.
 
+use super::extract::{Body, Caller, Path, Query};
+use super::response::{Envelope, ErrorEnvelope, ListEnvelope, V2Result, list, ok};
 use crate::app::AppState;
+use crate::engine::EngineError;
+use crate::engine::participants::{BonusInput, ParticipantDetail, method_name};
+use axum::extract::State;
+use fairdraw_core::page::PageRequest;
+use fairdraw_core::time::format_utc;
+use fairdraw_store::participants::{ParticipantEntryRow, ParticipantRow, ParticipantSort, StatusChange};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(list_participants))
+        .routes(routes!(search_participants))
+        .routes(routes!(get_participant))
+        .routes(routes!(add_entries))
+        .routes(routes!(ban_participant))
+        .routes(routes!(unban_participant))
+        .routes(routes!(disqualify_participant))
+        .routes(routes!(entries_by_email))
+        .routes(routes!(giveaways_by_email))
+}
+
+/// A participant in a list.
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantItem {
+    user_id: String,
+    name: String,
+    email: String,
+    country: Option<String>,
+    birthday: Option<String>,
+    total_entries: i64,
+    /// active, banned or disqualified.
+    status: String,
+}
+
+fn participant_item(p: ParticipantRow) -> ParticipantItem {
+    ParticipantItem {
+        user_id: p.user_id,
+        name: p.name,
+        email: p.email,
+        country: p.country,
+        birthday: p.birthday,
+        total_entries: p.total_entries,
+        status: p.status,
+    }
+}
+
+/// One of a participant's entries.
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantEntry {
+    id: i64,
+    entry_method: i64,
+    entry_method_name: &'static str,
+    entry_amount: i64,
+    entry_value: Option<String>,
+    is_verified: bool,
+    timestamp: String,
+    /// False for entries invalidated by a ban.
+    is_valid: bool,
+}
+
+fn participant_entry(e: ParticipantEntryRow) -> ParticipantEntry {
+    ParticipantEntry {
+        id: e.id,
+        entry_method: e.method_type,
+        entry_method_name: method_name(e.method_type),
+        entry_amount: e.amount,
+        entry_value: e.value,
+        is_verified: e.is_verified != 0,
+        timestamp: format_utc(e.created_at),
+        is_valid: e.display_winner == 0,
+    }
+}
+
+/// A participant with every entry they have earned in the giveaway.
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantDetails {
+    user_id: String,
+    name: String,
+    email: String,
+    country: Option<String>,
+    birthday: Option<String>,
+    total_entries: i64,
+    /// active, banned or disqualified.
+    status: String,
+    entries: Vec<ParticipantEntry>,
+}
+
+fn details(d: ParticipantDetail) -> ParticipantDetails {
+    let p = d.participant;
+    ParticipantDetails {
+        user_id: p.user_id,
+        name: p.name,
+        email: p.email,
+        country: p.country,
+        birthday: p.birthday,
+        total_entries: p.total_entries,
+        status: p.status,
+        entries: d.entries.into_iter().map(participant_entry).collect(),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListParams {
+    /// total_entries_desc (default), total_entries_asc, name_asc.
+    sort: Option<String>,
+    /// Not in the reference: active (default), banned, disqualified or all.
+    status: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/giveaways/{id}/participants", tag = "Participants", summary = "List all participants",
+    description = "Verified participants, active ones unless `status` asks for another standing.",
+    params(("id" = i64, Path, description = "The giveaway ID"), ListParams),
+    responses((status = 200, body = ListEnvelope<ParticipantItem>), (status = 400, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+pub async fn list_participants(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<i64>,
+    Query(p): Query<ListParams>,
+) -> V2Result {
+    let sort = match p.sort.as_deref().unwrap_or("total_entries_desc") {
+        "total_entries_desc" => ParticipantSort::TotalEntriesDesc,
+        "total_entries_asc" => ParticipantSort::TotalEntriesAsc,
+        "name_asc" => ParticipantSort::NameAsc,
+        _ => return Err(bad("Invalid sort: use one of total_entries_desc, total_entries_asc, name_asc.").into()),
+    };
+    let status = match p.status.as_deref().unwrap_or("active") {
+        "all" => None,
+        s @ ("active" | "banned" | "disqualified") => Some(s),
+        _ => return Err(bad("Invalid status: use one of active, banned, disqualified, all.").into()),
+    };
+    let page = PageRequest::new(p.page, p.per_page);
+    let (rows, info) = state.engine.list_participants(&who, id, status, sort, page).await?;
+    Ok(list(rows.into_iter().map(participant_item).collect(), info))
+}
+
+fn bad(message: &str) -> EngineError {
+    EngineError::BadRequest(message.to_owned())
+}
+
+#[utoipa::path(get, path = "/giveaways/{id}/participants/{user_id}", tag = "Participants", summary = "Get participant details",
+    params(("id" = i64, Path, description = "The giveaway ID"), ("user_id" = String, Path, description = "The participant's user ID")),
+    responses((status = 200, body = Envelope<ParticipantDetails>), (status = 404, body = ErrorEnvelope)))]
+pub async fn get_participant(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, user_id)): Path<(i64, String)>,
+) -> V2Result {
+    Ok(ok(details(state.engine.participant(&who, id, &user_id).await?)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct SearchParams {
+    /// The e-mail address to look for (exact match, any case).
+    q: Option<String>,
+}
+
+#[utoipa::path(get, path = "/giveaways/{id}/participants/search", tag = "Participants", summary = "Search by email",
+    params(("id" = i64, Path, description = "The giveaway ID"), SearchParams),
+    responses((status = 200, body = Envelope<Vec<ParticipantDetails>>), (status = 400, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+pub async fn search_participants(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<i64>,
+    Query(p): Query<SearchParams>,
+) -> V2Result {
+    let found = state
+        .engine
+        .search_participants(&who, id, p.q.as_deref().unwrap_or(""))
+        .await?;
+    Ok(ok(found.into_iter().map(details).collect::<Vec<_>>()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntriesAdded {
+    message: &'static str,
+    entries_added: i64,
+    total_entries: i64,
+}
+
+#[utoipa::path(post, path = "/giveaways/{id}/participants/{user_id}/add-entries", tag = "Participants", summary = "Add bonus entries",
+    description = "Recorded as one \"Free Bonus Entries\" entry. 409 when the participant is banned or disqualified, or it would pass the giveaway's maximum entries per user.",
+    params(("id" = i64, Path, description = "The giveaway ID"), ("user_id" = String, Path, description = "The participant's user ID")),
+    request_body = BonusInput,
+    responses((status = 200, body = Envelope<EntriesAdded>), (status = 400, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn add_entries(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, user_id)): Path<(i64, String)>,
+    Body(input): Body<BonusInput>,
+) -> V2Result {
+    let amount = input.amount.unwrap_or_default();
+    let total_entries = state.engine.add_bonus_entries(&who, id, &user_id, input).await?;
+    Ok(ok(EntriesAdded {
+        message: "Entries added successfully.",
+        entries_added: amount,
+        total_entries,
+    }))
+}
+
+async fn change(state: &AppState, who: &crate::engine::Principal, id: i64, user_id: &str, c: StatusChange) -> V2Result {
+    state.engine.change_participant_status(who, id, user_id, c).await?;
+    let message = match c {
+        StatusChange::Ban => "Participant banned.",
+        StatusChange::Unban => "Participant unbanned.",
+        StatusChange::Disqualify => "Participant disqualified.",
+    };
+    Ok(ok(json!({ "message": message })))
+}
+
+#[utoipa::path(post, path = "/giveaways/{id}/participants/{user_id}/ban", tag = "Participants", summary = "Ban a participant",
+    description = "Blacklists the e-mail and invalidates every entry (display_winner = 5); the participant cannot enter again. Banning again changes nothing.",
+    params(("id" = i64, Path, description = "The giveaway ID"), ("user_id" = String, Path, description = "The participant's user ID")),
+    responses((status = 200, body = Envelope<Object>), (status = 404, body = ErrorEnvelope)))]
+pub async fn ban_participant(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, user_id)): Path<(i64, String)>,
+) -> V2Result {
+    change(&state, &who, id, &user_id, StatusChange::Ban).await
+}
+
+#[utoipa::path(post, path = "/giveaways/{id}/participants/{user_id}/unban", tag = "Participants", summary = "Unban a participant",
+    description = "Restores the entries, removes the e-mail from the blacklist and lets the participant enter again. Unbanning someone not banned changes nothing (a disqualified participant stays disqualified).",
+    params(("id" = i64, Path, description = "The giveaway ID"), ("user_id" = String, Path, description = "The participant's user ID")),
+    responses((status = 200, body = Envelope<Object>), (status = 404, body = ErrorEnvelope)))]
+pub async fn unban_participant(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, user_id)): Path<(i64, String)>,
+) -> V2Result {
+    change(&state, &who, id, &user_id, StatusChange::Unban).await
+}
+
+#[utoipa::path(post, path = "/giveaways/{id}/participants/{user_id}/disqualify", tag = "Participants", summary = "Disqualify a participant",
+    description = "Keeps the entries but excludes them from every count and draw; prizes the participant had won become available again. Disqualifying again changes nothing.",
+    params(("id" = i64, Path, description = "The giveaway ID"), ("user_id" = String, Path, description = "The participant's user ID")),
+    responses((status = 200, body = Envelope<Object>), (status = 404, body = ErrorEnvelope)))]
+pub async fn disqualify_participant(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, user_id)): Path<(i64, String)>,
+) -> V2Result {
+    change(&state, &who, id, &user_id, StatusChange::Disqualify).await
+}
+
+/// An entry found across the account.
+#[derive(Serialize, ToSchema)]
+pub struct AccountEntry {
+    giveaway_id: i64,
+    giveaway_title: String,
+    entry_method: i64,
+    entry_method_name: &'static str,
+    entry_amount: i64,
+    timestamp: String,
+}
+
+#[utoipa::path(get, path = "/participants/{email}/entries", tag = "Participants", summary = "Cross-giveaway entry lookup",
+    description = "Every entry made with this e-mail in the giveaways of your account (all of its brands; deleted giveaways excluded), oldest first.",
+    params(("email" = String, Path, description = "The participant's e-mail address (URL-encoded)")),
+    responses((status = 200, body = Envelope<Vec<AccountEntry>>)))]
+pub async fn entries_by_email(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(email): Path<String>,
+) -> V2Result {
+    let rows = state.engine.entries_by_email(&who, &email).await?;
+    Ok(ok(rows
+        .into_iter()
+        .map(|e| AccountEntry {
+            giveaway_id: e.giveaway_id,
+            giveaway_title: e.giveaway_title,
+            entry_method: e.method_type,
+            entry_method_name: method_name(e.method_type),
+            entry_amount: e.amount,
+            timestamp: format_utc(e.created_at),
+        })
+        .collect::<Vec<_>>()))
+}
+
+/// A giveaway the e-mail has entered.
+#[derive(Serialize, ToSchema)]
+pub struct AccountGiveaway {
+    id: i64,
+    title: String,
+    /// The participant's total entries in that giveaway.
+    total_entries: i64,
+}
+
+#[utoipa::path(get, path = "/participants/{email}/giveaways", tag = "Participants", summary = "Cross-giveaway lookup",
+    description = "The giveaways of your account (all of its brands; deleted giveaways excluded) this e-mail has entered, most recently entered first.",
+    params(("email" = String, Path, description = "The participant's e-mail address (URL-encoded)")),
+    responses((status = 200, body = Envelope<Vec<AccountGiveaway>>)))]
+pub async fn giveaways_by_email(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(email): Path<String>,
+) -> V2Result {
+    let rows = state.engine.giveaways_by_email(&who, &email).await?;
+    Ok(ok(rows
+        .into_iter()
+        .map(|g| AccountGiveaway {
+            id: g.id,
+            title: g.title,
+            total_entries: g.total_entries,
+        })
+        .collect::<Vec<_>>()))
 }

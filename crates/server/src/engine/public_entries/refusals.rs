@@ -1,0 +1,141 @@
+//! Why a public call is not carried out: the rules that refuse it, each with a name clients
+//! can match on, and the writer's refusals in those terms.
+
+use crate::engine::EngineError;
+use fairdraw_core::validation::FieldErrors;
+use fairdraw_store::StoreError;
+use fairdraw_store::entries::{Outcome, PublicRecorded, PublicRefusal, Recorded, Refusal};
+
+/// The rules a call can be refused by. [`Rule::name`] is what clients match on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// The giveaway has not started or has ended.
+    GiveawayLive,
+    Country,
+    AgeLimit,
+    DuplicateIp,
+    Vpn,
+    EmailDomain,
+    Whitelist,
+    Blacklist,
+    MaxEntriesPerUser,
+    MaxParticipants,
+    Captcha,
+    RateLimit,
+    Banned,
+    Disqualified,
+    /// A non-required method before every required one is done.
+    RequiredMethods,
+    /// A daily method already done today.
+    Daily,
+    /// A one-time method already done.
+    Once,
+}
+
+impl Rule {
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::GiveawayLive => "giveaway_live",
+            Rule::Country => "country",
+            Rule::AgeLimit => "age_limit",
+            Rule::DuplicateIp => "duplicate_ip",
+            Rule::Vpn => "vpn",
+            Rule::EmailDomain => "email_domain",
+            Rule::Whitelist => "whitelist",
+            Rule::Blacklist => "blacklist",
+            Rule::MaxEntriesPerUser => "max_entries_per_user",
+            Rule::MaxParticipants => "max_participants",
+            Rule::Captcha => "captcha",
+            Rule::RateLimit => "rate_limit",
+            Rule::Banned => "banned",
+            Rule::Disqualified => "disqualified",
+            Rule::RequiredMethods => "required_methods",
+            Rule::Daily => "daily",
+            Rule::Once => "once",
+        }
+    }
+}
+
+/// Why a public call was not carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum PublicError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// A rule refused the call.
+    #[error("{message}")]
+    Refused {
+        rule: Rule,
+        message: String,
+        /// For [`Rule::RequiredMethods`]: the required methods still to do.
+        pending_methods: Vec<i64>,
+    },
+    /// Too many calls from this address or to this giveaway; retry after this many seconds.
+    #[error("Too many requests; please retry in {retry_after}s (rule: rate_limit).")]
+    RateLimited { retry_after: i64 },
+    /// The captcha cannot be checked now: the provider is unreachable or none is configured.
+    #[error("{0}")]
+    CaptchaUnavailable(&'static str),
+}
+
+impl From<StoreError> for PublicError {
+    fn from(e: StoreError) -> Self {
+        PublicError::Engine(e.into())
+    }
+}
+
+impl From<FieldErrors> for PublicError {
+    fn from(e: FieldErrors) -> Self {
+        PublicError::Engine(e.into())
+    }
+}
+
+pub(super) fn refused(rule: Rule, message: impl Into<String>) -> PublicError {
+    refused_pending(rule, message, Vec::new())
+}
+
+/// The message ends with the rule's name, so a person reading it knows what stopped them.
+pub(super) fn refused_pending(rule: Rule, message: impl Into<String>, pending_methods: Vec<i64>) -> PublicError {
+    PublicError::Refused {
+        rule,
+        message: format!("{} (rule: {})", message.into(), rule.name()),
+        pending_methods,
+    }
+}
+
+pub(super) fn internal(message: String) -> PublicError {
+    PublicError::Engine(EngineError::Internal(message.into()))
+}
+
+pub type PublicResult<T> = Result<T, PublicError>;
+
+pub(super) fn refusal(r: Refusal) -> PublicError {
+    match r {
+        Refusal::MaxParticipants => refused(
+            Rule::MaxParticipants,
+            "This giveaway has reached its maximum number of participants.",
+        ),
+        Refusal::MaxEntriesPerUser => refused(
+            Rule::MaxEntriesPerUser,
+            "This would take you past the giveaway's maximum entries per person.",
+        ),
+        Refusal::Banned => refused(Rule::Banned, "You are banned from this giveaway."),
+        Refusal::Disqualified => refused(Rule::Disqualified, "You are disqualified from this giveaway."),
+    }
+}
+
+/// The recording, or the refusal of the writer's transaction.
+pub(super) fn accepted(outcome: Outcome) -> PublicResult<(Recorded, PublicRecorded)> {
+    let mut recorded = outcome.map_err(refusal)?;
+    let public = recorded.public.take().unwrap_or_default();
+    match public.refused {
+        Some(PublicRefusal::DuplicateIp) => Err(duplicate_ip()),
+        None => Ok((recorded, public)),
+    }
+}
+
+pub(super) fn duplicate_ip() -> PublicError {
+    refused(
+        Rule::DuplicateIp,
+        "Someone has already entered this giveaway from your network address.",
+    )
+}
