@@ -1,6 +1,7 @@
-//! Several `fairdraw serve` processes on one database behave as one service: they share rate
-//! limits (in the database, or in Redis when configured), and each stops gracefully on SIGTERM.
-//! Runs the real binary. The PostgreSQL and Redis trials are listed as ignored when their
+//! The real binary end to end. Several `fairdraw serve` processes on one database behave as one
+//! service: they share rate limits (in the database, or in Redis when configured), and each
+//! stops gracefully on SIGTERM. And a draw made through `/v2` re-runs offline with
+//! `fairdraw verify` from what anyone can download without a key. The PostgreSQL and Redis trials are listed as ignored when their
 //! `FAIRDRAW_TEST_*` variable is not set.
 
 use fairdraw_testkit::{POSTGRES_ENV, PostgresDatabase, REDIS_ENV, env_url};
@@ -120,6 +121,86 @@ fn on_sqlite() {
     two_instances_share_one_quota(&[("FAIRDRAW_DATA_DIR", data)]);
 }
 
+/// A /v2 random draw's certificate and pool, fetched without a key, verify with the CLI; a
+/// tampered certificate does not.
+fn v2_draw_verifies_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
+    let env = [("FAIRDRAW_DATA_DIR", data.as_str())];
+    let key = create_account(&env, 1000);
+    let server = serve(&env);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (cert, pool, winners) = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let base = &server.base;
+        let created: serde_json::Value = http
+            .post(format!("{base}/v2/giveaways"))
+            .bearer_auth(&key)
+            .json(&serde_json::json!({
+                "title": "Offline check", "start_time": "2020-01-01 00:00:00",
+                "end_time": "2099-01-01 00:00:00", "time_zone": "UTC", "is_draft": false
+            }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = created["data"]["id"].as_i64().expect("giveaway id");
+        for i in 0..7 {
+            let r = http
+                .post(format!("{base}/api/public/giveaways/{id}/entries"))
+                .json(&serde_json::json!({ "name": format!("Person {i}"), "email": format!("p{i}@example.com"), "consent": true }))
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().is_success(), "entry {i}: {}", r.text().await.unwrap());
+        }
+        let drawn: serde_json::Value = http
+            .post(format!("{base}/v2/giveaways/{id}/winners/random"))
+            .bearer_auth(&key)
+            .json(&serde_json::json!({ "count": 3 }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let hash = drawn["data"]["verification"]["sha256"].as_str().expect("verification hash").to_owned();
+        let cert = http.get(format!("{base}/v1/verify/{hash}")).send().await.unwrap().text().await.unwrap();
+        let pool = http.get(format!("{base}/v1/verify/{hash}/pool")).send().await.unwrap().text().await.unwrap();
+        let winners: Vec<String> = drawn["data"]["winners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["user_id"].as_str().unwrap().to_owned())
+            .collect();
+        (cert, pool, winners)
+    });
+    assert!(server.terminate().success());
+    let cert_path = dir.path().join("cert.json");
+    let pool_path = dir.path().join("pool.csv");
+    std::fs::write(&cert_path, &cert).unwrap();
+    std::fs::write(&pool_path, &pool).unwrap();
+    let verify = |cert: &std::path::Path| {
+        Command::new(BIN).args(["verify", cert.to_str().unwrap(), "--pool", pool_path.to_str().unwrap()]).output().unwrap()
+    };
+    let ok = verify(&cert_path);
+    let out = String::from_utf8_lossy(&ok.stdout);
+    assert!(ok.status.success(), "verify failed: {out} {}", String::from_utf8_lossy(&ok.stderr));
+    assert!(out.contains("verified"), "{out}");
+    for w in &winners {
+        assert!(out.contains(w.as_str()), "winner {w} missing from: {out}");
+    }
+    // Swap the first two winners: the order is part of the result.
+    let mut tampered: serde_json::Value = serde_json::from_str(&cert).unwrap();
+    tampered["winners"].as_array_mut().unwrap().swap(0, 1);
+    let bad_path = dir.path().join("tampered.json");
+    std::fs::write(&bad_path, tampered.to_string()).unwrap();
+    let bad = verify(&bad_path);
+    assert!(!bad.status.success(), "a tampered certificate verified");
+}
+
 fn main() {
     let args = Arguments::from_args();
     let postgres = env_url(POSTGRES_ENV).is_some();
@@ -131,6 +212,10 @@ fn main() {
         eprintln!("{REDIS_ENV} is not set: the Redis trial is skipped (listed as ignored).");
     }
     let trials = vec![
+        Trial::test("v2_draw_verifies_offline_with_the_cli", || {
+            v2_draw_verifies_offline();
+            Ok(())
+        }),
         Trial::test("two_processes_share_rate_limits_on_sqlite", || {
             on_sqlite();
             Ok(())

@@ -9,9 +9,9 @@ use serde_json::json;
 scenarios!(
     the_verify_page_explains_the_draw_and_escapes_what_it_shows,
     the_verify_script_and_style_are_served,
+    a_removed_winner_stays_listed_and_is_marked,
     the_certificate_is_a_one_page_pdf_with_embedded_fonts,
-    unknown_draws_get_a_friendly_404,
-    demo_server
+    unknown_draws_get_a_friendly_404
 );
 
 const TITLE: &str = r#"Prize <b>&"quoted"</b>"#;
@@ -19,6 +19,8 @@ const PUBLIC_URL: &str = "https://fairdraw.test";
 
 /// A published giveaway with five entrants (names with markup in them), drawn once.
 struct Drawn {
+    key: String,
+    giveaway_id: i64,
     hash: String,
     draw_id: String,
     winners: Vec<String>,
@@ -63,6 +65,8 @@ async fn drawn(app: &TestApp) -> Drawn {
     reply.expect(201);
     let d = reply.data();
     Drawn {
+        key: acct.key.clone(),
+        giveaway_id: id,
         hash: d["verification"]["sha256"].as_str().unwrap().to_owned(),
         draw_id: d["draw_id"].as_str().unwrap().to_owned(),
         winners: d["winners"]
@@ -152,6 +156,40 @@ async fn the_verify_script_and_style_are_served(app: TestApp) {
     assert_eq!(content_type, "text/css; charset=utf-8");
 }
 
+async fn a_removed_winner_stays_listed_and_is_marked(app: TestApp) {
+    let d = drawn(&app).await;
+    let marker = "removed as a winner by the organiser after the draw";
+    let (_, _, before) = fetch(&app, &format!("/verify/{}", d.hash)).await;
+    assert!(!String::from_utf8(before).unwrap().contains(marker));
+
+    let list = app
+        .get(&d.key, &format!("/v2/giveaways/{}/winners", d.giveaway_id))
+        .await;
+    list.expect(200);
+    let first = &list.data()[0];
+    let entry_id = first["entry_id"].as_i64().unwrap();
+    let removed = first["user_id"].as_str().unwrap().to_owned();
+    let removal = app
+        .delete(&d.key, &format!("/v2/giveaways/{}/winners/{entry_id}", d.giveaway_id))
+        .await;
+    assert!((200..300).contains(&removal.status), "{}", removal.text);
+
+    let (status, _, after) = fetch(&app, &format!("/verify/{}", d.hash)).await;
+    assert_eq!(status, 200);
+    let page = String::from_utf8(after).unwrap();
+    // The draw stands as drawn: both winners are still listed, the removed one marked.
+    for winner in &d.winners {
+        assert!(page.contains(&format!("<code>{winner}</code>")));
+    }
+    assert_eq!(page.matches(marker).count(), 1);
+    assert!(page.contains(&format!(
+        "<code>{removed}</code> <span class=\"removed\">{marker}</span>"
+    )));
+    let (status, _, pdf) = fetch(&app, &format!("/cert/{}.pdf", d.draw_id)).await;
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF-"));
+}
+
 async fn the_certificate_is_a_one_page_pdf_with_embedded_fonts(app: TestApp) {
     let d = drawn(&app).await;
     let (status, content_type, pdf) = fetch(&app, &format!("/cert/{}.pdf", d.draw_id)).await;
@@ -198,19 +236,4 @@ async fn unknown_draws_get_a_friendly_404(app: TestApp) {
     let page = String::from_utf8(body).unwrap();
     assert!(page.contains("&lt;script&gt;x&lt;/script&gt;"));
     assert!(!page.contains("<script"));
-}
-
-// TEMPORARY (removed before hand-off): keeps a server with a real draw up for a browser.
-pub async fn demo_server(app: TestApp) {
-    let d = drawn(&app).await;
-    let (_, _, pdf) = fetch(&app, &format!("/cert/{}.pdf", d.draw_id)).await;
-    std::fs::write("/tmp/vt/cert.pdf", pdf).unwrap();
-    std::fs::write("/tmp/vt/demo.txt", format!("{}/verify/{}\n", app.base, d.hash)).unwrap();
-    tokio::time::sleep(std::time::Duration::from_secs(
-        std::env::var("DEMO_SECS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0),
-    ))
-    .await;
 }

@@ -334,13 +334,13 @@ fn footer(l: &mut Layout, view: &DrawView) {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use super::*;
     use crate::surfaces::pages::certificate::layout::Op;
     use fairdraw_core::draw::{Candidate, Certificate, DrawInput, Pool, ServerKey, ServerSeed, draw};
 
     /// A signed draw of `winners` + `extras` from `n` candidates whose ids are `id(i)`.
-    pub fn sample(n: usize, winners: u32, extras: u32, id: impl Fn(usize) -> String, title: &str) -> DrawView {
+    fn sample(n: usize, winners: u32, extras: u32, id: impl Fn(usize) -> String, title: &str) -> DrawView {
         let pool = Pool::new((0..n).map(|i| Candidate::new(id(i), 1 + (i as u64 % 5))).collect()).unwrap();
         let input = DrawInput {
             server_seed: ServerSeed([7; 32]),
@@ -420,29 +420,5 @@ pub(super) mod tests {
         let long = |i: usize| format!("{}-{i}", "an-extremely-long-participant-identifier".repeat(3));
         assert_on_page(&sample(40, 12, 5, long, "Short"));
         assert_on_page(&sample(0, 3, 0, uuid, ""));
-    }
-}
-
-#[cfg(test)]
-mod sample_pdf {
-    // TEMPORARY: writes sample PDFs for a visual check.
-    #[test]
-    fn write_samples() {
-        let Ok(dir) = std::env::var("FAIRDRAW_CERT_SAMPLES") else {
-            return;
-        };
-        use super::tests::sample;
-        let long_title = "The Great Big Summer Giveaway With An Unreasonably Long Title ".repeat(4);
-        let uuid = |i: usize| format!("{i:08x}-1d2c-4b3a-9f8e-7d6c5b4a3{i:03x}");
-        let long = |i: usize| format!("{}-{i}", "an-extremely-long-participant-identifier".repeat(3));
-        let views = [
-            sample(5000, 100, 60, uuid, &long_title),
-            sample(40, 12, 5, long, "Short ünïcødé — «title» 🎉"),
-            sample(0, 3, 0, uuid, "Nobody entered"),
-            sample(30, 8, 3, |i| format!("user_{i}"), "Eight winners"),
-        ];
-        for (i, v) in views.iter().enumerate() {
-            std::fs::write(format!("{dir}/sample{i}.pdf"), super::super::pdf::render(v).unwrap()).unwrap();
-        }
     }
 }
