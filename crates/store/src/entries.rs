@@ -106,6 +106,15 @@ impl Db {
     /// any of them rolls back all; the caller may then retry them one by one).
     pub async fn record_batch(&self, batch: &[Recording]) -> StoreResult<Vec<Outcome>> {
         let mut tx = self.writer().begin().await?;
+        // Take the giveaways' row locks first, in id order, as bans, deletions and recounts do:
+        // a participant's status read below then cannot change before this commits, and two
+        // writers never wait on each other in opposite orders.
+        let mut giveaways: Vec<i64> = batch.iter().map(|r| r.giveaway_id).collect();
+        giveaways.sort_unstable();
+        giveaways.dedup();
+        for id in giveaways {
+            lock_counters_in(&mut tx, id).await?;
+        }
         let mut out = Vec::with_capacity(batch.len());
         for r in batch {
             out.push(record_in(&mut tx, r).await?);
