@@ -40,7 +40,9 @@ struct Sample {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let http = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
     let giveaway = create_live_giveaway(&http, &args).await?;
     let endpoint = format!("{}/api/public/giveaways/{giveaway}/entries", args.url);
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
@@ -52,7 +54,11 @@ async fn main() -> anyhow::Result<()> {
         let endpoint = endpoint.clone();
         let counter = counter.clone();
         clients.push(tokio::spawn(async move {
-            let mut s = Sample { latencies_us: Vec::with_capacity(100_000), accepted: 0, refused: 0 };
+            let mut s = Sample {
+                latencies_us: Vec::with_capacity(100_000),
+                accepted: 0,
+                refused: 0,
+            };
             while Instant::now() < deadline {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let body = json!({
@@ -137,7 +143,9 @@ async fn create_live_giveaway(http: &reqwest::Client, args: &Args) -> anyhow::Re
         .context("creating the giveaway")?
         .json()
         .await?;
-    r["data"]["id"].as_i64().with_context(|| format!("no giveaway id in {r}"))
+    r["data"]["id"]
+        .as_i64()
+        .with_context(|| format!("no giveaway id in {r}"))
 }
 
 async fn counters(http: &reqwest::Client, args: &Args, id: i64) -> anyhow::Result<u64> {
@@ -148,5 +156,7 @@ async fn counters(http: &reqwest::Client, args: &Args, id: i64) -> anyhow::Resul
         .await?
         .json()
         .await?;
-    r["data"]["total_participants"].as_u64().with_context(|| format!("no counters in {r}"))
+    r["data"]["total_participants"]
+        .as_u64()
+        .with_context(|| format!("no counters in {r}"))
 }

@@ -18,7 +18,10 @@ struct Instance {
 
 fn fairdraw(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.args(args).env_remove("FAIRDRAW_DATABASE_URL").env_remove("FAIRDRAW_REDIS_URL").env("RUST_LOG", "warn");
+    cmd.args(args)
+        .env_remove("FAIRDRAW_DATABASE_URL")
+        .env_remove("FAIRDRAW_REDIS_URL")
+        .env("RUST_LOG", "warn");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -35,7 +38,10 @@ fn serve(env: &[(&str, &str)]) -> Instance {
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let base = loop {
-        let line = lines.next().expect("server exited before listening").expect("read stdout");
+        let line = lines
+            .next()
+            .expect("server exited before listening")
+            .expect("read stdout");
         if let Some(url) = line.strip_prefix("fairdraw listening on ") {
             break url.trim().to_owned();
         }
@@ -57,14 +63,29 @@ impl Instance {
 fn create_account(env: &[(&str, &str)], rpd: u32) -> String {
     let out = fairdraw(
         &[
-            "accounts", "create", "--email", &format!("{}@example.com", fairdraw_testkit::unique("ops")), "--brand",
-            "Shared", "--rpd", &rpd.to_string(), "--rpm", "10000", "--burst", "10000", "--json",
+            "accounts",
+            "create",
+            "--email",
+            &format!("{}@example.com", fairdraw_testkit::unique("ops")),
+            "--brand",
+            "Shared",
+            "--rpd",
+            &rpd.to_string(),
+            "--rpm",
+            "10000",
+            "--burst",
+            "10000",
+            "--json",
         ],
         env,
     )
     .output()
     .expect("run accounts create");
-    assert!(out.status.success(), "accounts create failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "accounts create failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object on stdout");
     for field in ["user_id", "website_id", "api_key", "public_key"] {
         assert!(!v[field].is_null(), "{field} missing from {v}");
@@ -79,7 +100,10 @@ fn two_instances_share_one_quota(env: &[(&str, &str)]) {
     let key = create_account(env, rpd);
     let a = serve(env);
     let b = serve(env);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let http = reqwest::Client::new();
         let get = |base: &str| http.get(format!("{base}/v2/account")).bearer_auth(&key).send();
@@ -100,7 +124,10 @@ fn two_instances_share_one_quota(env: &[(&str, &str)]) {
 
 fn on_postgres() {
     let admin = env_url(POSTGRES_ENV).expect("PostgreSQL URL");
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let db = rt.block_on(PostgresDatabase::create(&admin));
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
@@ -129,7 +156,10 @@ fn v2_draw_verifies_offline() {
     let env = [("FAIRDRAW_DATA_DIR", data.as_str())];
     let key = create_account(&env, 1000);
     let server = serve(&env);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let (cert, pool, winners) = rt.block_on(async {
         let http = reqwest::Client::new();
         let base = &server.base;
@@ -183,11 +213,18 @@ fn v2_draw_verifies_offline() {
     std::fs::write(&cert_path, &cert).unwrap();
     std::fs::write(&pool_path, &pool).unwrap();
     let verify = |cert: &std::path::Path| {
-        Command::new(BIN).args(["verify", cert.to_str().unwrap(), "--pool", pool_path.to_str().unwrap()]).output().unwrap()
+        Command::new(BIN)
+            .args(["verify", cert.to_str().unwrap(), "--pool", pool_path.to_str().unwrap()])
+            .output()
+            .unwrap()
     };
     let ok = verify(&cert_path);
     let out = String::from_utf8_lossy(&ok.stdout);
-    assert!(ok.status.success(), "verify failed: {out} {}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "verify failed: {out} {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert!(out.contains("verified"), "{out}");
     for w in &winners {
         assert!(out.contains(w.as_str()), "winner {w} missing from: {out}");

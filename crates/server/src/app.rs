@@ -75,7 +75,10 @@ pub const SIGNING_KEY_FILE: &str = "draw-signing.key";
 /// Reads the instance's draw-signing key, creating it on first start.
 pub fn load_or_create_signing_key(data_dir: &std::path::Path) -> Result<ServerKey, StartError> {
     let path = data_dir.join(SIGNING_KEY_FILE);
-    let fail = |message: String| StartError::SigningKey { path: path.display().to_string(), message };
+    let fail = |message: String| StartError::SigningKey {
+        path: path.display().to_string(),
+        message,
+    };
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             let bytes = hex::decode(text.trim()).map_err(|e| fail(format!("not hex: {e}")))?;

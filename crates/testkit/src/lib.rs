@@ -31,9 +31,16 @@ impl PostgresDatabase {
     pub async fn create(admin_url: &str) -> PostgresDatabase {
         let name = unique("fairdraw_test_");
         let mut conn = PgConnection::connect(admin_url).await.expect("connect to PostgreSQL");
-        conn.execute(AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
+        conn.execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .expect("create test database");
         let url = with_database(admin_url, &name);
-        PostgresDatabase { admin_url: admin_url.to_owned(), name, url, dropped: false }
+        PostgresDatabase {
+            admin_url: admin_url.to_owned(),
+            name,
+            url,
+            dropped: false,
+        }
     }
 
     pub async fn drop_now(mut self) {
@@ -50,7 +57,10 @@ impl Drop for PostgresDatabase {
         let (admin, name) = (self.admin_url.clone(), self.name.clone());
         // Drop may run inside a runtime; a thread of its own can block on a new one.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
             rt.block_on(drop_database(&admin, &name));
         })
         .join();
@@ -59,7 +69,9 @@ impl Drop for PostgresDatabase {
 
 async fn drop_database(admin_url: &str, name: &str) {
     if let Ok(mut conn) = PgConnection::connect(admin_url).await {
-        let _ = conn.execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await;
+        let _ = conn
+            .execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+            .await;
     }
 }
 
@@ -83,8 +95,14 @@ mod tests {
 
     #[test]
     fn replaces_the_database_name() {
-        assert_eq!(with_database("postgres://u@h:5432/postgres", "x"), "postgres://u@h:5432/x");
+        assert_eq!(
+            with_database("postgres://u@h:5432/postgres", "x"),
+            "postgres://u@h:5432/x"
+        );
         assert_eq!(with_database("postgres://u@h:5432", "x"), "postgres://u@h:5432/x");
-        assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://u@h/db?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
     }
 }

@@ -47,7 +47,15 @@ struct Inner {
 impl Engine {
     pub fn new(db: Db, limiter: RateLimiter, clock: Clock, signing_key: ServerKey) -> Engine {
         let entry_writer = entry_writer::EntryWriter::spawn(db.clone());
-        Engine { inner: Arc::new(Inner { db, limiter, clock, entry_writer, signing_key }) }
+        Engine {
+            inner: Arc::new(Inner {
+                db,
+                limiter,
+                clock,
+                entry_writer,
+                signing_key,
+            }),
+        }
     }
 
     /// The instance's draw-signing key.

@@ -32,7 +32,9 @@ async fn unknown_routes_are_404_in_the_envelope(app: TestApp) {
     app.call(Method::GET, "/v2/nothing", None, None).await.expect_error(404);
     app.call(Method::GET, "/nothing-at-all", None, None).await.expect(404);
     app.get(&acct.key, "/v2/giveaways/999999").await.expect_error(404);
-    app.call(Method::PATCH, "/v2/account", Some(&acct.key), None).await.expect_error(405);
+    app.call(Method::PATCH, "/v2/account", Some(&acct.key), None)
+        .await
+        .expect_error(405);
 }
 
 async fn malformed_json_and_wrong_types_are_400(app: TestApp) {

@@ -162,5 +162,9 @@ pub async fn not_found() -> Response {
 
 /// A known path with a method it does not have.
 pub async fn method_not_allowed() -> Response {
-    error_response(StatusCode::METHOD_NOT_ALLOWED, "This method is not allowed on this resource.", None)
+    error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "This method is not allowed on this resource.",
+        None,
+    )
 }
