@@ -60,6 +60,16 @@ impl Instance {
     }
 }
 
+impl Drop for Instance {
+    // A failed assertion must not leave a server running.
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 fn create_account(env: &[(&str, &str)], rpd: u32) -> String {
     let out = fairdraw(
         &[
@@ -239,6 +249,8 @@ fn v2_draw_verifies_offline() {
 }
 
 fn main() {
+    // The HTTP client shares the server's TLS set-up (rustls on ring).
+    fairdraw_server::app::install_tls_provider();
     let args = Arguments::from_args();
     let postgres = env_url(POSTGRES_ENV).is_some();
     let redis = env_url(REDIS_ENV).is_some();
