@@ -7,6 +7,7 @@ pub mod account;
 pub mod apikey;
 pub mod draw;
 pub mod entry_methods;
+pub mod events;
 pub mod giveaway;
 pub mod lists;
 pub mod page;

@@ -25,6 +25,56 @@ pub struct Config {
     pub log_format: LogFormat,
     /// The public entry endpoint's rules and limits.
     pub public: PublicConfig,
+    /// The background workers that run queued jobs and the scheduler.
+    pub workers: WorkerConfig,
+    /// How the server reaches out: webhooks and e-mail.
+    pub outbound: OutboundConfig,
+}
+
+pub const DEFAULT_WORKER_CONCURRENCY: u32 = 8;
+pub const DEFAULT_MAIL_FROM: &str = "Fairdraw <no-reply@fairdraw.localhost>";
+
+/// The instance's share of the background work.
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    /// Whether this instance runs queued jobs and the scheduler (several instances may; turn it
+    /// off for instances that should only answer requests).
+    pub enabled: bool,
+    /// Jobs run at once.
+    pub concurrency: u32,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            enabled: true,
+            concurrency: DEFAULT_WORKER_CONCURRENCY,
+        }
+    }
+}
+
+/// Webhook and e-mail delivery.
+#[derive(Clone, Debug)]
+pub struct OutboundConfig {
+    /// `smtp://`, `smtps://` (implicit TLS) or `smtp://…?tls=required` (STARTTLS) with optional
+    /// `user:password@`; without it e-mails are written to the log and to `data_dir/outbox`.
+    pub smtp_url: Option<Secret<String>>,
+    /// The From of every e-mail unless a giveaway sets its sender name.
+    pub mail_from: String,
+    /// Lets outbound URLs (webhooks and every other URL the server calls) be plain `http://`
+    /// and resolve to loopback, private, link-local or metadata addresses. For tests and
+    /// closed networks only.
+    pub allow_private: bool,
+}
+
+impl Default for OutboundConfig {
+    fn default() -> Self {
+        OutboundConfig {
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            allow_private: false,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -120,6 +170,8 @@ impl std::fmt::Debug for Config {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("log_format", &self.log_format)
             .field("public", &self.public)
+            .field("workers", &self.workers)
+            .field("outbound", &self.outbound)
             .finish()
     }
 }
@@ -144,6 +196,11 @@ pub struct ConfigLayer {
     pub captcha_verify_url: Option<String>,
     pub public_ip_rpm: Option<u32>,
     pub public_giveaway_rps: Option<u32>,
+    pub workers: Option<bool>,
+    pub worker_concurrency: Option<u32>,
+    pub smtp_url: Option<Secret<String>>,
+    pub mail_from: Option<String>,
+    pub webhook_allow_private: Option<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -221,6 +278,15 @@ impl ConfigLayer {
             public_giveaway_rps: get("FAIRDRAW_PUBLIC_GIVEAWAY_RPS")
                 .map(|v| whole_number("FAIRDRAW_PUBLIC_GIVEAWAY_RPS", &v))
                 .transpose()?,
+            workers: get("FAIRDRAW_WORKERS").map(|v| boolean("FAIRDRAW_WORKERS", &v)).transpose()?,
+            worker_concurrency: get("FAIRDRAW_WORKER_CONCURRENCY")
+                .map(|v| whole_number("FAIRDRAW_WORKER_CONCURRENCY", &v))
+                .transpose()?,
+            smtp_url: get("FAIRDRAW_SMTP_URL").map(Secret::new),
+            mail_from: get("FAIRDRAW_MAIL_FROM"),
+            webhook_allow_private: get("FAIRDRAW_WEBHOOK_ALLOW_PRIVATE")
+                .map(|v| boolean("FAIRDRAW_WEBHOOK_ALLOW_PRIVATE", &v))
+                .transpose()?,
         })
     }
 
@@ -243,6 +309,11 @@ impl ConfigLayer {
             captcha_verify_url: other.captcha_verify_url.or(self.captcha_verify_url),
             public_ip_rpm: other.public_ip_rpm.or(self.public_ip_rpm),
             public_giveaway_rps: other.public_giveaway_rps.or(self.public_giveaway_rps),
+            workers: other.workers.or(self.workers),
+            worker_concurrency: other.worker_concurrency.or(self.worker_concurrency),
+            smtp_url: other.smtp_url.or(self.smtp_url),
+            mail_from: other.mail_from.or(self.mail_from),
+            webhook_allow_private: other.webhook_allow_private.or(self.webhook_allow_private),
         }
     }
 
@@ -285,6 +356,24 @@ impl ConfigLayer {
             ip_rpm: self.public_ip_rpm.unwrap_or(DEFAULT_PUBLIC_IP_RPM),
             giveaway_rps: self.public_giveaway_rps.unwrap_or(DEFAULT_PUBLIC_GIVEAWAY_RPS),
         };
+        let workers = WorkerConfig {
+            enabled: self.workers.unwrap_or(true),
+            concurrency: self.worker_concurrency.unwrap_or(DEFAULT_WORKER_CONCURRENCY).clamp(1, 256),
+        };
+        let smtp_url = self.smtp_url.filter(|u| !u.expose().trim().is_empty());
+        if let Some(url) = &smtp_url
+            && !(url.expose().starts_with("smtp://") || url.expose().starts_with("smtps://"))
+        {
+            return Err(ConfigError::Invalid {
+                name: "smtp_url",
+                message: "must start with smtp:// or smtps://".to_owned(),
+            });
+        }
+        let outbound = OutboundConfig {
+            smtp_url,
+            mail_from: self.mail_from.unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
+            allow_private: self.webhook_allow_private.unwrap_or(false),
+        };
         Ok(Config {
             bind,
             database_url,
@@ -294,6 +383,8 @@ impl ConfigLayer {
             max_body_bytes,
             log_format: self.log_format.unwrap_or(LogFormat::Text),
             public,
+            workers,
+            outbound,
         })
     }
 }
@@ -303,6 +394,17 @@ fn whole_number(name: &'static str, value: &str) -> Result<u32, ConfigError> {
         name,
         message: "expected a whole number (0 turns the limit off)".to_owned(),
     })
+}
+
+fn boolean(name: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::Invalid {
+            name,
+            message: "expected true or false".to_owned(),
+        }),
+    }
 }
 
 /// A header name as configured, checked and lower-cased (how `http` compares names).

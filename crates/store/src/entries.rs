@@ -10,8 +10,9 @@ use sqlx::{Any, Transaction};
 mod public;
 
 use public::{Admission, admit_in, after_record_in};
+pub use crate::jobs::NewJob;
 pub use public::{
-    NewJob, PendingVerification, PublicExtras, PublicRecorded, PublicRefusal, TokenHolder, VerificationLink,
+    PendingVerification, PublicExtras, PublicRecorded, PublicRefusal, TokenHolder, VerificationLink,
 };
 
 /// The person entering, as validated by the engine.

@@ -156,17 +156,16 @@ impl Engine {
             let (link_token, link_hash) = new_token();
             PendingVerification {
                 token_hash: link_hash,
-                job: NewJob {
-                    kind: "email.verification".to_owned(),
-                    payload: json!({
+                job: NewJob::new(
+                    "email.verification",
+                    json!({
                         "giveaway_id": id,
                         "giveaway_title": g.row.title,
                         "email": form.email.as_str(),
                         "name": form.name,
                         "link": format!("{}/api/public/verify-email/{link_token}", config.public_url),
                     }),
-                    dedupe_key: None,
-                },
+                ),
             }
         });
         let extras = PublicExtras {

@@ -7,6 +7,7 @@
 use super::{NewEntry, Recorded, Recording, lock_counters_in, recount_participant_in};
 use crate::db::Db;
 use crate::error::StoreResult;
+use crate::jobs::{NewJob, enqueue_in};
 use sqlx::{Any, Transaction};
 
 /// What the public entry endpoint adds to a recording, done in the writer's transaction so that
@@ -35,15 +36,6 @@ pub struct PublicExtras {
 pub struct PendingVerification {
     pub token_hash: String,
     pub job: NewJob,
-}
-
-/// Work for the job queue.
-#[derive(Clone, Debug)]
-pub struct NewJob {
-    pub kind: String,
-    pub payload: serde_json::Value,
-    /// A job with the key of one already queued is not queued again.
-    pub dedupe_key: Option<String>,
 }
 
 /// What the public part of a recording did.
@@ -206,7 +198,7 @@ pub(super) async fn after_record_in(
             dedupe_key: Some(format!("email.verification:{participant_id}")),
             ..v.job.clone()
         };
-        enqueue_in(tx, &job, r.now).await?;
+        enqueue_in(&mut **tx, &job, r.now).await?;
     }
     let mut out = PublicRecorded {
         is_verified: verified,
@@ -325,9 +317,9 @@ async fn unlock_rewards_in(
         unlocked.push(reward_id);
         if send_email == 1 {
             let person = person_in(tx, participant_id).await?;
-            let job = NewJob {
-                kind: "email.reward".to_owned(),
-                payload: serde_json::json!({
+            let job = NewJob::new(
+                "email.reward",
+                serde_json::json!({
                     "giveaway_id": giveaway_id,
                     "reward_id": reward_id,
                     "reward_title": title,
@@ -335,27 +327,12 @@ async fn unlock_rewards_in(
                     "email": person.email,
                     "name": person.name,
                 }),
-                dedupe_key: Some(format!("email.reward:{participant_id}:{reward_id}")),
-            };
-            enqueue_in(tx, &job, now).await?;
+            )
+            .dedupe(format!("email.reward:{participant_id}:{reward_id}"));
+            enqueue_in(&mut **tx, &job, now).await?;
         }
     }
     Ok(unlocked)
-}
-
-/// Queues a job to run now; one whose dedupe key is taken is dropped.
-async fn enqueue_in(tx: &mut Transaction<'_, Any>, job: &NewJob, now: i64) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'pending', 0, 5, $4, $4, $4) ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(&job.kind)
-    .bind(job.payload.to_string())
-    .bind(&job.dedupe_key)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// A participant found by one of their tokens.

@@ -1,0 +1,258 @@
+//! The durable job queue: side effects (webhooks, e-mails, timed work) are written here in the
+//! same transaction as the change that causes them, and workers claim and run them.
+//!
+//! A claim marks jobs `running` with a lease (`locked_until`) and the claiming worker's id in one
+//! statement. On PostgreSQL the inner `SELECT … FOR UPDATE SKIP LOCKED` lets several instances
+//! claim side by side without waiting on, or taking, each other's rows; on SQLite the statement
+//! runs under the database's single write lock, which gives the same guarantee. A worker that dies
+//! leaves its lease to expire, and the job is claimed again. Finishing, retrying and releasing all
+//! check that the lease is still the worker's own, so a worker that outlived its lease cannot
+//! overwrite the work of the one that took over.
+
+use crate::db::{Backend, Db};
+use crate::error::StoreResult;
+use sqlx::{AnyConnection, AssertSqlSafe};
+
+/// Work for the job queue.
+#[derive(Clone, Debug)]
+pub struct NewJob {
+    pub kind: String,
+    pub payload: serde_json::Value,
+    /// A job with the key of one already queued is not queued again.
+    pub dedupe_key: Option<String>,
+    /// When it may run, in Unix ms (`None`: at once).
+    pub run_at: Option<i64>,
+}
+
+impl NewJob {
+    pub fn new(kind: impl Into<String>, payload: serde_json::Value) -> NewJob {
+        NewJob {
+            kind: kind.into(),
+            payload,
+            dedupe_key: None,
+            run_at: None,
+        }
+    }
+
+    pub fn dedupe(mut self, key: impl Into<String>) -> NewJob {
+        self.dedupe_key = Some(key.into());
+        self
+    }
+
+    pub fn at(mut self, run_at: i64) -> NewJob {
+        self.run_at = Some(run_at);
+        self
+    }
+}
+
+/// How many times a job runs before it is marked failed.
+pub const DEFAULT_MAX_ATTEMPTS: i64 = 8;
+
+/// Queues a job inside the caller's transaction; one whose dedupe key is taken is dropped.
+/// Returns whether it was queued.
+pub async fn enqueue_in(conn: &mut AnyConnection, job: &NewJob, now: i64) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'pending', 0, $4, $5, $6, $6) ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(&job.kind)
+    .bind(job.payload.to_string())
+    .bind(&job.dedupe_key)
+    .bind(DEFAULT_MAX_ATTEMPTS)
+    .bind(job.run_at.unwrap_or(now))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// A job a worker holds a lease on.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ClaimedJob {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    /// This run's number, from 1.
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub created_at: i64,
+}
+
+/// A job as stored, for operators and tests.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct JobRow {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub dedupe_key: Option<String>,
+    pub state: String,
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub run_at: i64,
+    pub locked_until: Option<i64>,
+    pub locked_by: Option<String>,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Jobs per state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JobCounts {
+    pub pending: i64,
+    pub running: i64,
+    pub done: i64,
+    pub failed: i64,
+}
+
+const JOB_COLUMNS: &str = "id, kind, payload, dedupe_key, state, attempts, max_attempts, run_at, locked_until, \
+     locked_by, last_error, created_at, updated_at";
+
+impl Db {
+    /// Queues a job in its own transaction.
+    pub async fn enqueue(&self, job: &NewJob, now: i64) -> StoreResult<bool> {
+        let mut conn = self.writer().acquire().await?;
+        enqueue_in(&mut conn, job, now).await
+    }
+
+    /// Claims up to `limit` jobs that are due (pending with `run_at` passed, or running with an
+    /// expired lease) for `worker` until `now + lease_ms`, oldest first.
+    pub async fn claim_jobs(&self, worker: &str, now: i64, lease_ms: i64, limit: i64) -> StoreResult<Vec<ClaimedJob>> {
+        let lock = match self.backend() {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $1, locked_by = $2, \
+             updated_at = $3 WHERE id IN (SELECT id FROM jobs WHERE (state = 'pending' AND run_at <= $3) \
+             OR (state = 'running' AND locked_until < $3) ORDER BY run_at, id LIMIT $4{lock}) \
+             RETURNING id, kind, payload, attempts, max_attempts, created_at"
+        );
+        let mut jobs: Vec<ClaimedJob> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(now + lease_ms)
+            .bind(worker)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(self.writer())
+            .await?;
+        jobs.sort_by_key(|j| j.id);
+        Ok(jobs)
+    }
+
+    /// Extends a lease the worker still holds; false when it lost it.
+    pub async fn extend_lease(&self, id: i64, worker: &str, locked_until: i64, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE jobs SET locked_until = $1, updated_at = $2 WHERE id = $3 AND state = 'running' AND locked_by = $4",
+        )
+        .bind(locked_until)
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(self.writer())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Marks a job done; false when the worker no longer held it.
+    pub async fn complete_job(&self, id: i64, worker: &str, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, updated_at = $1 \
+             WHERE id = $2 AND state = 'running' AND locked_by = $3",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(self.writer())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Records a failed run: the job waits until `retry_at`, or, when `retry_at` is `None` or
+    /// its attempts are used up, is marked failed for good. Returns the state it was left in
+    /// (`None` when the worker no longer held it).
+    pub async fn fail_job(
+        &self,
+        id: i64,
+        worker: &str,
+        error: &str,
+        retry_at: Option<i64>,
+        now: i64,
+    ) -> StoreResult<Option<String>> {
+        let state: Option<(String,)> = sqlx::query_as(
+            "UPDATE jobs SET state = CASE WHEN $1 IS NULL OR attempts >= max_attempts THEN 'failed' ELSE 'pending' END, \
+             run_at = COALESCE($1, run_at), locked_until = NULL, last_error = $2, updated_at = $3 \
+             WHERE id = $4 AND state = 'running' AND locked_by = $5 RETURNING state",
+        )
+        .bind(retry_at)
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .fetch_optional(self.writer())
+        .await?;
+        Ok(state.map(|(s,)| s))
+    }
+
+    /// Gives a job back unrun (the worker is shutting down): its attempt is not counted.
+    pub async fn release_job(&self, id: i64, worker: &str, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE jobs SET state = 'pending', attempts = attempts - 1, locked_until = NULL, locked_by = NULL, \
+             updated_at = $1 WHERE id = $2 AND state = 'running' AND locked_by = $3",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(self.writer())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The earliest `run_at` of a pending job, so a worker can sleep until then.
+    pub async fn next_job_at(&self) -> StoreResult<Option<i64>> {
+        let next: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT MIN(run_at) FROM jobs WHERE state = 'pending'").fetch_optional(self.reader()).await?;
+        Ok(next.and_then(|(t,)| t))
+    }
+
+    pub async fn job(&self, id: i64) -> StoreResult<JobRow> {
+        Ok(sqlx::query_as(AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1")))
+            .bind(id)
+            .fetch_one(self.reader())
+            .await?)
+    }
+
+    /// Jobs of one kind (all kinds when `None`), oldest first.
+    pub async fn jobs_of_kind(&self, kind: Option<&str>) -> StoreResult<Vec<JobRow>> {
+        Ok(sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE $1 IS NULL OR kind = $1 ORDER BY id"
+        )))
+        .bind(kind)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
+    pub async fn job_counts(&self) -> StoreResult<JobCounts> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT state, CAST(COUNT(*) AS BIGINT) FROM jobs GROUP BY state").fetch_all(self.reader()).await?;
+        let mut c = JobCounts::default();
+        for (state, n) in rows {
+            match state.as_str() {
+                "pending" => c.pending = n,
+                "running" => c.running = n,
+                "done" => c.done = n,
+                "failed" => c.failed = n,
+                _ => {}
+            }
+        }
+        Ok(c)
+    }
+
+    /// Deletes finished jobs older than `before` (failed ones are kept for operators).
+    pub async fn purge_done_jobs(&self, before: i64) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM jobs WHERE state = 'done' AND updated_at < $1")
+            .bind(before)
+            .execute(self.writer())
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
