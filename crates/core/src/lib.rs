@@ -11,6 +11,7 @@ pub mod events;
 pub mod giveaway;
 pub mod lists;
 pub mod page;
+pub mod retry;
 pub mod secret;
 pub mod time;
 pub mod validation;

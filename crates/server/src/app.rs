@@ -4,6 +4,8 @@
 use crate::config::Config;
 use crate::engine::{Clock, Engine};
 use crate::openapi::ApiDoc;
+use crate::outbound::Outbound;
+use crate::worker::Worker;
 use crate::surfaces::{ops, pages, public, v1, v2};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -26,6 +28,8 @@ use utoipa_swagger_ui::SwaggerUi;
 pub struct AppState {
     pub engine: Engine,
     pub config: Arc<Config>,
+    /// Webhook and e-mail delivery.
+    pub outbound: Arc<Outbound>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +40,8 @@ pub enum StartError {
     Store(#[from] fairdraw_store::StoreError),
     #[error("cannot create data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
+    #[error("outbound delivery: {0}")]
+    Outbound(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
 }
@@ -151,6 +157,7 @@ impl Server {
 
     pub async fn build_with_clock(config: Config, clock: Clock) -> Result<Server, StartError> {
         let engine = open_engine(&config, clock).await?;
+        let outbound = Outbound::from_config(&config).map_err(StartError::Outbound)?;
         let addr = config.bind;
         let listener = TcpListener::bind(addr)
             .await
@@ -160,6 +167,7 @@ impl Server {
             state: AppState {
                 engine,
                 config: Arc::new(config),
+                outbound: Arc::new(outbound),
             },
         })
     }
@@ -173,13 +181,30 @@ impl Server {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    /// A job runner over this server's state (whether or not [`Server::run`] starts one).
+    pub fn worker(&self) -> Worker {
+        Worker::new(self.state.clone())
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish; the worker (when
+    /// enabled) then finishes or gives back its running jobs.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.engine.clone()));
+        let (stop_worker, stop_rx) = tokio::sync::watch::channel(false);
+        let worker = self
+            .state
+            .config
+            .workers
+            .enabled
+            .then(|| tokio::spawn(Worker::new(self.state.clone()).run(stop_rx)));
         let app = router(self.state.clone());
         let result = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await;
+        let _ = stop_worker.send(true);
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
         housekeeping.abort();
         result
     }

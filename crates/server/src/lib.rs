@@ -7,7 +7,9 @@ pub mod config;
 pub mod engine;
 pub mod http;
 pub mod openapi;
+pub mod outbound;
 pub mod surfaces;
+pub mod worker;
 
 pub use app::{AppState, Server};
 pub use config::Config;

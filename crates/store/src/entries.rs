@@ -1,12 +1,15 @@
 //! Recording entries: find or create the participant, add the entries, and move the giveaway's
 //! and the participant's counters, all in one transaction, so the counters are exact at every
-//! moment. Many recordings can share one transaction ([`Db::record_batch`]): that is how the
-//! entry endpoint reaches thousands of entries a second on one SQLite writer.
+//! moment. Many recordings can share one transaction ([`Db::record_batch`], written in few
+//! statements by `batch`): that is how the entry endpoint reaches thousands of entries a second.
+//! Both queue the `participant.created` and `entry.created` webhook events in that transaction.
 
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use sqlx::{Any, Transaction};
 
+mod batch;
+mod events;
 mod public;
 
 use public::{Admission, admit_in, after_record_in};
@@ -113,13 +116,10 @@ impl Db {
         let mut giveaways: Vec<i64> = batch.iter().map(|r| r.giveaway_id).collect();
         giveaways.sort_unstable();
         giveaways.dedup();
-        for id in giveaways {
+        for &id in &giveaways {
             lock_counters_in(&mut tx, id).await?;
         }
-        let mut out = Vec::with_capacity(batch.len());
-        for r in batch {
-            out.push(record_in(&mut tx, r).await?);
-        }
+        let out = batch::record_many_in(&mut tx, batch, &giveaways).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -342,10 +342,14 @@ impl Db {
             for &id in &giveaways {
                 lock_counters_in(&mut tx, id).await?;
             }
+            let events = events::EntryEvents::load_in(&mut tx, &giveaways).await?;
             let mut out = Vec::with_capacity(batch.len());
             for (index, r) in batch.iter().enumerate() {
                 match record_in(&mut tx, r).await? {
-                    Ok(recorded) => out.push(recorded),
+                    Ok(recorded) => {
+                        events.recorded_in(&mut tx, r.giveaway_id, &recorded, r.now).await?;
+                        out.push(recorded);
+                    }
                     Err(refusal) => {
                         tx.rollback().await?;
                         return Ok(Err((index, refusal)));

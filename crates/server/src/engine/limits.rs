@@ -6,6 +6,11 @@ use fairdraw_store::ratelimit::{Hit, Verdict};
 impl Engine {
     /// Counts one request against the caller's limits and, when admitted, in its usage.
     pub async fn admit(&self, who: &Principal, is_write: bool) -> EngineResult<Verdict> {
+        if is_write {
+            // Every management write passes here before it changes anything: the entry path's
+            // copies of giveaway configuration must not outlive it (see `cache`).
+            self.inner.entry_config.invalidate();
+        }
         let now_ms = self.now_ms();
         let verdict = self
             .inner

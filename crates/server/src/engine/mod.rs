@@ -3,6 +3,7 @@
 
 mod accounts;
 pub mod analytics;
+mod cache;
 mod clock;
 pub mod draws;
 pub mod entries;
@@ -40,6 +41,8 @@ struct Inner {
     limiter: RateLimiter,
     clock: Clock,
     entry_writer: entry_writer::EntryWriter,
+    /// What the public entry path reads about giveaways, kept for a moment.
+    entry_config: cache::EntryConfigCache,
     /// Signs every draw's result hash; its public key is published.
     signing_key: ServerKey,
 }
@@ -53,6 +56,7 @@ impl Engine {
                 limiter,
                 clock,
                 entry_writer,
+                entry_config: cache::EntryConfigCache::default(),
                 signing_key,
             }),
         }

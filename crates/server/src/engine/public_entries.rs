@@ -15,6 +15,7 @@ pub use form::{ActionDone, ActionInput, Entered, EntryInput};
 pub use geo::{CountryLookup, MaxMind};
 pub use refusals::{PublicError, PublicResult, Rule};
 
+use super::cache::EntryConfig;
 use super::{Engine, EngineError, Giveaway, random_bytes};
 use crate::config::{Config, PublicConfig};
 use fairdraw_core::account::RateLimits;
@@ -25,7 +26,6 @@ use fairdraw_core::validation::{FieldErrors, max_len};
 use fairdraw_store::StoreError;
 use fairdraw_store::entries::{Entrant, NewEntry, NewJob, PendingVerification, PublicExtras, Refusal};
 use fairdraw_store::entry_methods::EntryMethodRow;
-use fairdraw_store::lists::List;
 use fairdraw_store::ratelimit::Hit;
 use form::{EntryForm, MAX_VALUE};
 use jiff::Timestamp;
@@ -35,6 +35,7 @@ use refusals::{accepted, duplicate_ip, internal, refusal, refused, refused_pendi
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Where a call comes from, as the surface determined it.
@@ -91,9 +92,10 @@ impl Engine {
     ) -> PublicResult<Entered> {
         let public = &config.public;
         self.admit_public(public, origin.ip, Some(id)).await?;
-        let g = self.live_giveaway(id).await?;
-        let (today, _) = local_today(&g, self.now_ms());
-        let form = EntryForm::parse(input, &g, today)?;
+        let cfg = self.live_giveaway(id).await?;
+        let g = &cfg.giveaway;
+        let (today, _) = local_today(g, self.now_ms());
+        let form = EntryForm::parse(input, g, today)?;
         let rc = &g.rules_config;
         let country = self.entrant_country(public, origin, form.country.clone())?;
         if !rules::country_allowed(&rc.countries_allowed, country.as_deref()) {
@@ -129,15 +131,14 @@ impl Engine {
                 "Disposable or high-risk e-mail addresses cannot enter this giveaway.",
             ));
         }
-        self.network_rules(public, &g, origin.ip, form.email.as_str()).await?;
+        self.network_rules(public, &cfg, origin.ip, form.email.as_str()).await?;
         if g.settings.require_captcha {
             let config = public.captcha.as_ref().ok_or(PublicError::CaptchaUnavailable(
                 "This giveaway requires a captcha, but no captcha provider is configured on this server.",
             ))?;
             check_captcha(&SiteVerify::new(config), form.captcha_token.as_deref(), origin.ip).await?;
         }
-        if self.db().count_list(List::Whitelist, id).await? > 0
-            && !self.whitelist_contains(id, form.email.as_str()).await?
+        if cfg.has_whitelist && !self.whitelist_contains(id, form.email.as_str()).await?
         {
             return Err(refused(
                 Rule::Whitelist,
@@ -149,7 +150,7 @@ impl Engine {
             return Err(duplicate_ip());
         }
 
-        let methods = self.db().entry_methods(id).await?;
+        let methods = &cfg.methods;
         let details = methods.iter().find(|m| m.method_type == USER_DETAILS);
         let (token, token_hash) = new_token();
         let verification = rc.require_email_verification.then(|| {
@@ -199,7 +200,7 @@ impl Engine {
             amount: details.map_or(1, |m| m.amount),
             value: None,
         };
-        let outcome = self.record_entries_with(&g, entrant, vec![entry], Some(extras)).await?;
+        let outcome = self.record_entries_with(g, entrant, vec![entry], Some(extras)).await?;
         let (recorded, public) = accepted(outcome)?;
         Ok(Entered {
             referral_link: format!(
@@ -228,7 +229,8 @@ impl Engine {
     ) -> PublicResult<ActionDone> {
         let public = &config.public;
         self.admit_public(public, origin.ip, Some(id)).await?;
-        let g = self.live_giveaway(id).await?;
+        let cfg = self.live_giveaway(id).await?;
+        let g = &cfg.giveaway;
         let mut errors = FieldErrors::new();
         let token = input.participant_token.unwrap_or_default();
         if token.trim().is_empty() {
@@ -250,8 +252,8 @@ impl Engine {
             "disqualified" => return Err(refusal(Refusal::Disqualified)),
             _ => {}
         }
-        self.network_rules(public, &g, origin.ip, &holder.email).await?;
-        let methods = self.db().entry_methods(id).await?;
+        self.network_rules(public, &cfg, origin.ip, &holder.email).await?;
+        let methods = &cfg.methods;
         let method_id = input.entry_method_id.unwrap_or_default();
         let method = methods
             .iter()
@@ -274,9 +276,9 @@ impl Engine {
             _ => {}
         }
         if method.required == 0 {
-            self.check_required(&methods, holder.id).await?;
+            self.check_required(methods, holder.id).await?;
         }
-        let (_, start_of_day) = local_today(&g, self.now_ms());
+        let (_, start_of_day) = local_today(g, self.now_ms());
         let daily = method.daily != 0;
         let extras = PublicExtras {
             once_since: Some(if daily { start_of_day } else { i64::MIN }),
@@ -298,7 +300,7 @@ impl Engine {
             amount: method.amount,
             value: input.value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()),
         };
-        let outcome = self.record_entries_with(&g, entrant, vec![entry], Some(extras)).await?;
+        let outcome = self.record_entries_with(g, entrant, vec![entry], Some(extras)).await?;
         let (recorded, _) = accepted(outcome)?;
         let Some(&entry_id) = recorded.entry_ids.first() else {
             return Err(if daily {
@@ -374,16 +376,16 @@ impl Engine {
         Ok(())
     }
 
-    /// The giveaway, if it takes entries now. Drafts and deleted giveaways do not exist for the
-    /// public.
-    async fn live_giveaway(&self, id: i64) -> PublicResult<Giveaway> {
-        let g = match self.db().giveaway(id).await {
-            Ok(row) => self.view(row),
+    /// The giveaway's entry configuration (read at most a second ago, see `cache`), if it takes
+    /// entries now. Drafts and deleted giveaways do not exist for the public.
+    async fn live_giveaway(&self, id: i64) -> PublicResult<Arc<EntryConfig>> {
+        let (cfg, status) = match self.entry_config(id).await {
+            Ok(found) => found,
             Err(StoreError::NotFound) => return Err(EngineError::NotFound("Giveaway").into()),
             Err(e) => return Err(e.into()),
         };
-        match g.status {
-            Status::Live => Ok(g),
+        match status {
+            Status::Live => Ok(cfg),
             Status::Draft => Err(EngineError::NotFound("Giveaway").into()),
             Status::Scheduled => Err(refused(Rule::GiveawayLive, "This giveaway has not started yet.")),
             Status::Expired => Err(refused(Rule::GiveawayLive, "This giveaway has ended.")),
@@ -409,9 +411,28 @@ impl Engine {
         Ok(rules::judged_country(trusted, header, geoip, declared))
     }
 
+    /// The country the trusted sources report for a caller (the configured header, then the
+    /// GeoIP database), for analytics: `None` when neither is configured or knows. A GeoIP
+    /// database that cannot be opened is logged, not an error, since a page view must not fail
+    /// for it.
+    pub fn origin_country(&self, config: &PublicConfig, origin: &Origin) -> Option<String> {
+        if let Some(c) = rules::country_code(origin.header_country.as_deref()) {
+            return Some(c);
+        }
+        let path = config.geoip_db.as_ref()?;
+        match geo::database(path) {
+            Ok(db) => rules::country_code(db.country(origin.ip).as_deref()),
+            Err(e) => {
+                tracing::warn!(error = %e, "the GeoIP database cannot be read");
+                None
+            }
+        }
+    }
+
     /// The rules about where a call comes from and who makes it, checked on entries and
     /// actions alike: VPN ranges and the blacklist.
-    async fn network_rules(&self, config: &PublicConfig, g: &Giveaway, ip: IpAddr, email: &str) -> PublicResult<()> {
+    async fn network_rules(&self, config: &PublicConfig, cfg: &EntryConfig, ip: IpAddr, email: &str) -> PublicResult<()> {
+        let g = &cfg.giveaway;
         if g.rules_config.block_vpns {
             if config.vpn_ranges.is_empty() {
                 static WARNED: AtomicBool = AtomicBool::new(false);
@@ -430,7 +451,7 @@ impl Engine {
                 }
             }
         }
-        if self.blacklist_matches(g.id(), Some(email), Some(ip)).await? {
+        if cfg.has_blacklist && self.blacklist_matches(g.id(), Some(email), Some(ip)).await? {
             return Err(refused(
                 Rule::Blacklist,
                 "This e-mail address or network is blocked from this giveaway.",

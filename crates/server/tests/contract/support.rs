@@ -53,6 +53,9 @@ pub struct TestApp {
     pub engine: Engine,
     pub clock: Clock,
     pub backend: Backend,
+    /// The server's job runner; the background one is off in tests, so a test runs the queue
+    /// when it wants to with [`TestApp::run_jobs`].
+    pub worker: fairdraw_server::worker::Worker,
 }
 
 /// A fresh account on the Enterprise plan (unless asked otherwise), with its keys.
@@ -116,6 +119,11 @@ pub fn unique(prefix: &str) -> String {
 }
 
 impl TestApp {
+    /// Runs the scheduler and every due job until the queue is idle; returns the number of runs.
+    pub async fn run_jobs(&self) -> usize {
+        self.worker.run_until_idle().await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -249,6 +257,9 @@ pub async fn start_with(backend: Backend, layer: ConfigLayer) -> (TestApp, Runni
         database_url: Some(fairdraw_core::secret::Secret::new(database_url)),
         data_dir: Some(dir.path().to_owned()),
         public_url: Some("https://fairdraw.test".to_owned()),
+        workers: Some(false),
+        // Tests deliver webhooks to receivers on 127.0.0.1 over plain HTTP.
+        webhook_allow_private: Some(true),
         ..ConfigLayer::default()
     };
     let config = base.merge(layer).resolve().expect("test config");
@@ -258,6 +269,7 @@ pub async fn start_with(backend: Backend, layer: ConfigLayer) -> (TestApp, Runni
         .expect("server starts");
     let base = format!("http://{}", server.local_addr());
     let engine = server.state().engine.clone();
+    let worker = server.worker();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(server.run(async {
         let _ = rx.await;
@@ -268,6 +280,7 @@ pub async fn start_with(backend: Backend, layer: ConfigLayer) -> (TestApp, Runni
         engine,
         clock,
         backend,
+        worker,
     };
     (
         app,

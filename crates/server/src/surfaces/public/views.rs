@@ -1,10 +1,12 @@
 //! `POST /api/public/giveaways/{id}/views`: the hosted page and the widget report a view. Only a
-//! keyed hash of the visitor is stored; the country comes from the edge proxy's `CF-IPCountry`
-//! header when it names a real country.
+//! keyed hash of the visitor is stored. The visitor's address and country come from the same
+//! trusted sources as on the entry endpoint ([`ClientOrigin`]: the configured client-IP and
+//! country headers, then the GeoIP database); a header nobody configured is not believed.
 
 use crate::app::AppState;
 use crate::engine::analytics::{PageViewInput, Visit};
-use crate::http::client_ip;
+use super::entries::ClientOrigin;
+use fairdraw_core::lists::canonical_ip;
 use crate::surfaces::v2::extract::{Body, Path};
 use crate::surfaces::v2::response::{Envelope, ErrorEnvelope, V2Result, created};
 use axum::extract::{FromRequest, Request, State};
@@ -31,14 +33,21 @@ pub struct Recorded {
     request_body(content = Option<PageViewInput>),
     responses((status = 201, body = Envelope<Recorded>), (status = 400, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-pub async fn record_view(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> V2Result {
-    let visit = {
-        let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        Visit {
-            ip: client_ip(&req),
-            user_agent: header(USER_AGENT.as_str()).unwrap_or_default(),
-            country: header("cf-ipcountry"),
-        }
+pub async fn record_view(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    Path(id): Path<i64>,
+    req: Request,
+) -> V2Result {
+    let visit = Visit {
+        ip: canonical_ip(origin.ip).to_string(),
+        user_agent: req
+            .headers()
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .unwrap_or_default(),
+        country: state.engine.origin_country(&state.config.public, &origin),
     };
     let input = match Body::<PageViewInput>::from_request(req, &state).await {
         Ok(Body(input)) => input,

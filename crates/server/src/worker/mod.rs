@@ -1,0 +1,268 @@
+//! Background work: the runner that claims queued jobs and hands each to its handler, and the
+//! scheduler tick that runs beside it.
+//!
+//! Every instance with workers enabled runs one [`Worker`]. Jobs are claimed with a lease
+//! ([`LEASE_MS`]); a handler is cut off well before the lease ends ([`JOB_TIMEOUT`]), so a job is
+//! never run by two workers at once unless one of them has died (and then its lease has passed).
+//! A failed run is retried with exponential backoff and jitter until its attempts are used up,
+//! then left `failed`. On shutdown the worker stops claiming, lets running jobs finish for
+//! [`SHUTDOWN_GRACE`], and gives back the ones still running so another instance (or the next
+//! start) runs them.
+//!
+//! Handlers must be idempotent in effect: a job can run again after a crash between its effect
+//! and its completion. Webhook deliveries carry a stable event id and e-mails a stable
+//! Message-ID, so receivers can tell a repeat.
+
+pub mod scheduler;
+
+use crate::app::AppState;
+use fairdraw_store::jobs::ClaimedJob;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+use tracing::Instrument;
+
+/// How long a claim lasts before another worker may take the job over.
+pub const LEASE_MS: i64 = 120_000;
+/// The longest one run of a job may take.
+pub const JOB_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long running jobs get to finish after shutdown is asked for.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
+/// How often an idle worker looks for due jobs.
+const POLL: Duration = Duration::from_millis(250);
+/// How often the scheduler looks for giveaways to announce.
+const SCHEDULER_EVERY: Duration = Duration::from_secs(1);
+
+/// Why a run failed, and whether trying again could help.
+#[derive(Debug)]
+pub struct JobError {
+    pub message: String,
+    pub retry: bool,
+}
+
+impl JobError {
+    /// A failure that may pass (a timeout, a 5xx, a refused connection).
+    pub fn retry(message: impl Into<String>) -> JobError {
+        JobError {
+            message: message.into(),
+            retry: true,
+        }
+    }
+
+    /// A failure that will not pass by itself (bad payload, a deleted webhook).
+    pub fn permanent(message: impl Into<String>) -> JobError {
+        JobError {
+            message: message.into(),
+            retry: false,
+        }
+    }
+}
+
+/// A claimed job as its handler sees it.
+#[derive(Debug)]
+pub struct Job {
+    pub claimed: ClaimedJob,
+}
+
+impl Job {
+    pub fn id(&self) -> i64 {
+        self.claimed.id
+    }
+
+    /// This run's number, from 1.
+    pub fn attempt(&self) -> i64 {
+        self.claimed.attempts
+    }
+
+    /// Whether a failure now leaves the job failed for good.
+    pub fn is_last_attempt(&self) -> bool {
+        self.claimed.attempts >= self.claimed.max_attempts
+    }
+
+    /// The payload, parsed into the handler's type.
+    pub fn payload<T: serde::de::DeserializeOwned>(&self) -> Result<T, JobError> {
+        serde_json::from_str(&self.claimed.payload)
+            .map_err(|e| JobError::permanent(format!("{} job {} has a bad payload: {e}", self.claimed.kind, self.id())))
+    }
+}
+
+/// Runs one job with the handler for its kind.
+async fn dispatch(state: &AppState, job: &Job) -> Result<(), JobError> {
+    let kind = job.claimed.kind.as_str();
+    match kind {
+        fairdraw_store::events::WEBHOOK_DELIVER => crate::outbound::webhooks::deliver_job(state, job).await,
+        _ if kind.starts_with("email.") => crate::outbound::mail::send_job(state, job).await,
+        _ => Err(JobError::permanent(format!("no handler for job kind {kind:?}"))),
+    }
+}
+
+/// One instance's job runner. Cheap to clone.
+#[derive(Clone)]
+pub struct Worker {
+    state: AppState,
+    id: Arc<str>,
+    concurrency: usize,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker").field("id", &self.id).finish()
+    }
+}
+
+impl Worker {
+    pub fn new(state: AppState) -> Worker {
+        let concurrency = state.config.workers.concurrency as usize;
+        let suffix: [u8; 4] = crate::engine::random_bytes();
+        let id = format!("worker-{}-{}", std::process::id(), hex::encode(suffix));
+        Worker {
+            state,
+            id: id.into(),
+            concurrency,
+        }
+    }
+
+    /// The id this worker claims jobs under.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Runs the scheduler once, then every job that is due, until none is left (jobs that a run
+    /// makes due at once run too). Returns how many runs there were. For tests and for the
+    /// `jobs run` command; a serving instance uses [`Worker::run`].
+    pub async fn run_until_idle(&self) -> usize {
+        if let Err(e) = scheduler::tick(&self.state).await {
+            tracing::warn!(error = %e, "scheduler tick failed");
+        }
+        let mut runs = 0;
+        loop {
+            let now = self.state.engine.now_ms();
+            let claimed = match self.state.engine.db().claim_jobs(&self.id, now, LEASE_MS, self.concurrency as i64).await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::warn!(error = %e, "claiming jobs failed");
+                    return runs;
+                }
+            };
+            if claimed.is_empty() {
+                return runs;
+            }
+            let mut set = JoinSet::new();
+            for claimed in claimed {
+                runs += 1;
+                let (state, id) = (self.state.clone(), self.id.clone());
+                set.spawn(async move { execute(&state, &id, Job { claimed }).await });
+            }
+            while set.join_next().await.is_some() {}
+        }
+    }
+
+    /// Claims and runs jobs, and ticks the scheduler, until `shutdown` turns true.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!(worker = %self.id, concurrency = self.concurrency, "worker started");
+        let permits = Arc::new(Semaphore::new(self.concurrency));
+        // Flips to true when the grace period is over: handlers still running are cut off and
+        // their jobs given back.
+        let (cut_off, cut_off_rx) = watch::channel(false);
+        let mut running = JoinSet::new();
+        let mut last_tick = tokio::time::Instant::now() - SCHEDULER_EVERY;
+        while !*shutdown.borrow() {
+            if last_tick.elapsed() >= SCHEDULER_EVERY {
+                last_tick = tokio::time::Instant::now();
+                if let Err(e) = scheduler::tick(&self.state).await {
+                    tracing::warn!(error = %e, "scheduler tick failed");
+                }
+            }
+            while running.try_join_next().is_some() {}
+            let free = permits.available_permits();
+            let claimed = if free == 0 {
+                Vec::new()
+            } else {
+                let now = self.state.engine.now_ms();
+                match self.state.engine.db().claim_jobs(&self.id, now, LEASE_MS, free as i64).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "claiming jobs failed");
+                        Vec::new()
+                    }
+                }
+            };
+            let idle = claimed.len() < free || free == 0;
+            for claimed in claimed {
+                let permit = permits.clone().acquire_owned().await.expect("the semaphore is never closed");
+                let (state, id, mut cut_off) = (self.state.clone(), self.id.clone(), cut_off_rx.clone());
+                running.spawn(async move {
+                    let job_id = claimed.id;
+                    tokio::select! {
+                        () = execute(&state, &id, Job { claimed }) => {}
+                        () = async { let _ = cut_off.wait_for(|&c| c).await; } => {
+                            let now = state.engine.now_ms();
+                            match state.engine.db().release_job(job_id, &id, now).await {
+                                Ok(_) => tracing::info!(job = job_id, "gave a running job back to the queue"),
+                                Err(e) => tracing::warn!(job = job_id, error = %e, "could not give a job back; its lease will expire"),
+                            }
+                        }
+                    }
+                    drop(permit);
+                });
+            }
+            if idle {
+                tokio::select! {
+                    () = tokio::time::sleep(POLL) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+        }
+        tracing::info!(worker = %self.id, running = running.len(), "worker stopping");
+        let drained = tokio::time::timeout(SHUTDOWN_GRACE, async { while running.join_next().await.is_some() {} }).await;
+        if drained.is_err() {
+            let _ = cut_off.send(true);
+            while running.join_next().await.is_some() {}
+        }
+        tracing::info!(worker = %self.id, "worker stopped");
+    }
+}
+
+/// Runs one job and records how it went.
+async fn execute(state: &AppState, worker: &str, job: Job) {
+    let span = tracing::info_span!("job", id = job.id(), kind = %job.claimed.kind, attempt = job.attempt());
+    execute_in_span(state, worker, job).instrument(span).await
+}
+
+async fn execute_in_span(state: &AppState, worker: &str, job: Job) {
+    let result = match tokio::time::timeout(JOB_TIMEOUT, dispatch(state, &job)).await {
+        Ok(r) => r,
+        Err(_) => Err(JobError::retry(format!("timed out after {} s", JOB_TIMEOUT.as_secs()))),
+    };
+    let db = state.engine.db();
+    let now = state.engine.now_ms();
+    let recorded = match &result {
+        Ok(()) => db.complete_job(job.id(), worker, now).await.map(|held| held.then(|| "done".to_owned())),
+        Err(e) => {
+            let retry_at = e.retry.then(|| now + fairdraw_core::retry::backoff_ms(job.attempt(), unit_random()));
+            db.fail_job(job.id(), worker, &e.message, retry_at, now).await
+        }
+    };
+    match (&result, recorded) {
+        (_, Err(e)) => {
+            tracing::warn!(job = job.id(), error = %e, "could not record a job's result; its lease will expire")
+        }
+        (_, Ok(None)) => tracing::warn!(job = job.id(), "lost a job's lease before it finished"),
+        (Ok(()), Ok(Some(_))) => tracing::debug!(job = job.id(), kind = %job.claimed.kind, "job done"),
+        (Err(e), Ok(Some(state))) => tracing::warn!(
+            job = job.id(),
+            kind = %job.claimed.kind,
+            attempt = job.attempt(),
+            error = %e.message,
+            now = %state,
+            "job failed"
+        ),
+    }
+}
+
+/// A uniform number in `[0, 1)` from the OS generator, for jitter.
+fn unit_random() -> f64 {
+    let bytes: [u8; 8] = crate::engine::random_bytes();
+    (u64::from_le_bytes(bytes) >> 11) as f64 / (1_u64 << 53) as f64
+}
