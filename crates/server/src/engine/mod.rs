@@ -43,6 +43,8 @@ struct Inner {
     entry_writer: entry_writer::EntryWriter,
     /// What the public entry path reads about giveaways, kept for a moment.
     entry_config: cache::EntryConfigCache,
+    /// The public endpoint's limits when they are not kept in Redis.
+    public_limiter: public_entries::LocalLimiter,
     /// Signs every draw's result hash; its public key is published.
     signing_key: ServerKey,
 }
@@ -57,6 +59,7 @@ impl Engine {
                 clock,
                 entry_writer,
                 entry_config: cache::EntryConfigCache::default(),
+                public_limiter: public_entries::LocalLimiter::default(),
                 signing_key,
             }),
         }

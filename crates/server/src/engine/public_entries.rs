@@ -7,12 +7,14 @@
 mod captcha;
 mod form;
 mod geo;
+mod limiter;
 mod refusals;
 mod rules;
 
 pub use captcha::{CaptchaVerifier, SiteVerify, Unavailable};
 pub use form::{ActionDone, ActionInput, Entered, EntryInput};
 pub use geo::{CountryLookup, MaxMind};
+pub use limiter::LocalLimiter;
 pub use refusals::{PublicError, PublicResult, Rule};
 
 use super::cache::EntryConfig;
@@ -26,7 +28,7 @@ use fairdraw_core::validation::{FieldErrors, max_len};
 use fairdraw_store::StoreError;
 use fairdraw_store::entries::{Entrant, NewEntry, NewJob, PendingVerification, PublicExtras, Refusal};
 use fairdraw_store::entry_methods::EntryMethodRow;
-use fairdraw_store::ratelimit::Hit;
+use fairdraw_store::ratelimit::{Hit, RateLimiter};
 use form::{EntryForm, MAX_VALUE};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -336,7 +338,8 @@ impl Engine {
         Ok(())
     }
 
-    /// Counts one public call against the per-address and per-giveaway limits.
+    /// Counts one public call against the per-address and per-giveaway limits: in Redis when it
+    /// is configured, else in this process (see `limiter`).
     async fn admit_public(&self, config: &PublicConfig, ip: IpAddr, giveaway: Option<i64>) -> PublicResult<()> {
         let now_ms = self.now_ms();
         let mut checks = Vec::with_capacity(2);
@@ -357,6 +360,13 @@ impl Engine {
             checks.push((format!("giveaway:{id}"), limits));
         }
         for (subject, limits) in checks {
+            if !matches!(self.inner.limiter, RateLimiter::Redis(_)) {
+                self.inner
+                    .public_limiter
+                    .hit(&subject, limits.rpm, limits.burst, now_ms)
+                    .map_err(|retry_after| PublicError::RateLimited { retry_after })?;
+                continue;
+            }
             let verdict = self
                 .inner
                 .limiter

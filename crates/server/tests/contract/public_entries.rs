@@ -77,6 +77,8 @@ async fn serve(harness: &TestApp, layer: ConfigLayer) -> Own {
         data_dir: Some(dir.path().to_owned()),
         public_url: Some("https://fairdraw.test".to_owned()),
         public_ip_rpm: Some(0),
+        workers: Some(false),
+        webhook_allow_private: Some(true),
         ..ConfigLayer::default()
     };
     let config = base.merge(layer).resolve().expect("test config");
@@ -86,6 +88,7 @@ async fn serve(harness: &TestApp, layer: ConfigLayer) -> Own {
         .expect("server starts");
     let base = format!("http://{}", server.local_addr());
     let engine = server.state().engine.clone();
+    let worker = server.worker();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(server.run(async {
         let _ = rx.await;
@@ -97,6 +100,7 @@ async fn serve(harness: &TestApp, layer: ConfigLayer) -> Own {
             engine,
             clock,
             backend: harness.backend,
+            worker,
         },
         shutdown: Some(tx),
         server: Some(handle),
