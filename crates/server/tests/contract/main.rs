@@ -11,6 +11,7 @@ mod entries;
 mod entry_methods;
 mod giveaway_settings;
 mod giveaways;
+mod jobs;
 mod lists;
 mod pages;
 mod participants;
@@ -42,6 +43,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         winners::scenarios(),
         verify::scenarios(),
         pages::scenarios(),
+        jobs::scenarios(),
     ]
     .into_iter()
     .flatten()
