@@ -247,6 +247,39 @@ impl Db {
         Ok(c)
     }
 
+    /// Jobs in one state (all when `None`), newest first, at most `limit`.
+    pub async fn jobs_in_state(&self, state: Option<&str>, limit: i64) -> StoreResult<Vec<JobRow>> {
+        Ok(sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE $1 IS NULL OR state = $1 ORDER BY id DESC LIMIT $2"
+        )))
+        .bind(state)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
+    /// Puts failed jobs back in the queue with a fresh set of attempts: the ones listed, or every
+    /// failed job when `ids` is `None`. Returns how many were re-queued.
+    pub async fn retry_failed_jobs(&self, ids: Option<&[i64]>, now: i64) -> StoreResult<u64> {
+        const RESET: &str = "UPDATE jobs SET state = 'pending', attempts = 0, run_at = $1, locked_until = NULL, \
+             locked_by = NULL, updated_at = $1 WHERE state = 'failed'";
+        let Some(ids) = ids else {
+            return Ok(sqlx::query(RESET).bind(now).execute(self.writer()).await?.rows_affected());
+        };
+        let mut tx = self.writer().begin().await?;
+        let mut n = 0;
+        for id in ids {
+            n += sqlx::query(AssertSqlSafe(format!("{RESET} AND id = $2")))
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
     /// Deletes finished jobs older than `before` (failed ones are kept for operators).
     pub async fn purge_done_jobs(&self, before: i64) -> StoreResult<u64> {
         let done = sqlx::query("DELETE FROM jobs WHERE state = 'done' AND updated_at < $1")

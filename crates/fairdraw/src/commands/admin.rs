@@ -92,7 +92,7 @@ pub enum KeysCommand {
     Revoke { id: i64 },
 }
 
-async fn engine(config: &Config) -> anyhow::Result<Engine> {
+pub(super) async fn engine(config: &Config) -> anyhow::Result<Engine> {
     open_engine(config, Clock::system())
         .await
         .context("opening the database")

@@ -1,8 +1,9 @@
-//! Subcommands. `serve`, `migrate`, `accounts`, `brands` and `keys` work on the configured
+//! Subcommands. `serve`, `migrate`, `accounts`, `brands`, `keys` and `jobs` work on the configured
 //! database; `draw` and `verify` are offline and touch nothing but their files.
 
 mod admin;
 mod draw;
+mod jobs;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
@@ -63,6 +64,9 @@ enum Command {
     /// Create, list and revoke API keys.
     #[command(subcommand)]
     Keys(admin::KeysCommand),
+    /// Look into the background job queue; queue failed jobs again.
+    #[command(subcommand)]
+    Jobs(jobs::JobsCommand),
     /// Run a draw offline from a CSV pool (id,weight) and print its certificate.
     Draw(draw::DrawArgs),
     /// Re-run a certificate's draw offline and check every value.
@@ -111,6 +115,7 @@ fn run_with_config(global: &GlobalArgs, command: Command) -> anyhow::Result<bool
             Command::Accounts(c) => admin::accounts(config, c).await,
             Command::Brands(c) => admin::brands(config, c).await,
             Command::Keys(c) => admin::keys(config, c).await,
+            Command::Jobs(c) => jobs::jobs(config, c).await,
             Command::Draw(_) | Command::Verify(_) => {
                 unreachable!("offline commands run without config")
             }

@@ -16,6 +16,7 @@ scenarios!(
     a_released_job_is_not_counted_as_an_attempt,
     concurrent_workers_never_claim_the_same_job,
     the_worker_fails_a_job_nobody_handles,
+    failed_jobs_can_be_queued_again,
 );
 
 const LEASE: i64 = 60_000;
@@ -167,4 +168,24 @@ async fn the_worker_fails_a_job_nobody_handles(app: TestApp) {
     assert_eq!(row.state, "failed", "no handler will ever take it");
     assert!(row.last_error.as_deref().unwrap_or_default().contains("no handler"));
     assert_eq!(app.run_jobs().await, 0, "nothing left to run");
+}
+
+async fn failed_jobs_can_be_queued_again(app: TestApp) {
+    let db = app.engine.db();
+    let now = queue(&app, "test.retry-failed", 3).await;
+    let claimed = db.claim_jobs("w", now, LEASE, 3).await.unwrap();
+    for j in &claimed {
+        db.fail_job(j.id, "w", "gave up", None, now).await.unwrap();
+    }
+    let failed: Vec<i64> = db.jobs_in_state(Some("failed"), 100).await.unwrap().iter().map(|j| j.id).collect();
+    assert_eq!(failed.len(), 3);
+
+    assert_eq!(db.retry_failed_jobs(Some(&failed[..1]), now + 10).await.unwrap(), 1);
+    assert_eq!(db.retry_failed_jobs(Some(&failed[..1]), now + 10).await.unwrap(), 0, "only failed jobs");
+    let row = db.job(failed[0]).await.unwrap();
+    assert_eq!((row.state.as_str(), row.attempts, row.run_at), ("pending", 0, now + 10));
+
+    assert_eq!(db.retry_failed_jobs(None, now + 20).await.unwrap(), 2);
+    assert!(db.jobs_in_state(Some("failed"), 100).await.unwrap().is_empty());
+    assert_eq!(db.claim_jobs("w", now + 20, LEASE, 10).await.unwrap().len(), 3);
 }
