@@ -32,6 +32,8 @@ pub struct Config {
 }
 
 pub const DEFAULT_WORKER_CONCURRENCY: u32 = 8;
+/// How long a worker's claim on a job lasts before another may take it over.
+pub const DEFAULT_WORKER_LEASE_SECS: u32 = 120;
 pub const DEFAULT_MAIL_FROM: &str = "Fairdraw <no-reply@fairdraw.localhost>";
 
 /// The instance's share of the background work.
@@ -42,6 +44,9 @@ pub struct WorkerConfig {
     pub enabled: bool,
     /// Jobs run at once.
     pub concurrency: u32,
+    /// How long a claim on a job lasts: a job left running by an instance that died is run
+    /// again after this. One run is cut off well before (see `worker::job_timeout`).
+    pub lease_secs: u32,
 }
 
 impl Default for WorkerConfig {
@@ -49,6 +54,7 @@ impl Default for WorkerConfig {
         WorkerConfig {
             enabled: true,
             concurrency: DEFAULT_WORKER_CONCURRENCY,
+            lease_secs: DEFAULT_WORKER_LEASE_SECS,
         }
     }
 }
@@ -198,6 +204,7 @@ pub struct ConfigLayer {
     pub public_giveaway_rps: Option<u32>,
     pub workers: Option<bool>,
     pub worker_concurrency: Option<u32>,
+    pub worker_lease_secs: Option<u32>,
     pub smtp_url: Option<Secret<String>>,
     pub mail_from: Option<String>,
     pub webhook_allow_private: Option<bool>,
@@ -282,6 +289,9 @@ impl ConfigLayer {
             worker_concurrency: get("FAIRDRAW_WORKER_CONCURRENCY")
                 .map(|v| whole_number("FAIRDRAW_WORKER_CONCURRENCY", &v))
                 .transpose()?,
+            worker_lease_secs: get("FAIRDRAW_WORKER_LEASE_SECS")
+                .map(|v| whole_number("FAIRDRAW_WORKER_LEASE_SECS", &v))
+                .transpose()?,
             smtp_url: get("FAIRDRAW_SMTP_URL").map(Secret::new),
             mail_from: get("FAIRDRAW_MAIL_FROM"),
             webhook_allow_private: get("FAIRDRAW_WEBHOOK_ALLOW_PRIVATE")
@@ -311,6 +321,7 @@ impl ConfigLayer {
             public_giveaway_rps: other.public_giveaway_rps.or(self.public_giveaway_rps),
             workers: other.workers.or(self.workers),
             worker_concurrency: other.worker_concurrency.or(self.worker_concurrency),
+            worker_lease_secs: other.worker_lease_secs.or(self.worker_lease_secs),
             smtp_url: other.smtp_url.or(self.smtp_url),
             mail_from: other.mail_from.or(self.mail_from),
             webhook_allow_private: other.webhook_allow_private.or(self.webhook_allow_private),
@@ -359,7 +370,14 @@ impl ConfigLayer {
         let workers = WorkerConfig {
             enabled: self.workers.unwrap_or(true),
             concurrency: self.worker_concurrency.unwrap_or(DEFAULT_WORKER_CONCURRENCY).clamp(1, 256),
+            lease_secs: self.worker_lease_secs.unwrap_or(DEFAULT_WORKER_LEASE_SECS),
         };
+        if workers.lease_secs < 2 {
+            return Err(ConfigError::Invalid {
+                name: "worker_lease_secs",
+                message: "must be at least 2 seconds".to_owned(),
+            });
+        }
         let smtp_url = self.smtp_url.filter(|u| !u.expose().trim().is_empty());
         if let Some(url) = &smtp_url
             && !(url.expose().starts_with("smtp://") || url.expose().starts_with("smtps://"))

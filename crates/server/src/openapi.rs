@@ -12,7 +12,10 @@ use utoipa::{Modify, OpenApi};
                        the SweepWidget API v2 conventions."
     ),
     modifiers(&Security),
-    tags((name = "Account", description = "Your account, brands and API usage."))
+    tags(
+        (name = "Account", description = "Your account, brands and API usage."),
+        (name = "Webhooks", description = "Signed event deliveries to your endpoints, with retries and a delivery log.")
+    )
 )]
 pub struct ApiDoc;
 

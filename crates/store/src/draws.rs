@@ -3,10 +3,24 @@
 //! goes through [`WinnersTx`], which holds the giveaway's row lock from the first statement to
 //! the commit, so concurrent picks on one giveaway run one after the other and each sees the
 //! winners the previous one made.
+//!
+//! Each winner recorded queues, in the same transaction, the winner e-mail (`email.winner`) and
+//! the `winner.picked` event; a removal queues `winner.removed`. The event says whether the
+//! winner was given a redemption code but never carries the code: webhook payloads travel to
+//! third-party tools and their logs, and the code is the winner's, sent to them by e-mail (the
+//! winners list of the API does not show codes either).
 
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use sqlx::{Any, AssertSqlSafe, FromRow, Transaction};
+use crate::events::Subscribers;
+use crate::jobs::{NewJob, enqueue_in};
+use fairdraw_core::events::EventKind;
+use fairdraw_core::time::format_utc;
+use serde_json::json;
+use sqlx::{Any, AnyConnection, AssertSqlSafe, FromRow, Transaction};
+
+/// The job kind of the e-mail to a new winner.
+pub const EMAIL_WINNER: &str = "email.winner";
 
 /// Pool rows per multi-row insert: 3 parameters each (3,001 a statement) stays far below both
 /// backends' limits.
@@ -163,6 +177,15 @@ pub enum ParticipantKey<'a> {
 pub struct WinnersTx {
     tx: Transaction<'static, Any>,
     giveaway_id: i64,
+    /// The brand's webhooks, loaded with the first winner.
+    subscribers: Option<Subscribers>,
+}
+
+/// The draw that picked a winner, as `winner.picked` names it.
+#[derive(Clone, Copy, Debug)]
+pub struct PickedBy<'a> {
+    pub draw_public_id: &'a str,
+    pub verify_url: &'a str,
 }
 
 impl Db {
@@ -177,7 +200,11 @@ impl Db {
         if locked.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(WinnersTx { tx, giveaway_id })
+        Ok(WinnersTx {
+            tx,
+            giveaway_id,
+            subscribers: None,
+        })
     }
 }
 
@@ -330,10 +357,107 @@ impl WinnersTx {
         .await?)
     }
 
+    /// Queues what follows a new winner: their e-mail (its handler reads the winner, prize and
+    /// code at send time) and the `winner.picked` event. Call after the code is claimed.
+    pub async fn announce_winner(&mut self, winner_id: i64, by: Option<PickedBy<'_>>, now: i64) -> StoreResult<()> {
+        let mail = NewJob::new(
+            EMAIL_WINNER,
+            json!({ "giveaway_id": self.giveaway_id, "winner_id": winner_id }),
+        )
+        .dedupe(format!("{EMAIL_WINNER}:{winner_id}"));
+        enqueue_in(&mut self.tx, &mail, now).await?;
+        let subs = match self.subscribers.take() {
+            Some(s) => s,
+            None => Subscribers::of_giveaway_in(&mut self.tx, self.giveaway_id).await?,
+        };
+        let result = if subs.wants(EventKind::WinnerPicked) {
+            winner_picked_in(&mut self.tx, &subs, winner_id, by, now).await
+        } else {
+            Ok(())
+        };
+        self.subscribers = Some(subs);
+        result
+    }
+
     pub async fn commit(self) -> StoreResult<()> {
         self.tx.commit().await?;
         Ok(())
     }
+}
+
+#[derive(FromRow)]
+struct PickedWinner {
+    giveaway_id: i64,
+    user_id: String,
+    email: String,
+    name: String,
+    kind: String,
+    prize_id: Option<i64>,
+    prize_number: Option<i64>,
+    prize_name: Option<String>,
+    codes: i64,
+}
+
+async fn winner_picked_in(
+    conn: &mut AnyConnection,
+    subs: &Subscribers,
+    winner_id: i64,
+    by: Option<PickedBy<'_>>,
+    now: i64,
+) -> StoreResult<()> {
+    let w: PickedWinner = sqlx::query_as(
+        "SELECT w.giveaway_id, p.user_id, p.email, p.name, w.kind, z.id AS prize_id, z.prize_number, \
+         z.name AS prize_name, \
+         CAST((SELECT COUNT(*) FROM prize_codes c WHERE c.winner_id = w.id) AS BIGINT) AS codes \
+         FROM winners w JOIN participants p ON p.id = w.participant_id LEFT JOIN prizes z ON z.id = w.prize_id \
+         WHERE w.id = $1",
+    )
+    .bind(winner_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let prize = match (w.prize_id, w.prize_number, w.prize_name) {
+        (Some(id), Some(number), Some(name)) => json!({ "id": id, "prize_id": number, "name": name }),
+        _ => serde_json::Value::Null,
+    };
+    let data = json!({
+        "giveaway_id": w.giveaway_id,
+        "winner_id": winner_id,
+        "user_id": w.user_id,
+        "email": w.email,
+        "name": w.name,
+        "selection": w.kind,
+        "prize": prize,
+        "has_redemption_code": w.codes > 0,
+        "draw_id": by.map(|b| b.draw_public_id),
+        "verify_url": by.map(|b| b.verify_url),
+        "picked_at": format_utc(now),
+    });
+    subs.emit_in(conn, EventKind::WinnerPicked, &format!("winner.picked:{winner_id}"), &data, now)
+        .await
+}
+
+/// Queues `winner.removed` for a winner just removed, when a webhook listens.
+pub(crate) async fn winner_removed_in(conn: &mut AnyConnection, winner_id: i64, now: i64) -> StoreResult<()> {
+    let (giveaway_id, user_id, email): (i64, String, String) = sqlx::query_as(
+        "SELECT w.giveaway_id, p.user_id, p.email FROM winners w JOIN participants p ON p.id = w.participant_id \
+         WHERE w.id = $1",
+    )
+    .bind(winner_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let subs = Subscribers::of_giveaway_in(&mut *conn, giveaway_id).await?;
+    if !subs.wants(EventKind::WinnerRemoved) {
+        return Ok(());
+    }
+    let data = json!({
+        "giveaway_id": giveaway_id,
+        "winner_id": winner_id,
+        "user_id": user_id,
+        "email": email,
+        "removed_at": format_utc(now),
+    });
+    subs.emit_in(conn, EventKind::WinnerRemoved, &format!("winner.removed:{winner_id}"), &data, now)
+        .await
 }
 
 async fn insert_draw_in(tx: &mut Transaction<'static, Any>, d: &NewDraw, pool: &[(&str, i64)]) -> StoreResult<i64> {
@@ -455,16 +579,19 @@ impl Db {
     /// draw and any code it was given stay; its prize is free again, since prize counts are
     /// computed from winners not removed.
     pub async fn remove_winner(&self, giveaway_id: i64, winner_id: i64, now: i64) -> StoreResult<()> {
+        let mut tx = self.writer().begin().await?;
         let done =
             sqlx::query("UPDATE winners SET removed_at = $3 WHERE giveaway_id = $1 AND id = $2 AND removed_at IS NULL")
                 .bind(giveaway_id)
                 .bind(winner_id)
                 .bind(now)
-                .execute(self.writer())
+                .execute(&mut *tx)
                 .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        winner_removed_in(&mut tx, winner_id, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

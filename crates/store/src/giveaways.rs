@@ -1,8 +1,9 @@
 //! Giveaways: the row, listing with status filters, and the whole-giveaway operations
 //! (create with its default entry method, publish with its commitment, duplicate, soft delete).
 
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::error::{StoreError, StoreResult};
+use crate::scheduler::{self, Transition};
 use sqlx::{AssertSqlSafe, FromRow};
 
 macro_rules! giveaway_columns {
@@ -147,6 +148,15 @@ fn like_pattern(search: Option<&str>) -> String {
     }
 }
 
+/// Announces, inside the caller's transaction, whatever transition of a giveaway just written
+/// has already passed (a giveaway published with a past start goes live at once, not at the
+/// next scheduler tick). A draft matches nothing.
+async fn announce_now_in(conn: &mut sqlx::AnyConnection, backend: Backend, id: i64, now: i64) -> StoreResult<()> {
+    scheduler::announce_in(&mut *conn, backend, Transition::Live, Some(id), now, 1).await?;
+    scheduler::announce_in(&mut *conn, backend, Transition::Ended, Some(id), now, 1).await?;
+    Ok(())
+}
+
 impl StatusFilter {
     fn as_str(self) -> &'static str {
         match self {
@@ -211,6 +221,7 @@ impl Db {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        announce_now_in(&mut tx, self.backend(), id, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -264,7 +275,9 @@ impl Db {
     }
 
     /// Writes the edited fields. A commitment is stored only if the giveaway has none yet: once
-    /// published, it never changes.
+    /// published, it never changes. A start or end moved into the future is announced again when
+    /// it passes; a published giveaway whose start or end has already passed is announced in
+    /// this same transaction (see [`crate::scheduler`]).
     pub async fn update_giveaway(
         &self,
         id: i64,
@@ -272,6 +285,7 @@ impl Db {
         commitment: Option<&Commitment>,
         now: i64,
     ) -> StoreResult<()> {
+        let mut tx = self.writer().begin().await?;
         let done = sqlx::query(
             "UPDATE giveaways SET title = $2, description = $3, rules = $4, start_local = $5, \
              end_local = $6, time_zone = $7, start_at = $8, end_at = $9, language = $10, \
@@ -280,7 +294,9 @@ impl Db {
              server_seed = COALESCE(server_seed, $19), \
              commitment = COALESCE(commitment, $20), \
              committed_at = COALESCE(committed_at, $21), \
-             published_at = COALESCE(published_at, $21) \
+             published_at = COALESCE(published_at, $21), \
+             live_announced_at = CASE WHEN $8 > $18 THEN NULL ELSE live_announced_at END, \
+             end_announced_at = CASE WHEN $9 > $18 THEN NULL ELSE end_announced_at END \
              WHERE id = $1 AND deleted_at IS NULL",
         )
         .bind(id)
@@ -304,11 +320,13 @@ impl Db {
         .bind(commitment.map(|c| c.server_seed.clone()))
         .bind(commitment.map(|c| c.commitment.clone()))
         .bind(commitment.map(|_| now))
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        announce_now_in(&mut tx, self.backend(), id, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 

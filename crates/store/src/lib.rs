@@ -17,11 +17,14 @@ pub mod idempotency;
 pub mod jobs;
 pub mod keys;
 pub mod lists;
+pub mod mail;
 pub mod participants;
 pub mod prizes;
 pub mod ratelimit;
 pub mod rewards;
+pub mod scheduler;
 pub mod usage;
+pub mod webhooks;
 
 pub use db::{Backend, Db};
 pub use error::{StoreError, StoreResult};

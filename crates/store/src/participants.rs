@@ -5,10 +5,19 @@
 //!
 //! Entry lists show the entries that count: those still valid (`display_winner = 0`) of active
 //! participants. A banned or disqualified participant's entries are read through the participant.
+//!
+//! The changes emit their webhook events in their own transaction: `entry.deleted`,
+//! `participant.banned`, `participant.disqualified`, and `winner.removed` for the wins a
+//! disqualification takes away.
 
 use crate::db::Db;
+use crate::draws::winner_removed_in;
 use crate::entries::{lock_counters_in, recount_participant_in, retry_on_deadlock};
 use crate::error::{StoreError, StoreResult};
+use crate::events::Subscribers;
+use fairdraw_core::events::EventKind;
+use fairdraw_core::time::format_utc;
+use serde_json::json;
 use sqlx::{Any, AssertSqlSafe, FromRow, Transaction};
 
 /// An entry with the participant who made it.
@@ -295,21 +304,44 @@ impl Db {
             .await?)
     }
 
-    /// Deletes an entry for good and recounts, in one transaction.
-    pub async fn delete_entry(&self, giveaway_id: i64, entry_id: i64) -> StoreResult<()> {
+    /// Deletes an entry for good and recounts, in one transaction that also emits `entry.deleted`.
+    pub async fn delete_entry(&self, giveaway_id: i64, entry_id: i64, now: i64) -> StoreResult<()> {
         retry_on_deadlock(move || async move {
             let mut tx = self.writer().begin().await?;
             lock_counters_in(&mut tx, giveaway_id).await?;
-            let deleted: Option<(i64,)> =
-                sqlx::query_as("DELETE FROM entries WHERE giveaway_id = $1 AND id = $2 RETURNING participant_id")
-                    .bind(giveaway_id)
-                    .bind(entry_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some((participant_id,)) = deleted else {
+            let found: Option<DeletedEntry> = sqlx::query_as(
+                "SELECT e.participant_id, p.user_id, p.email, m.entry_id AS entry_method_id, e.method_type, e.amount \
+                 FROM entries e JOIN participants p ON p.id = e.participant_id \
+                 LEFT JOIN entry_methods m ON m.id = e.entry_method_id WHERE e.giveaway_id = $1 AND e.id = $2",
+            )
+            .bind(giveaway_id)
+            .bind(entry_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(entry) = found else {
                 return Err(StoreError::NotFound);
             };
-            recount_participant_in(&mut tx, giveaway_id, participant_id).await?;
+            sqlx::query("DELETE FROM entries WHERE giveaway_id = $1 AND id = $2")
+                .bind(giveaway_id)
+                .bind(entry_id)
+                .execute(&mut *tx)
+                .await?;
+            recount_participant_in(&mut tx, giveaway_id, entry.participant_id).await?;
+            let subs = Subscribers::of_giveaway_in(&mut tx, giveaway_id).await?;
+            if subs.wants(EventKind::EntryDeleted) {
+                let data = json!({
+                    "giveaway_id": giveaway_id,
+                    "entry_id": entry_id,
+                    "user_id": entry.user_id,
+                    "email": entry.email,
+                    "entry_method_id": entry.entry_method_id,
+                    "entry_type": entry.method_type,
+                    "amount": entry.amount,
+                    "deleted_at": format_utc(now),
+                });
+                let cause = format!("entry.deleted:{entry_id}");
+                subs.emit_in(&mut tx, EventKind::EntryDeleted, &cause, &data, now).await?;
+            }
             tx.commit().await?;
             Ok(())
         })
@@ -434,21 +466,47 @@ impl Db {
         retry_on_deadlock(move || async move {
             let mut tx = self.writer().begin().await?;
             lock_counters_in(&mut tx, giveaway_id).await?;
-            let found: Option<(String,)> =
-                sqlx::query_as("SELECT email FROM participants WHERE giveaway_id = $1 AND id = $2")
-                    .bind(giveaway_id)
-                    .bind(participant_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some((email,)) = found else {
+            let found: Option<(String, String, String, String)> = sqlx::query_as(
+                "SELECT email, user_id, name, status FROM participants WHERE giveaway_id = $1 AND id = $2",
+            )
+            .bind(giveaway_id)
+            .bind(participant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((email, user_id, name, before)) = found else {
                 return Err(StoreError::NotFound);
             };
-            match change {
-                StatusChange::Ban => ban_in(&mut tx, giveaway_id, participant_id, &email, now).await?,
-                StatusChange::Unban => unban_in(&mut tx, giveaway_id, participant_id, &email).await?,
-                StatusChange::Disqualify => disqualify_in(&mut tx, giveaway_id, participant_id, now).await?,
-            }
+            let event = match change {
+                StatusChange::Ban => {
+                    ban_in(&mut tx, giveaway_id, participant_id, &email, now).await?;
+                    Some((EventKind::ParticipantBanned, "banned"))
+                }
+                StatusChange::Unban => {
+                    unban_in(&mut tx, giveaway_id, participant_id, &email).await?;
+                    None
+                }
+                StatusChange::Disqualify => {
+                    disqualify_in(&mut tx, giveaway_id, participant_id, now).await?;
+                    Some((EventKind::ParticipantDisqualified, "disqualified"))
+                }
+            };
             recount_participant_in(&mut tx, giveaway_id, participant_id).await?;
+            // A change already in effect is not announced again.
+            if let Some((kind, status)) = event.filter(|(_, status)| *status != before) {
+                let subs = Subscribers::of_giveaway_in(&mut tx, giveaway_id).await?;
+                if subs.wants(kind) {
+                    let data = json!({
+                        "giveaway_id": giveaway_id,
+                        "user_id": user_id,
+                        "email": email,
+                        "name": name,
+                        "status": status,
+                        "at": format_utc(now),
+                    });
+                    let cause = format!("{kind}:{participant_id}:{now}");
+                    subs.emit_in(&mut tx, kind, &cause, &data, now).await?;
+                }
+            }
             tx.commit().await?;
             Ok(())
         })
@@ -519,15 +577,31 @@ async fn disqualify_in(
         .bind(participant_id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query(
-        "UPDATE winners SET removed_at = $3 WHERE giveaway_id = $1 AND participant_id = $2 AND removed_at IS NULL",
+    let removed: Vec<(i64,)> = sqlx::query_as(
+        "UPDATE winners SET removed_at = $3 WHERE giveaway_id = $1 AND participant_id = $2 AND removed_at IS NULL \
+         RETURNING id",
     )
     .bind(giveaway_id)
     .bind(participant_id)
     .bind(now)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
+    for (winner_id,) in removed {
+        winner_removed_in(tx, winner_id, now).await?;
+    }
     Ok(())
+}
+
+/// What `entry.deleted` says of the entry, read before it goes.
+#[derive(FromRow)]
+struct DeletedEntry {
+    participant_id: i64,
+    user_id: String,
+    email: String,
+    /// The method's number within the giveaway.
+    entry_method_id: Option<i64>,
+    method_type: i64,
+    amount: i64,
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! named by `FAIRDRAW_TEST_POSTGRES_URL`, dropped when the test ends (also when it panics).
 #![forbid(unsafe_code)]
 
+pub mod smtp;
+
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
 
 pub const POSTGRES_ENV: &str = "FAIRDRAW_TEST_POSTGRES_URL";

@@ -16,7 +16,8 @@ use fairdraw_core::time::format_rfc3339;
 use fairdraw_core::validation::{Email, FieldErrors};
 use fairdraw_store::StoreError;
 use fairdraw_store::draws::{
-    DrawRow, Eligibility, EligibleRow, NewDraw, OpenPrize, ParticipantKey, WinnerPerson, WinnerRow, WinnersTx,
+    DrawRow, Eligibility, EligibleRow, NewDraw, OpenPrize, ParticipantKey, PickedBy, WinnerPerson, WinnerRow,
+    WinnersTx,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -188,22 +189,24 @@ fn prize_slots(prizes: &[OpenPrize], winners: usize) -> Vec<Option<usize>> {
 }
 
 /// Records `participant_id` as a winner with the prize of `slot` (and one of its redemption
-/// codes, when it gives codes). The code stays recorded as used even if the winner is removed.
+/// codes, when it gives codes), and queues their e-mail and the `winner.picked` event in the same
+/// transaction. The code stays recorded as used even if the winner is removed.
 async fn award(
     tx: &mut WinnersTx,
     participant_id: i64,
-    draw_id: Option<i64>,
+    draw: Option<(i64, PickedBy<'_>)>,
     prize: Option<&OpenPrize>,
     now: i64,
 ) -> EngineResult<()> {
-    let kind = if draw_id.is_some() { "random" } else { "manual" };
+    let kind = if draw.is_some() { "random" } else { "manual" };
     let winner_id = tx
-        .insert_winner(participant_id, draw_id, prize.map(|p| p.id), kind, now)
+        .insert_winner(participant_id, draw.map(|(id, _)| id), prize.map(|p| p.id), kind, now)
         .await?;
     if let Some(p) = prize.filter(|p| p.redemption_switch != 0) {
-        // The e-mail that sends it comes with the job queue; the code is held for the winner.
+        // The winner e-mail reads the code at send time.
         tx.claim_code(p.id, winner_id, now).await?;
     }
+    tx.announce_winner(winner_id, draw.map(|(_, by)| by), now).await?;
     Ok(())
 }
 
@@ -325,7 +328,11 @@ impl Engine {
         let picked: Vec<i64> = outcome.winners.iter().map(|id| participant_of[id.as_str()]).collect();
         let prizes = tx.open_prizes().await?;
         for (participant_id, slot) in picked.iter().zip(prize_slots(&prizes, picked.len())) {
-            award(&mut tx, *participant_id, Some(draw_id), slot.map(|i| &prizes[i]), now).await?;
+            let by = PickedBy {
+                draw_public_id: &public_id,
+                verify_url: &links.verify_url,
+            };
+            award(&mut tx, *participant_id, Some((draw_id, by)), slot.map(|i| &prizes[i]), now).await?;
         }
         let mut people = tx.people(&picked).await?;
         tx.commit().await?;

@@ -18,6 +18,8 @@ pub mod participants;
 pub mod prizes;
 pub mod public_entries;
 pub mod rewards;
+pub mod scheduler;
+pub mod webhooks;
 
 pub use accounts::{AccountDetails, BrandSummary, IssuedAccount, IssuedKey, NewAccount, Principal, Usage};
 pub use clock::Clock;

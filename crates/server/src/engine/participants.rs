@@ -434,7 +434,7 @@ impl Engine {
 
     pub async fn delete_entry(&self, who: &Principal, id: i64, entry_id: i64) -> EngineResult<()> {
         self.owned_giveaway(who, id).await?;
-        self.db().delete_entry(id, entry_id).await.map_err(|e| match e {
+        self.db().delete_entry(id, entry_id, self.now_ms()).await.map_err(|e| match e {
             StoreError::NotFound => EngineError::NotFound("Entry"),
             other => other.into(),
         })

@@ -2,6 +2,7 @@
 //! the configuration and shared by the job handlers and the few requests that call out directly
 //! (a webhook test).
 
+pub mod guard;
 pub mod mail;
 pub mod webhooks;
 

@@ -2,7 +2,8 @@
 //! scheduler tick that runs beside it.
 //!
 //! Every instance with workers enabled runs one [`Worker`]. Jobs are claimed with a lease
-//! ([`LEASE_MS`]); a handler is cut off well before the lease ends ([`JOB_TIMEOUT`]), so a job is
+//! (`workers.lease_secs`, [`LEASE_MS`] by default); a handler is cut off well before the lease
+//! ends ([`job_timeout`]), so a job is
 //! never run by two workers at once unless one of them has died (and then its lease has passed).
 //! A failed run is retried with exponential backoff and jitter until its attempts are used up,
 //! then left `failed`. On shutdown the worker stops claiming, lets running jobs finish for
@@ -23,10 +24,16 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
-/// How long a claim lasts before another worker may take the job over.
+/// How long a claim lasts before another worker may take the job over, unless configured.
 pub const LEASE_MS: i64 = 120_000;
-/// The longest one run of a job may take.
+/// The longest one run of a job may take (less with a short lease).
 pub const JOB_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The longest one run may take under a lease of `lease_ms`: at most half of it, so a run is
+/// over (and recorded) before anyone else may claim the job.
+pub fn job_timeout(lease_ms: i64) -> Duration {
+    JOB_TIMEOUT.min(Duration::from_millis(u64::try_from(lease_ms / 2).unwrap_or(0)))
+}
 /// How long running jobs get to finish after shutdown is asked for.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 /// How often an idle worker looks for due jobs.
@@ -103,6 +110,7 @@ pub struct Worker {
     state: AppState,
     id: Arc<str>,
     concurrency: usize,
+    lease_ms: i64,
 }
 
 impl std::fmt::Debug for Worker {
@@ -116,10 +124,12 @@ impl Worker {
         let concurrency = state.config.workers.concurrency as usize;
         let suffix: [u8; 4] = crate::engine::random_bytes();
         let id = format!("worker-{}-{}", std::process::id(), hex::encode(suffix));
+        let lease_ms = i64::from(state.config.workers.lease_secs) * 1000;
         Worker {
             state,
             id: id.into(),
             concurrency,
+            lease_ms,
         }
     }
 
@@ -138,7 +148,7 @@ impl Worker {
         let mut runs = 0;
         loop {
             let now = self.state.engine.now_ms();
-            let claimed = match self.state.engine.db().claim_jobs(&self.id, now, LEASE_MS, self.concurrency as i64).await {
+            let claimed = match self.state.engine.db().claim_jobs(&self.id, now, self.lease_ms, self.concurrency as i64).await {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::warn!(error = %e, "claiming jobs failed");
@@ -151,8 +161,8 @@ impl Worker {
             let mut set = JoinSet::new();
             for claimed in claimed {
                 runs += 1;
-                let (state, id) = (self.state.clone(), self.id.clone());
-                set.spawn(async move { execute(&state, &id, Job { claimed }).await });
+                let (state, id, lease_ms) = (self.state.clone(), self.id.clone(), self.lease_ms);
+                set.spawn(async move { execute(&state, &id, lease_ms, Job { claimed }).await });
             }
             while set.join_next().await.is_some() {}
         }
@@ -180,7 +190,7 @@ impl Worker {
                 Vec::new()
             } else {
                 let now = self.state.engine.now_ms();
-                match self.state.engine.db().claim_jobs(&self.id, now, LEASE_MS, free as i64).await {
+                match self.state.engine.db().claim_jobs(&self.id, now, self.lease_ms, free as i64).await {
                     Ok(c) => c,
                     Err(e) => {
                         tracing::warn!(error = %e, "claiming jobs failed");
@@ -192,10 +202,11 @@ impl Worker {
             for claimed in claimed {
                 let permit = permits.clone().acquire_owned().await.expect("the semaphore is never closed");
                 let (state, id, mut cut_off) = (self.state.clone(), self.id.clone(), cut_off_rx.clone());
+                let lease_ms = self.lease_ms;
                 running.spawn(async move {
                     let job_id = claimed.id;
                     tokio::select! {
-                        () = execute(&state, &id, Job { claimed }) => {}
+                        () = execute(&state, &id, lease_ms, Job { claimed }) => {}
                         () = async { let _ = cut_off.wait_for(|&c| c).await; } => {
                             let now = state.engine.now_ms();
                             match state.engine.db().release_job(job_id, &id, now).await {
@@ -225,15 +236,16 @@ impl Worker {
 }
 
 /// Runs one job and records how it went.
-async fn execute(state: &AppState, worker: &str, job: Job) {
+async fn execute(state: &AppState, worker: &str, lease_ms: i64, job: Job) {
     let span = tracing::info_span!("job", id = job.id(), kind = %job.claimed.kind, attempt = job.attempt());
-    execute_in_span(state, worker, job).instrument(span).await
+    execute_in_span(state, worker, lease_ms, job).instrument(span).await
 }
 
-async fn execute_in_span(state: &AppState, worker: &str, job: Job) {
-    let result = match tokio::time::timeout(JOB_TIMEOUT, dispatch(state, &job)).await {
+async fn execute_in_span(state: &AppState, worker: &str, lease_ms: i64, job: Job) {
+    let timeout = job_timeout(lease_ms);
+    let result = match tokio::time::timeout(timeout, dispatch(state, &job)).await {
         Ok(r) => r,
-        Err(_) => Err(JobError::retry(format!("timed out after {} s", JOB_TIMEOUT.as_secs()))),
+        Err(_) => Err(JobError::retry(format!("timed out after {} ms", timeout.as_millis()))),
     };
     let db = state.engine.db();
     let now = state.engine.now_ms();

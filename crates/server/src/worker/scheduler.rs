@@ -1,11 +1,15 @@
 //! The scheduler: timed work that no request causes. Each tick announces giveaways that have
-//! gone live or ended since the last one (see `Engine::announce_due_giveaways`).
+//! gone live or ended since the last one (see `Engine::announce_due_giveaways`). Every instance
+//! with workers ticks; the announcements are claimed in the database, so none is made twice.
 
 use crate::app::AppState;
 use crate::engine::EngineResult;
 
 /// One pass; safe to run on every instance at once.
 pub async fn tick(state: &AppState) -> EngineResult<()> {
-    let _ = state;
+    let done = state.engine.announce_due_giveaways().await?;
+    if done.published > 0 || done.expired > 0 {
+        tracing::info!(published = done.published, expired = done.expired, "announced giveaway transitions");
+    }
     Ok(())
 }

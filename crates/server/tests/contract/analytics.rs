@@ -3,7 +3,8 @@
 //! public page-view endpoint.
 
 use crate::scenarios;
-use crate::support::{DAY, HOUR, MINUTE, Method, TestAccount, TestApp};
+use crate::support::{self, DAY, HOUR, MINUTE, Method, TestAccount, TestApp};
+use fairdraw_server::config::ConfigLayer;
 use fairdraw_server::engine::Giveaway;
 use fairdraw_store::entries::{Entrant, NewEntry, Recorded};
 use serde_json::{Value, json};
@@ -16,6 +17,7 @@ scenarios!(
     daily_rejects_bad_dates,
     entry_methods_share_the_counted_entries,
     geography_ranks_countries,
+    page_view_countries_come_from_configured_sources_only,
     referral_sources_rank_urls_with_their_domains,
     fraud_counts_shared_ips_without_showing_them,
     page_views_are_public_for_published_giveaways_only,
@@ -452,7 +454,17 @@ async fn entry_methods_share_the_counted_entries(app: TestApp) {
     );
 }
 
-async fn geography_ranks_countries(app: TestApp) {
+/// The server of `harness`'s backend with the edge proxy's country header configured.
+async fn with_country_header(harness: &TestApp) -> (TestApp, support::Running) {
+    let layer = ConfigLayer {
+        country_header: Some("CF-IPCountry".to_owned()),
+        ..ConfigLayer::default()
+    };
+    support::start_with(harness.backend, layer).await
+}
+
+async fn geography_ranks_countries(harness: TestApp) {
+    let (app, _running) = with_country_header(&harness).await;
     let s = setup(&app, json!({})).await;
     let path = format!("/v2/giveaways/{}/analytics/geography", s.id);
     assert_eq!(
@@ -484,6 +496,16 @@ async fn geography_ranks_countries(app: TestApp) {
             ],
         })
     );
+}
+
+async fn page_view_countries_come_from_configured_sources_only(app: TestApp) {
+    // No country header is configured here: anyone could send CF-IPCountry, so it is ignored.
+    let s = setup(&app, json!({})).await;
+    view(&app, s.id, json!({}), &[("CF-IPCountry", "US")]).await;
+    let path = format!("/v2/giveaways/{}/analytics/geography", s.id);
+    assert_eq!(data(&app, &s.acct.key, &path).await["views_by_country"], json!([]));
+    let overview = data(&app, &s.acct.key, &format!("/v2/giveaways/{}/analytics/overview", s.id)).await;
+    assert_eq!(overview["total_views"], json!(1), "{overview}");
 }
 
 async fn referral_sources_rank_urls_with_their_domains(app: TestApp) {

@@ -8,6 +8,7 @@ mod account;
 mod analytics;
 mod conventions;
 mod entries;
+mod entry_events;
 mod entry_methods;
 mod giveaway_settings;
 mod giveaways;
@@ -19,7 +20,9 @@ mod prizes;
 mod public_entries;
 mod recording;
 mod rewards;
+mod scheduler;
 mod verify;
+mod webhooks;
 mod winners;
 
 use libtest_mimic::{Arguments, Trial};
@@ -37,6 +40,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         lists::scenarios(),
         giveaway_settings::scenarios(),
         entries::scenarios(),
+        entry_events::scenarios(),
         participants::scenarios(),
         analytics::scenarios(),
         public_entries::scenarios(),
@@ -44,6 +48,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         verify::scenarios(),
         pages::scenarios(),
         jobs::scenarios(),
+        webhooks::scenarios(),
+        scheduler::scenarios(),
     ]
     .into_iter()
     .flatten()

@@ -3,12 +3,13 @@
 //! verification, no rewards to unlock); consecutive ones of those are written together with
 //! multi-row `INSERT`s and one counters `UPDATE` per giveaway, instead of several statements
 //! each: on PostgreSQL every statement is a network round trip on the writer's connection.
-//! Every other recording goes through [`record_in`] one at a time, after the group before it is
-//! written, so it sees every earlier write of the batch exactly as if all had gone one by one.
+//! Every other recording (and one whose participant turns out to exist) goes through
+//! [`record_in`] one at a time, after the group before it is written, so it sees every earlier
+//! write of the batch exactly as if all had gone one by one.
 
 use super::events::EntryEvents;
 use super::{Outcome, Recorded, Recording, record_in};
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 use crate::entries::PublicRecorded;
 use sqlx::{Any, AssertSqlSafe, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -25,15 +26,15 @@ pub(super) async fn record_many_in(
     giveaways: &[i64],
 ) -> StoreResult<Vec<Outcome>> {
     let events = EntryEvents::load_in(tx, giveaways).await?;
-    let existing = existing_in(tx, batch).await?;
     let rewarded = rewarded_in(tx, batch).await?;
     let mut seen: HashSet<(i64, &str)> = HashSet::with_capacity(batch.len());
     let mut out: Vec<Option<Outcome>> = vec![None; batch.len()];
     let mut group: Vec<usize> = Vec::with_capacity(batch.len());
     for (i, r) in batch.iter().enumerate() {
         let key = (r.giveaway_id, r.entrant.email.as_str());
+        // A recording for someone met earlier in the batch must see that earlier write.
         let first = seen.insert(key);
-        if first && !existing.contains(&key) && plain(r, &rewarded) {
+        if first && plain(r, &rewarded) {
             group.push(i);
             continue;
         }
@@ -61,38 +62,6 @@ fn plain(r: &Recording, rewarded: &HashSet<i64>) -> bool {
             && !(x.unlock_rewards && r.entrant.verified && rewarded.contains(&r.giveaway_id))
     });
     r.entrant.referred_by_code.is_none() && r.limits.max_participants == 0 && within && public_plain
-}
-
-/// The (giveaway, e-mail) pairs of the batch that are participants already.
-async fn existing_in<'b>(tx: &mut Transaction<'_, Any>, batch: &'b [Recording]) -> StoreResult<HashSet<(i64, &'b str)>> {
-    let mut by_giveaway: BTreeMap<i64, Vec<&'b str>> = BTreeMap::new();
-    for r in batch {
-        by_giveaway.entry(r.giveaway_id).or_default().push(r.entrant.email.as_str());
-    }
-    let mut found = HashSet::new();
-    for (giveaway_id, mut emails) in by_giveaway {
-        emails.sort_unstable();
-        emails.dedup();
-        let mut rest = emails.as_slice();
-        while !rest.is_empty() {
-            let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
-            rest = tail;
-            let sql = format!(
-                "SELECT email FROM participants WHERE giveaway_id = $1 AND email IN ({})",
-                placeholders(2, chunk.len())
-            );
-            let mut q = sqlx::query_as::<_, (String,)>(AssertSqlSafe(sql)).bind(giveaway_id);
-            for email in chunk {
-                q = q.bind(*email);
-            }
-            for (email,) in q.fetch_all(&mut **tx).await? {
-                if let Some(e) = chunk.iter().find(|e| **e == email) {
-                    found.insert((giveaway_id, *e));
-                }
-            }
-        }
-    }
-    Ok(found)
 }
 
 /// The giveaways of the batch that unlock rewards and have any.
@@ -129,8 +98,10 @@ async fn write_group_in(
     if group.is_empty() {
         return Ok(());
     }
-    let group = std::mem::take(group);
-    let participants = insert_participants_in(tx, batch, &group).await?;
+    let candidates = std::mem::take(group);
+    // Inserting is also how a participant that exists already is found: it inserts nothing, and
+    // that recording goes the general way below, after the group.
+    let (group, participants, known) = insert_participants_in(tx, batch, &candidates).await?;
     let mut entry_ids = insert_entries_in(tx, batch, &group, &participants).await?;
     insert_tokens_in(tx, batch, &group, &participants).await?;
     // Giveaway counters move once per giveaway; they count verified participants only.
@@ -174,15 +145,24 @@ async fn write_group_in(
         events.recorded_in(tx, r.giveaway_id, &recorded, r.now).await?;
         out[i] = Some(Ok(recorded));
     }
+    for i in known {
+        let r = &batch[i];
+        let outcome = record_in(tx, r).await?;
+        if let Ok(recorded) = &outcome {
+            events.recorded_in(tx, r.giveaway_id, recorded, r.now).await?;
+        }
+        out[i] = Some(outcome);
+    }
     Ok(())
 }
 
-/// Inserts the group's participants; returns their ids in the group's order.
+/// Inserts the candidates' participants. Returns the candidates inserted with their ids, in
+/// order, and those that were participants already.
 async fn insert_participants_in(
     tx: &mut Transaction<'_, Any>,
     batch: &[Recording],
     group: &[usize],
-) -> StoreResult<Vec<i64>> {
+) -> StoreResult<(Vec<usize>, Vec<i64>, Vec<usize>)> {
     let mut ids: HashMap<(i64, String), i64> = HashMap::with_capacity(group.len());
     let mut rest = group;
     while !rest.is_empty() {
@@ -211,21 +191,20 @@ async fn insert_participants_in(
                 .bind(r.now);
         }
         let inserted = q.fetch_all(&mut **tx).await?;
-        if inserted.len() != chunk.len() {
-            // Another instance created one of these participants since the batch looked.
-            return Err(StoreError::Conflict("participants_email".to_owned()));
-        }
         ids.extend(inserted.into_iter().map(|(id, g, email)| ((g, email), id)));
     }
-    group
-        .iter()
-        .map(|&i| {
-            let r = &batch[i];
-            ids.get(&(r.giveaway_id, r.entrant.email.clone()))
-                .copied()
-                .ok_or_else(|| StoreError::Conflict("participants_email".to_owned()))
-        })
-        .collect()
+    let (mut new, mut new_ids, mut known) = (Vec::new(), Vec::new(), Vec::new());
+    for &i in group {
+        let r = &batch[i];
+        match ids.get(&(r.giveaway_id, r.entrant.email.clone())) {
+            Some(&id) => {
+                new.push(i);
+                new_ids.push(id);
+            }
+            None => known.push(i),
+        }
+    }
+    Ok((new, new_ids, known))
 }
 
 /// Inserts the group's entries; returns each participant's new entry ids in insertion order.
@@ -313,18 +292,6 @@ fn chunk_len(n: usize) -> usize {
     if n >= MAX_ROWS { MAX_ROWS } else { 1 << n.ilog2() }
 }
 
-/// `$first, $first+1, …` (`n` of them).
-fn placeholders(first: usize, n: usize) -> String {
-    let mut s = String::with_capacity(n * 5);
-    for k in 0..n {
-        if k > 0 {
-            s.push_str(", ");
-        }
-        let _ = write!(s, "${}", first + k);
-    }
-    s
-}
-
 /// `n` copies of a row pattern whose every `$` becomes the next numbered placeholder.
 fn rows(pattern: &str, n: usize) -> String {
     let mut s = String::with_capacity(n * (pattern.len() + 24));
@@ -356,6 +323,5 @@ mod tests {
         assert_eq!(chunk_len(5), 4);
         assert_eq!(chunk_len(1000), MAX_ROWS);
         assert_eq!(rows("($, 0, $)", 2), "($1, 0, $2), ($3, 0, $4)");
-        assert_eq!(placeholders(2, 3), "$2, $3, $4");
     }
 }

@@ -22,7 +22,7 @@ impl EntryEvents {
     pub(super) async fn load_in(tx: &mut Transaction<'_, Any>, giveaways: &[i64]) -> StoreResult<EntryEvents> {
         let mut by_giveaway = HashMap::with_capacity(giveaways.len());
         for &id in giveaways {
-            let subs = Subscribers::of_giveaway_in(&mut **tx, id).await?;
+            let subs = Subscribers::of_giveaway_in(tx, id).await?;
             if subs.wants(EventKind::EntryCreated) || subs.wants(EventKind::ParticipantCreated) {
                 by_giveaway.insert(id, subs);
             }
@@ -88,7 +88,7 @@ async fn participant_created_in(
         "created_at": format_utc(p.created_at),
     });
     subs.emit_in(
-        &mut **tx,
+        tx,
         EventKind::ParticipantCreated,
         &format!("participant.created:{participant_id}"),
         &data,
@@ -135,7 +135,7 @@ async fn entry_created_in(
         "created_at": format_utc(e.created_at),
     });
     subs.emit_in(
-        &mut **tx,
+        tx,
         EventKind::EntryCreated,
         &format!("entry.created:{entry_id}"),
         &data,

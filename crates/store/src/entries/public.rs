@@ -198,7 +198,7 @@ pub(super) async fn after_record_in(
             dedupe_key: Some(format!("email.verification:{participant_id}")),
             ..v.job.clone()
         };
-        enqueue_in(&mut **tx, &job, r.now).await?;
+        enqueue_in(tx, &job, r.now).await?;
     }
     let mut out = PublicRecorded {
         is_verified: verified,
@@ -329,7 +329,7 @@ async fn unlock_rewards_in(
                 }),
             )
             .dedupe(format!("email.reward:{participant_id}:{reward_id}"));
-            enqueue_in(&mut **tx, &job, now).await?;
+            enqueue_in(tx, &job, now).await?;
         }
     }
     Ok(unlocked)

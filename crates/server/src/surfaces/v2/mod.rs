@@ -15,6 +15,7 @@ mod participants;
 mod prizes;
 pub mod response;
 mod rewards;
+mod webhooks;
 mod winners;
 
 use crate::app::AppState;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .merge(participants::routes())
         .merge(analytics::routes())
         .merge(winners::routes())
+        .merge(webhooks::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::layer::<V2>))
         .route_layer(middleware::from_fn_with_state(state, auth::require_key))
         .fallback(response::not_found)

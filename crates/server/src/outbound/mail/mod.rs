@@ -1,0 +1,161 @@
+//! E-mail: the `email.*` jobs of the queue, sent over SMTP with lettre, or, with no SMTP server
+//! configured, written as `.eml` files to `data_dir/outbox` so a newcomer sees what would have
+//! gone out.
+//!
+//! Every message carries a Message-ID derived from what the job is about (the winner, the reward
+//! and participant, or the job), so a job run again after a crash between sending and recording
+//! sends a message the receiver can recognise as the same one. Addresses and bodies are never
+//! logged, nor are SMTP replies (which often quote the address).
+
+mod kinds;
+pub mod templates;
+
+use crate::app::AppState;
+use crate::config::Config;
+use crate::worker::{Job, JobError};
+use kinds::Outcome;
+use lettre::message::Mailbox;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+use std::time::Duration;
+use templates::Letter;
+
+/// How long one SMTP conversation step may take; well inside the worker's per-job timeout.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The folder under the data dir that holds e-mails when no SMTP server is configured.
+pub const OUTBOX_DIR: &str = "outbox";
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Outbox(PathBuf),
+}
+
+/// Sends e-mails. Built once from the configuration.
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+    /// The right-hand side of Message-IDs: the domain of the From address.
+    id_domain: String,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let transport = match &self.transport {
+            Transport::Smtp(_) => "smtp".to_owned(),
+            Transport::Outbox(dir) => format!("outbox {}", dir.display()),
+        };
+        f.debug_struct("Mailer")
+            .field("transport", &transport)
+            .field("from", &self.from.to_string())
+            .finish()
+    }
+}
+
+impl Mailer {
+    /// Checks the From address and the SMTP URL (`smtp://`, `smtps://`, `smtp://…?tls=required`,
+    /// optional `user:password@`); the URL is never part of an error, since it may hold a password.
+    pub fn new(config: &Config) -> Result<Mailer, String> {
+        let from: Mailbox = config
+            .outbound
+            .mail_from
+            .parse()
+            .map_err(|e| format!("FAIRDRAW_MAIL_FROM is not a valid mailbox: {e}"))?;
+        let id_domain = from.email.domain().to_owned();
+        let transport = match &config.outbound.smtp_url {
+            Some(url) => {
+                let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose()).map_err(|_| {
+                    "FAIRDRAW_SMTP_URL is not a valid smtp://, smtps:// or smtp://…?tls=required URL".to_owned()
+                })?;
+                Transport::Smtp(builder.timeout(Some(SMTP_TIMEOUT)).build())
+            }
+            None => Transport::Outbox(config.data_dir.join(OUTBOX_DIR)),
+        };
+        Ok(Mailer {
+            transport,
+            from,
+            id_domain,
+        })
+    }
+
+    /// Whether e-mails go to an SMTP server (rather than the outbox folder).
+    pub fn is_smtp(&self) -> bool {
+        matches!(self.transport, Transport::Smtp(_))
+    }
+
+    /// Sends one letter. SMTP refusals with a 5xx code are permanent; everything else (4xx, a
+    /// server that is down or slow, TLS trouble, a full disk) may pass and is retried.
+    pub async fn send(&self, letter: &Letter, now_ms: i64) -> Result<(), JobError> {
+        let message = letter
+            .message(&self.from, &self.id_domain, now_ms)
+            .map_err(|e| JobError::permanent(e.to_string()))?;
+        self.send_message(message).await
+    }
+
+    async fn send_message(&self, message: Message) -> Result<(), JobError> {
+        match &self.transport {
+            Transport::Smtp(smtp) => match smtp.send(message).await {
+                Ok(_) => Ok(()),
+                Err(e) => Err(smtp_error(&e)),
+            },
+            Transport::Outbox(dir) => {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| JobError::retry(format!("creating the outbox {}: {e}", dir.display())))?;
+                let id = AsyncFileTransport::<Tokio1Executor>::new(dir)
+                    .send(message)
+                    .await
+                    .map_err(|e| JobError::retry(format!("writing to the outbox {}: {e}", dir.display())))?;
+                let path = dir.join(format!("{id}.eml"));
+                tracing::info!(
+                    path = %path.display(),
+                    "no SMTP server is configured (FAIRDRAW_SMTP_URL): an e-mail was written to the outbox"
+                );
+                Ok(())
+            }
+        }
+    }
+}
+
+/// What went wrong, in words that hold no address: the reply code, not the server's text.
+fn smtp_error(e: &lettre::transport::smtp::Error) -> JobError {
+    match e.status() {
+        Some(code) if e.is_permanent() => JobError::permanent(format!("the SMTP server refused the message ({code})")),
+        Some(code) => JobError::retry(format!("the SMTP server deferred the message ({code})")),
+        None if e.is_timeout() => JobError::retry("the SMTP server did not answer in time"),
+        None if e.is_tls() => JobError::retry("TLS with the SMTP server failed"),
+        None => {
+            let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+            while let Some(s) = source {
+                if let Some(io) = s.downcast_ref::<std::io::Error>() {
+                    return JobError::retry(format!("the SMTP server could not be reached: {}", io.kind()));
+                }
+                source = s.source();
+            }
+            JobError::retry("the SMTP conversation failed")
+        }
+    }
+}
+
+/// Runs an `email.*` job.
+pub async fn send_job(state: &AppState, job: &Job) -> Result<(), JobError> {
+    let kind = job.claimed.kind.as_str();
+    let outcome = match kind {
+        kinds::VERIFICATION => kinds::verification(state, job).await?,
+        kinds::CONFIRMATION => kinds::confirmation(state, job).await?,
+        kinds::REWARD => kinds::reward(state, job).await?,
+        kinds::WINNER => kinds::winner(state, job).await?,
+        _ => return Err(JobError::permanent(format!("no e-mail is sent for job kind {kind:?}"))),
+    };
+    match outcome {
+        Outcome::Send(letter) => {
+            let mailer = &state.outbound.mail;
+            mailer.send(&letter, state.engine.now_ms()).await?;
+            if mailer.is_smtp() {
+                tracing::info!(job = job.id(), kind, "e-mail sent");
+            }
+        }
+        Outcome::Skip(why) => tracing::info!(job = job.id(), kind, reason = why, "e-mail not sent"),
+    }
+    Ok(())
+}
