@@ -100,14 +100,29 @@ fn create_account(env: &[(&str, &str)]) -> String {
     let email = format!("{}@example.com", fairdraw_testkit::unique("ops"));
     let out = fairdraw(
         &[
-            "accounts", "create", "--email", &email, "--brand", "Background", "--rpd", "1000000", "--rpm", "100000",
-            "--burst", "100000", "--json",
+            "accounts",
+            "create",
+            "--email",
+            &email,
+            "--brand",
+            "Background",
+            "--rpd",
+            "1000000",
+            "--rpm",
+            "100000",
+            "--burst",
+            "100000",
+            "--json",
         ],
         env,
     )
     .output()
     .expect("run accounts create");
-    assert!(out.status.success(), "accounts create: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "accounts create: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     v["api_key"].as_str().expect("api_key").to_owned()
 }
@@ -124,7 +139,11 @@ impl Store {
         let dir = tempfile::tempdir().unwrap();
         let data_dir = dir.path().to_str().unwrap().to_owned();
         let pg = postgres.then(|| rt.block_on(PostgresDatabase::create(&env_url(POSTGRES_ENV).expect("PG URL"))));
-        Store { _dir: dir, data_dir, pg }
+        Store {
+            _dir: dir,
+            data_dir,
+            pg,
+        }
     }
 
     fn url(&self) -> String {
@@ -136,7 +155,10 @@ impl Store {
 
     /// The variables every process of the test gets, plus `extra`.
     fn env<'a>(&'a self, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-        let mut env = vec![("FAIRDRAW_DATA_DIR", self.data_dir.as_str()), ("FAIRDRAW_WEBHOOK_ALLOW_PRIVATE", "true")];
+        let mut env = vec![
+            ("FAIRDRAW_DATA_DIR", self.data_dir.as_str()),
+            ("FAIRDRAW_WEBHOOK_ALLOW_PRIVATE", "true"),
+        ];
         if let Some(pg) = &self.pg {
             env.push(("FAIRDRAW_DATABASE_URL", pg.url.as_str()));
         }
@@ -200,7 +222,13 @@ async fn hook(
         tokio::time::sleep(Duration::from_secs(600)).await;
     }
     tokio::time::sleep(Duration::from_millis(hub.delay_ms.load(Ordering::SeqCst))).await;
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(hub.secret.lock().unwrap().as_bytes()).unwrap();
     mac.update(&body);
     let expected = hex::encode(mac.finalize().into_bytes());
@@ -209,7 +237,11 @@ async fn hook(
     }
     let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let event_id = header("x-webhook-id");
-    assert_eq!(v["id"].as_str(), Some(event_id.as_str()), "the body names the event id of the header");
+    assert_eq!(
+        v["id"].as_str(),
+        Some(event_id.as_str()),
+        "the body names the event id of the header"
+    );
     hub.answered.lock().unwrap().push(Got {
         event_id,
         event: v["event"].as_str().unwrap_or_default().to_owned(),
@@ -220,7 +252,9 @@ async fn hook(
 
 /// Starts the receiver on the runtime; returns its URL.
 fn receiver(rt: &tokio::runtime::Runtime, hub: Arc<Hub>) -> String {
-    let router = axum::Router::new().route("/hook", axum::routing::post(hook)).with_state(hub);
+    let router = axum::Router::new()
+        .route("/hook", axum::routing::post(hook))
+        .with_state(hub);
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     rt.spawn(async move { axum::serve(listener, router).await });
@@ -251,13 +285,18 @@ async fn subscribe(http: &reqwest::Client, base: &str, key: &str, url: &str, hub
         .json()
         .await
         .unwrap();
-    let secret = r["data"]["secret"].as_str().unwrap_or_else(|| panic!("webhook created: {r}"));
+    let secret = r["data"]["secret"]
+        .as_str()
+        .unwrap_or_else(|| panic!("webhook created: {r}"));
     *hub.secret.lock().unwrap() = secret.to_owned();
 }
 
 /// `YYYY-MM-DD HH:MM:SS` in UTC for a Unix second.
 fn utc(second: i64) -> String {
-    jiff::Timestamp::from_second(second).unwrap().strftime("%Y-%m-%d %H:%M:%S").to_string()
+    jiff::Timestamp::from_second(second)
+        .unwrap()
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 fn unix_now() -> f64 {
@@ -269,7 +308,14 @@ fn unix_now() -> f64 {
 
 /// Creates `n` published giveaways from `start` to `end` (Unix seconds, UTC), spread over
 /// `bases`, ten at a time; returns their ids.
-async fn create_giveaways(http: &reqwest::Client, bases: &[&str], key: &str, n: usize, start: i64, end: i64) -> Vec<i64> {
+async fn create_giveaways(
+    http: &reqwest::Client,
+    bases: &[&str],
+    key: &str,
+    n: usize,
+    start: i64,
+    end: i64,
+) -> Vec<i64> {
     let mut ids = Vec::with_capacity(n);
     for chunk in (0..n).collect::<Vec<_>>().chunks(10) {
         let calls: Vec<_> = chunk
@@ -331,7 +377,10 @@ fn two_instances_announce_each_transition_once(postgres: bool) {
         subscribe(&http, &a.base, &key, &url, &hub).await;
         create_giveaways(&http, &[&a.base, &b.base], &key, N, start, end).await
     });
-    assert!(unix_now() < end as f64, "creating the giveaways took too long for the test to mean anything");
+    assert!(
+        unix_now() < end as f64,
+        "creating the giveaways took too long for the test to mean anything"
+    );
 
     let all_in = wait_until(Duration::from_secs(end as u64 - unix_now() as u64 + 60), || {
         hub.per_giveaway("giveaway.expired").len() == N && hub.per_giveaway("giveaway.published").len() == N
@@ -344,7 +393,10 @@ fn two_instances_announce_each_transition_once(postgres: bool) {
         let per = hub.per_giveaway(event);
         let expected: BTreeSet<i64> = ids.iter().copied().collect();
         assert_eq!(per.keys().copied().collect::<BTreeSet<_>>(), expected, "{event}");
-        assert!(per.values().all(|ids| ids.len() == 1), "{event}: one event per giveaway");
+        assert!(
+            per.values().all(|ids| ids.len() == 1),
+            "{event}: one event per giveaway"
+        );
     }
     let distinct: BTreeSet<&str> = answered.iter().map(|g| g.event_id.as_str()).collect();
     assert_eq!(distinct.len(), 2 * N, "200 distinct event ids");
@@ -355,7 +407,10 @@ fn two_instances_announce_each_transition_once(postgres: bool) {
         let db = Db::connect(&store.url()).await.unwrap();
         let jobs = db.jobs_of_kind(Some("webhook.deliver")).await.unwrap();
         assert_eq!(jobs.len(), 2 * N);
-        assert!(jobs.iter().all(|j| j.state == "done" && j.attempts == 1), "each job done, run once");
+        assert!(
+            jobs.iter().all(|j| j.state == "done" && j.attempts == 1),
+            "each job done, run once"
+        );
         for &id in &ids {
             let (live, ended) = db.giveaway_announcements(id).await.unwrap();
             assert!(live.is_some() && ended.is_some(), "giveaway {id} marked");
@@ -397,7 +452,10 @@ fn kill_9_loses_no_job(postgres: bool) {
 
     // 2. Workers on, the receiver holding every request: killed mid-delivery.
     hub.stall.store(true, Ordering::SeqCst);
-    let second = serve(&store.env(&[("FAIRDRAW_WORKER_LEASE_SECS", &lease), ("FAIRDRAW_WORKER_CONCURRENCY", "4")]));
+    let second = serve(&store.env(&[
+        ("FAIRDRAW_WORKER_LEASE_SECS", &lease),
+        ("FAIRDRAW_WORKER_CONCURRENCY", "4"),
+    ]));
     assert!(
         wait_until(Duration::from_secs(20), || hub.arrived.load(Ordering::SeqCst) >= 4),
         "deliveries started"
@@ -413,7 +471,10 @@ fn kill_9_loses_no_job(postgres: bool) {
     hub.stall.store(false, Ordering::SeqCst);
     let third = serve(&store.env(&[("FAIRDRAW_WORKER_LEASE_SECS", &lease)]));
     assert!(
-        wait_until(Duration::from_secs(LEASE_SECS + 30), || hub.per_giveaway("giveaway.published").len() == N),
+        wait_until(Duration::from_secs(LEASE_SECS + 30), || hub
+            .per_giveaway("giveaway.published")
+            .len()
+            == N),
         "every event arrives after the lease: {} of {N}",
         hub.answered().len()
     );
@@ -423,11 +484,18 @@ fn kill_9_loses_no_job(postgres: bool) {
     );
     std::thread::sleep(Duration::from_secs(2));
     let per = hub.per_giveaway("giveaway.published");
-    assert_eq!(per.keys().copied().collect::<BTreeSet<_>>(), ids.iter().copied().collect());
+    assert_eq!(
+        per.keys().copied().collect::<BTreeSet<_>>(),
+        ids.iter().copied().collect()
+    );
     assert_eq!(hub.answered().len(), N, "answered once each");
     let jobs = rt.block_on(db.jobs_of_kind(Some("webhook.deliver"))).unwrap();
     assert!(jobs.iter().all(|j| j.state == "done"), "all done");
-    assert_eq!(jobs.iter().filter(|j| j.attempts == 2).count(), 4, "the four taken over ran twice");
+    assert_eq!(
+        jobs.iter().filter(|j| j.attempts == 2).count(),
+        4,
+        "the four taken over ran twice"
+    );
     assert_eq!(hub.bad_signatures.load(Ordering::SeqCst), 0);
     assert!(third.terminate().success());
     rt.block_on(db.close());
@@ -457,7 +525,10 @@ fn sigterm_lets_a_running_delivery_finish() {
     let asked = Instant::now();
     let status = server.terminate();
     assert!(status.success(), "exit status {status:?}");
-    assert!(asked.elapsed() >= Duration::from_millis(1_000), "it waited for the delivery");
+    assert!(
+        asked.elapsed() >= Duration::from_millis(1_000),
+        "it waited for the delivery"
+    );
     let answered = hub.answered();
     assert_eq!(answered.len(), 1, "{answered:?}");
     assert_eq!(answered[0].giveaway_id, ids[0]);

@@ -432,8 +432,14 @@ async fn winner_picked_in(
         "verify_url": by.map(|b| b.verify_url),
         "picked_at": format_utc(now),
     });
-    subs.emit_in(conn, EventKind::WinnerPicked, &format!("winner.picked:{winner_id}"), &data, now)
-        .await
+    subs.emit_in(
+        conn,
+        EventKind::WinnerPicked,
+        &format!("winner.picked:{winner_id}"),
+        &data,
+        now,
+    )
+    .await
 }
 
 /// Queues `winner.removed` for a winner just removed, when a webhook listens.
@@ -456,8 +462,14 @@ pub(crate) async fn winner_removed_in(conn: &mut AnyConnection, winner_id: i64, 
         "email": email,
         "removed_at": format_utc(now),
     });
-    subs.emit_in(conn, EventKind::WinnerRemoved, &format!("winner.removed:{winner_id}"), &data, now)
-        .await
+    subs.emit_in(
+        conn,
+        EventKind::WinnerRemoved,
+        &format!("winner.removed:{winner_id}"),
+        &data,
+        now,
+    )
+    .await
 }
 
 async fn insert_draw_in(tx: &mut Transaction<'static, Any>, d: &NewDraw, pool: &[(&str, i64)]) -> StoreResult<i64> {

@@ -340,7 +340,8 @@ impl Db {
                     "deleted_at": format_utc(now),
                 });
                 let cause = format!("entry.deleted:{entry_id}");
-                subs.emit_in(&mut tx, EventKind::EntryDeleted, &cause, &data, now).await?;
+                subs.emit_in(&mut tx, EventKind::EntryDeleted, &cause, &data, now)
+                    .await?;
             }
             tx.commit().await?;
             Ok(())

@@ -16,8 +16,7 @@ use fairdraw_core::time::format_rfc3339;
 use fairdraw_core::validation::{Email, FieldErrors};
 use fairdraw_store::StoreError;
 use fairdraw_store::draws::{
-    DrawRow, Eligibility, EligibleRow, NewDraw, OpenPrize, ParticipantKey, PickedBy, WinnerPerson, WinnerRow,
-    WinnersTx,
+    DrawRow, Eligibility, EligibleRow, NewDraw, OpenPrize, ParticipantKey, PickedBy, WinnerPerson, WinnerRow, WinnersTx,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -332,7 +331,14 @@ impl Engine {
                 draw_public_id: &public_id,
                 verify_url: &links.verify_url,
             };
-            award(&mut tx, *participant_id, Some((draw_id, by)), slot.map(|i| &prizes[i]), now).await?;
+            award(
+                &mut tx,
+                *participant_id,
+                Some((draw_id, by)),
+                slot.map(|i| &prizes[i]),
+                now,
+            )
+            .await?;
         }
         let mut people = tx.people(&picked).await?;
         tx.commit().await?;

@@ -434,10 +434,13 @@ impl Engine {
 
     pub async fn delete_entry(&self, who: &Principal, id: i64, entry_id: i64) -> EngineResult<()> {
         self.owned_giveaway(who, id).await?;
-        self.db().delete_entry(id, entry_id, self.now_ms()).await.map_err(|e| match e {
-            StoreError::NotFound => EngineError::NotFound("Entry"),
-            other => other.into(),
-        })
+        self.db()
+            .delete_entry(id, entry_id, self.now_ms())
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => EngineError::NotFound("Entry"),
+                other => other.into(),
+            })
     }
 
     /// The first [`MAX_EXPORT`] entries in time order, and whether there were more.

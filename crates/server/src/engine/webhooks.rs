@@ -63,7 +63,9 @@ fn parse_events(errors: &mut FieldErrors, events: &[String]) -> Option<String> {
                     format!("Unknown event {name:?}; use one of: {}.", known.join(", ")),
                 );
             }
-            Some(kind) if seen.contains(&kind) => errors.add(format!("events[{i}]"), format!("{name} is listed twice.")),
+            Some(kind) if seen.contains(&kind) => {
+                errors.add(format!("events[{i}]"), format!("{name} is listed twice."))
+            }
             Some(kind) => seen.push(kind),
         }
     }
@@ -156,7 +158,11 @@ impl Engine {
             events,
             active: input.active,
         };
-        if self.db().update_webhook(who.brand_id, id, &change, self.now_ms()).await? {
+        if self
+            .db()
+            .update_webhook(who.brand_id, id, &change, self.now_ms())
+            .await?
+        {
             Ok(())
         } else {
             Err(not_found())
@@ -228,7 +234,10 @@ mod tests {
         );
         let fields = |e: FieldErrors| e.iter().map(|(f, _)| f.to_owned()).collect::<Vec<_>>();
         assert_eq!(fields(events(&[]).unwrap_err()), ["events"]);
-        assert_eq!(fields(events(&["entry.created", "entry.updated"]).unwrap_err()), ["events[1]"]);
+        assert_eq!(
+            fields(events(&["entry.created", "entry.updated"]).unwrap_err()),
+            ["events[1]"]
+        );
         assert_eq!(
             fields(events(&["winner.picked", "winner.picked"]).unwrap_err()),
             ["events[1]"]

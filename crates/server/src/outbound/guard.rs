@@ -229,11 +229,23 @@ mod tests {
         assert_eq!(check_url("http://hooks.example.com/", false), Err(Refused::NotHttps));
         assert_eq!(check_url("ftp://hooks.example.com/", false), Err(Refused::NotHttps));
         assert_eq!(check_url("not a url", false), Err(Refused::Invalid));
-        assert_eq!(check_url("https://u:p@hooks.example.com/", false), Err(Refused::Credentials));
+        assert_eq!(
+            check_url("https://u:p@hooks.example.com/", false),
+            Err(Refused::Credentials)
+        );
         assert_eq!(check_url("https://127.0.0.1/", false), Err(Refused::PrivateAddress));
-        assert_eq!(check_url("https://169.254.169.254/latest/", false), Err(Refused::PrivateAddress));
-        assert_eq!(check_url("https://[::ffff:10.0.0.1]/", false), Err(Refused::PrivateAddress));
-        assert_eq!(check_url("https://[fe80::1]:8443/", false), Err(Refused::PrivateAddress));
+        assert_eq!(
+            check_url("https://169.254.169.254/latest/", false),
+            Err(Refused::PrivateAddress)
+        );
+        assert_eq!(
+            check_url("https://[::ffff:10.0.0.1]/", false),
+            Err(Refused::PrivateAddress)
+        );
+        assert_eq!(
+            check_url("https://[fe80::1]:8443/", false),
+            Err(Refused::PrivateAddress)
+        );
         // Decimal and short forms are normalised by the URL parser before the check.
         assert_eq!(check_url("https://2130706433/", false), Err(Refused::PrivateAddress));
         assert_eq!(check_url("https://127.1/", false), Err(Refused::PrivateAddress));

@@ -91,7 +91,10 @@ impl WebhookClient {
                 };
             }
         };
-        let mut req = self.http.post(url).header(reqwest::header::CONTENT_TYPE, "application/json");
+        let mut req = self
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json");
         for (name, value) in headers {
             req = req.header(*name, value);
         }
@@ -126,7 +129,9 @@ impl WebhookClient {
     /// `X-Webhook-Signature` too).
     pub async fn send_test(&self, webhook_id: i64, url: &str, secret: &str, event_id: &str, now_ms: i64) -> Sent {
         let timestamp = now_ms.div_euclid(1000);
-        let body = json!({ "event": "test", "webhook_id": webhook_id, "timestamp": timestamp }).to_string().into_bytes();
+        let body = json!({ "event": "test", "webhook_id": webhook_id, "timestamp": timestamp })
+            .to_string()
+            .into_bytes();
         let signature = sign(secret, &body);
         let headers = [
             ("X-SweepWidget-Signature", signature.clone()),

@@ -9,7 +9,11 @@ use crate::engine::EngineResult;
 pub async fn tick(state: &AppState) -> EngineResult<()> {
     let done = state.engine.announce_due_giveaways().await?;
     if done.published > 0 || done.expired > 0 {
-        tracing::info!(published = done.published, expired = done.expired, "announced giveaway transitions");
+        tracing::info!(
+            published = done.published,
+            expired = done.expired,
+            "announced giveaway transitions"
+        );
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ mod support;
 mod account;
 mod analytics;
 mod conventions;
+mod emails;
 mod entries;
 mod entry_events;
 mod entry_methods;
@@ -48,6 +49,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         verify::scenarios(),
         pages::scenarios(),
         jobs::scenarios(),
+        emails::scenarios(),
         webhooks::scenarios(),
         scheduler::scenarios(),
     ]

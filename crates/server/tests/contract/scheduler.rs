@@ -111,7 +111,10 @@ async fn a_scheduled_giveaway_is_announced_live_then_expired_once(app: TestApp) 
     let id = giveaway(&app, &acct, 1, 3, false).await;
 
     app.run_jobs().await;
-    assert!(queued(&app, "giveaway.published", id).await.is_empty(), "not started yet");
+    assert!(
+        queued(&app, "giveaway.published", id).await.is_empty(),
+        "not started yet"
+    );
     assert_eq!(app.engine.db().giveaway_announcements(id).await.unwrap(), (None, None));
 
     app.clock.advance(HOUR);
@@ -145,7 +148,11 @@ async fn a_scheduled_giveaway_is_announced_live_then_expired_once(app: TestApp) 
     assert_eq!(expired.len(), 1, "{expired:#?}");
     assert_eq!(expired[0]["data"]["status"], json!("expired"));
     assert_ne!(expired[0]["event_id"], published[0]["event_id"]);
-    assert_eq!(queued(&app, "giveaway.published", id).await.len(), 1, "published stays once");
+    assert_eq!(
+        queued(&app, "giveaway.published", id).await.len(),
+        1,
+        "published stays once"
+    );
     assert_eq!(received(&got, "giveaway.expired", id).len(), 1);
     assert_eq!(received(&got, "giveaway.published", id).len(), 1);
     let counts = app.engine.db().job_counts().await.unwrap();
@@ -163,15 +170,31 @@ async fn moving_the_end_into_the_future_announces_the_new_end(app: TestApp) {
 
     // Extended by two hours: live again, and its new end is announced when it passes.
     let r = app
-        .put(&acct.key, &format!("/v2/giveaways/{id}"), json!({ "end_time": "2026-06-15 16:00:00" }))
+        .put(
+            &acct.key,
+            &format!("/v2/giveaways/{id}"),
+            json!({ "end_time": "2026-06-15 16:00:00" }),
+        )
         .await;
     r.expect(200);
-    assert_eq!(app.engine.db().giveaway_announcements(id).await.unwrap().1, None, "re-armed");
+    assert_eq!(
+        app.engine.db().giveaway_announcements(id).await.unwrap().1,
+        None,
+        "re-armed"
+    );
     app.run_jobs().await;
-    assert_eq!(queued(&app, "giveaway.expired", id).await.len(), 1, "the new end has not passed");
+    assert_eq!(
+        queued(&app, "giveaway.expired", id).await.len(),
+        1,
+        "the new end has not passed"
+    );
     // Editing something else, or moving the end to another future time, announces nothing.
     let r = app
-        .put(&acct.key, &format!("/v2/giveaways/{id}"), json!({ "title": "Midsummer draw, extended" }))
+        .put(
+            &acct.key,
+            &format!("/v2/giveaways/{id}"),
+            json!({ "title": "Midsummer draw, extended" }),
+        )
         .await;
     r.expect(200);
     app.run_jobs().await;
@@ -182,10 +205,17 @@ async fn moving_the_end_into_the_future_announces_the_new_end(app: TestApp) {
     app.run_jobs().await;
     let expired = queued(&app, "giveaway.expired", id).await;
     assert_eq!(expired.len(), 2, "{expired:#?}");
-    assert_ne!(expired[0]["event_id"], expired[1]["event_id"], "a new occurrence, a new id");
+    assert_ne!(
+        expired[0]["event_id"], expired[1]["event_id"],
+        "a new occurrence, a new id"
+    );
     assert_eq!(expired[1]["data"]["title"], json!("Midsummer draw, extended"));
     assert_eq!(expired[1]["data"]["end_time"], json!("2026-06-15 16:00:00"));
-    assert_eq!(queued(&app, "giveaway.published", id).await.len(), 1, "the start was not moved");
+    assert_eq!(
+        queued(&app, "giveaway.published", id).await.len(),
+        1,
+        "the start was not moved"
+    );
     assert_eq!(received(&got, "giveaway.expired", id).len(), 2);
 }
 
@@ -198,9 +228,14 @@ async fn publishing_after_the_start_announces_at_once(app: TestApp) {
     assert_eq!(queued(&app, "giveaway.published", created).await.len(), 1);
     let draft = giveaway(&app, &acct, -1, 2, true).await;
     app.run_jobs().await;
-    assert!(queued(&app, "giveaway.published", draft).await.is_empty(), "a draft is not live");
+    assert!(
+        queued(&app, "giveaway.published", draft).await.is_empty(),
+        "a draft is not live"
+    );
 
-    let r = app.post(&acct.key, &format!("/v2/giveaways/{draft}/publish"), json!({})).await;
+    let r = app
+        .post(&acct.key, &format!("/v2/giveaways/{draft}/publish"), json!({}))
+        .await;
     r.expect(200);
     // No tick in between: the publish request queued the event itself.
     let published = queued(&app, "giveaway.published", draft).await;
@@ -220,7 +255,9 @@ async fn drafts_and_deleted_giveaways_are_never_announced(app: TestApp) {
     let draft = giveaway(&app, &acct, 1, 2, true).await;
     let deleted = giveaway(&app, &acct, 1, 2, false).await;
     let kept = giveaway(&app, &acct, 1, 2, false).await;
-    app.delete(&acct.key, &format!("/v2/giveaways/{deleted}")).await.expect(204);
+    app.delete(&acct.key, &format!("/v2/giveaways/{deleted}"))
+        .await
+        .expect(204);
 
     for _ in 0..3 {
         app.clock.advance(HOUR);
