@@ -547,6 +547,18 @@ mod tests {
     }
 
     #[test]
+    fn worker_lease_is_configurable_but_not_too_short() {
+        let c = Config::load(None, env(&[]), ConfigLayer::default()).unwrap();
+        assert_eq!(c.workers.lease_secs, DEFAULT_WORKER_LEASE_SECS);
+        let c = Config::load(None, env(&[("FAIRDRAW_WORKER_LEASE_SECS", "9")]), ConfigLayer::default()).unwrap();
+        assert_eq!(c.workers.lease_secs, 9);
+        let e = Config::load(None, env(&[("FAIRDRAW_WORKER_LEASE_SECS", "1")]), ConfigLayer::default());
+        assert!(e.unwrap_err().to_string().contains("worker_lease_secs"));
+        let e = Config::load(None, env(&[("FAIRDRAW_WORKER_LEASE_SECS", "soon")]), ConfigLayer::default());
+        assert!(e.unwrap_err().to_string().contains("FAIRDRAW_WORKER_LEASE_SECS"));
+    }
+
+    #[test]
     fn debug_hides_credentials() {
         let c = Config::load(
             None,

@@ -64,12 +64,12 @@ pub struct WinnerForMail {
 impl Db {
     /// A giveaway, deleted or not.
     pub async fn giveaway_for_mail(&self, giveaway_id: i64) -> StoreResult<Option<GiveawayForMail>> {
-        Ok(sqlx::query_as(
-            "SELECT id, slug, title, email_settings, deleted_at FROM giveaways WHERE id = $1",
+        Ok(
+            sqlx::query_as("SELECT id, slug, title, email_settings, deleted_at FROM giveaways WHERE id = $1")
+                .bind(giveaway_id)
+                .fetch_optional(self.reader())
+                .await?,
         )
-        .bind(giveaway_id)
-        .fetch_optional(self.reader())
-        .await?)
     }
 
     /// A participant of the giveaway by user_id; `None` once they are gone.

@@ -259,7 +259,9 @@ mod tests {
     async fn receives_and_refuses() {
         use tokio::io::AsyncWriteExt;
         let sink = SmtpSink::start().await;
-        let stream = tokio::net::TcpStream::connect(("127.0.0.1", sink.port())).await.unwrap();
+        let stream = tokio::net::TcpStream::connect(("127.0.0.1", sink.port()))
+            .await
+            .unwrap();
         let (read, mut write) = stream.into_split();
         let mut lines = BufReader::new(read).lines();
         let mut expect = async |code: &str| {

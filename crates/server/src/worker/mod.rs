@@ -148,7 +148,13 @@ impl Worker {
         let mut runs = 0;
         loop {
             let now = self.state.engine.now_ms();
-            let claimed = match self.state.engine.db().claim_jobs(&self.id, now, self.lease_ms, self.concurrency as i64).await {
+            let claimed = match self
+                .state
+                .engine
+                .db()
+                .claim_jobs(&self.id, now, self.lease_ms, self.concurrency as i64)
+                .await
+            {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::warn!(error = %e, "claiming jobs failed");
@@ -190,7 +196,13 @@ impl Worker {
                 Vec::new()
             } else {
                 let now = self.state.engine.now_ms();
-                match self.state.engine.db().claim_jobs(&self.id, now, self.lease_ms, free as i64).await {
+                match self
+                    .state
+                    .engine
+                    .db()
+                    .claim_jobs(&self.id, now, self.lease_ms, free as i64)
+                    .await
+                {
                     Ok(c) => c,
                     Err(e) => {
                         tracing::warn!(error = %e, "claiming jobs failed");

@@ -23,6 +23,7 @@ scenarios!(
     a_webhook_that_keeps_failing_is_switched_off_with_a_reason,
     the_test_endpoint_reports_the_receivers_answer,
     private_addresses_are_refused_without_allow_private,
+    deleted_or_inactive_webhooks_are_not_sent_queued_events,
 );
 
 /// One request the receiver got.
@@ -298,7 +299,8 @@ async fn every_event_reaches_the_receiver_signed(app: TestApp) {
         .post(
             &acct.key,
             &format!("/v2/giveaways/{id}/prizes"),
-            json!({ "prize_name": "Gift card", "prize_value": "50", "prize_winners_allowed": 1 }),
+            json!({ "prize_name": "Gift card", "prize_value": "50", "prize_winners_allowed": 1,
+                    "redemption_switch": true, "redemption_codes": "SECRET-CODE-7" }),
         )
         .await;
     prize.expect(201);
@@ -385,7 +387,12 @@ async fn every_event_reaches_the_receiver_signed(app: TestApp) {
     assert_eq!(manual["data"]["selection"], json!("manual"));
     assert_eq!(manual["data"]["email"], json!("c@example.com"));
     assert_eq!(manual["data"]["prize"]["name"], json!("Gift card"));
-    assert_eq!(manual["data"]["has_redemption_code"], json!(false));
+    assert_eq!(manual["data"]["has_redemption_code"], json!(true));
+    assert!(
+        got.iter()
+            .all(|r| !String::from_utf8_lossy(&r.body).contains("SECRET-CODE-7")),
+        "a redemption code is never sent to a webhook"
+    );
     assert_eq!(manual["data"]["draw_id"], json!(null));
     let random = picked
         .iter()
@@ -687,4 +694,46 @@ async fn private_addresses_are_refused_without_allow_private(app: TestApp) {
     assert!(r.data()["error"].as_str().unwrap().contains("private"), "{}", r.text);
     assert!(got.lock().unwrap().is_empty(), "nothing reached the loopback receiver");
     running.stop().await;
+}
+
+async fn deleted_or_inactive_webhooks_are_not_sent_queued_events(app: TestApp) {
+    let acct = app.account().await;
+    let (url, got) = receiver(&[], 200).await;
+    let (deleted, _) = create(&app, &acct, &url, &["entry.deleted"]).await;
+    let (paused, _) = create(&app, &acct, &url, &["entry.deleted"]).await;
+    let (narrowed, _) = create(&app, &acct, &url, &["entry.deleted"]).await;
+    let id = giveaway(&app, &acct).await;
+    let (entry_id, _) = entry(&app, &acct, id, "q@example.com").await;
+    app.delete(&acct.key, &format!("/v2/giveaways/{id}/entries/{entry_id}"))
+        .await
+        .expect(204);
+    assert_eq!(
+        app.engine
+            .db()
+            .jobs_of_kind(Some("webhook.deliver"))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // Changed after the event was queued, before it was sent.
+    app.delete(&acct.key, &format!("/v2/webhooks/{deleted}"))
+        .await
+        .expect(204);
+    app.put(&acct.key, &format!("/v2/webhooks/{paused}"), json!({ "active": false }))
+        .await
+        .expect(200);
+    app.put(
+        &acct.key,
+        &format!("/v2/webhooks/{narrowed}"),
+        json!({ "events": ["winner.picked"] }),
+    )
+    .await
+    .expect(200);
+    assert_eq!(app.run_jobs().await, 3);
+    assert!(got.lock().unwrap().is_empty());
+    let jobs = app.engine.db().jobs_of_kind(Some("webhook.deliver")).await.unwrap();
+    assert!(jobs.iter().all(|j| j.state == "done"), "nothing to retry: {jobs:?}");
+    assert!(deliveries(&app, &acct, paused).await.is_empty());
 }

@@ -30,7 +30,13 @@ fn message_id(parts: &[&str]) -> String {
     parts
         .join(".")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 
@@ -55,8 +61,17 @@ fn view_url(state: &AppState, g: &GiveawayForMail) -> String {
 }
 
 /// A participant who is still there and in good standing.
-async fn active_recipient(state: &AppState, giveaway_id: i64, user_id: &str) -> Result<Option<RecipientForMail>, JobError> {
-    let r = state.engine.db().recipient_for_mail(giveaway_id, user_id).await.map_err(store)?;
+async fn active_recipient(
+    state: &AppState,
+    giveaway_id: i64,
+    user_id: &str,
+) -> Result<Option<RecipientForMail>, JobError> {
+    let r = state
+        .engine
+        .db()
+        .recipient_for_mail(giveaway_id, user_id)
+        .await
+        .map_err(store)?;
     Ok(r.filter(|r| r.status == "active"))
 }
 
@@ -114,7 +129,11 @@ pub async fn verification(state: &AppState, job: &Job) -> Result<Outcome, JobErr
         "Hi {name},\n\nPlease confirm your e-mail address to complete your entry in {giveaway_title}. \
          Your entries count once you do.",
     );
-    let mut letter = blank_letter(message_id(&[VERIFICATION, "job", &job.id().to_string()]), &p.email, &p.name);
+    let mut letter = blank_letter(
+        message_id(&[VERIFICATION, "job", &job.id().to_string()]),
+        &p.email,
+        &p.name,
+    );
     letter.subject = values.text("Confirm your e-mail address for {giveaway_title}");
     letter.heading = "Confirm your e-mail address".to_owned();
     letter.paragraphs = paragraphs(&values.text(body));
@@ -152,7 +171,11 @@ pub async fn confirmation(state: &AppState, job: &Job) -> Result<Outcome, JobErr
         .with("link", link.as_str());
     let body = non_empty(&c.body)
         .unwrap_or("Hi {name},\n\nThanks for entering {giveaway_title}! Your entry is recorded. Good luck!");
-    let mut letter = blank_letter(message_id(&[CONFIRMATION, "job", &job.id().to_string()]), &r.email, &r.name);
+    let mut letter = blank_letter(
+        message_id(&[CONFIRMATION, "job", &job.id().to_string()]),
+        &r.email,
+        &r.name,
+    );
     letter.subject = values.text(non_empty(&c.subject).unwrap_or("You are entered: {giveaway_title}"));
     letter.reply_to = reply_to(&c.reply_to_email, &c.reply_to_name);
     letter.heading = "You are entered".to_owned();
@@ -179,7 +202,13 @@ pub async fn reward(state: &AppState, job: &Job) -> Result<Outcome, JobError> {
     let Some((g, _)) = giveaway(state, p.giveaway_id).await? else {
         return Ok(Outcome::Skip("the giveaway is gone"));
     };
-    let Some(reward) = state.engine.db().reward_for_mail(g.id, p.reward_id).await.map_err(store)? else {
+    let Some(reward) = state
+        .engine
+        .db()
+        .reward_for_mail(g.id, p.reward_id)
+        .await
+        .map_err(store)?
+    else {
         return Ok(Outcome::Skip("the reward is gone"));
     };
     let Some(r) = active_recipient(state, g.id, &p.user_id).await? else {
@@ -200,9 +229,9 @@ pub async fn reward(state: &AppState, job: &Job) -> Result<Outcome, JobError> {
     letter.subject = values.text(non_empty(&reward.email_subject).unwrap_or("You unlocked a reward: {reward_title}"));
     letter.reply_to = reply_to(&reward.email_reply_to_email, &reward.email_reply_to_name);
     letter.heading = values.text("You unlocked {reward_title}");
-    letter.paragraphs = paragraphs(&values.text(
-        "Hi {name},\n\nYou reached a milestone in {giveaway_title} and unlocked {reward_title}.",
-    ));
+    letter.paragraphs = paragraphs(
+        &values.text("Hi {name},\n\nYou reached a milestone in {giveaway_title} and unlocked {reward_title}."),
+    );
     // The reference documents a reward's e-mail body as HTML written by the brand.
     letter.html_body = non_empty(&reward.email_body).map(|html| values.html(html));
     letter.code = code.map(|value| Code {
@@ -227,7 +256,13 @@ pub async fn winner(state: &AppState, job: &Job) -> Result<Outcome, JobError> {
     let Some((g, _)) = giveaway(state, p.giveaway_id).await? else {
         return Ok(Outcome::Skip("the giveaway is gone"));
     };
-    let Some(w) = state.engine.db().winner_for_mail(g.id, p.winner_id).await.map_err(store)? else {
+    let Some(w) = state
+        .engine
+        .db()
+        .winner_for_mail(g.id, p.winner_id)
+        .await
+        .map_err(store)?
+    else {
         return Ok(Outcome::Skip("the winner is gone"));
     };
     if w.removed_at.is_some() {
@@ -275,6 +310,9 @@ mod tests {
 
     #[test]
     fn message_ids_use_only_safe_characters() {
-        assert_eq!(message_id(&["email.reward", "u_9f<x>@", "12"]), "email.reward.u_9f-x--.12");
+        assert_eq!(
+            message_id(&["email.reward", "u_9f<x>@", "12"]),
+            "email.reward.u_9f-x--.12"
+        );
     }
 }

@@ -159,3 +159,52 @@ pub async fn send_job(state: &AppState, job: &Job) -> Result<(), JobError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ConfigLayer;
+    use fairdraw_core::secret::Secret;
+
+    fn mailer(smtp_url: Option<&str>, mail_from: Option<&str>) -> Result<Mailer, String> {
+        crate::app::install_tls_provider();
+        let config = ConfigLayer {
+            database_url: Some(Secret::new("sqlite::memory:".to_owned())),
+            data_dir: Some("/srv/fairdraw".into()),
+            smtp_url: smtp_url.map(|u| Secret::new(u.to_owned())),
+            mail_from: mail_from.map(str::to_owned),
+            ..ConfigLayer::default()
+        }
+        .resolve()
+        .expect("config");
+        Mailer::new(&config)
+    }
+
+    #[test]
+    fn smtp_urls_of_every_documented_form_are_accepted() {
+        for url in [
+            "smtp://127.0.0.1:2525",
+            "smtp://mail.example.com",
+            "smtps://user:p%40ss@mail.example.com:465",
+            "smtp://user:secret@mail.example.com:587?tls=required",
+        ] {
+            let m = mailer(Some(url), None).unwrap_or_else(|e| panic!("{url}: {e}"));
+            assert!(m.is_smtp(), "{url}");
+            assert!(!format!("{m:?}").contains("secret"), "{m:?}");
+        }
+        let m = mailer(None, Some("Brand <hello@brand.example>")).unwrap();
+        assert!(!m.is_smtp());
+        assert_eq!(m.id_domain, "brand.example");
+        assert!(format!("{m:?}").contains("/srv/fairdraw/outbox"), "{m:?}");
+    }
+
+    #[test]
+    fn bad_settings_are_refused_without_echoing_the_password() {
+        let e = mailer(Some("smtp://user:secret@mail.example.com?tls=sometimes"), None).unwrap_err();
+        assert!(e.contains("FAIRDRAW_SMTP_URL") && !e.contains("secret"), "{e}");
+        let e = mailer(Some("smtp://"), None).unwrap_err();
+        assert!(e.contains("FAIRDRAW_SMTP_URL"), "{e}");
+        let e = mailer(None, Some("not a mailbox")).unwrap_err();
+        assert!(e.contains("FAIRDRAW_MAIL_FROM"), "{e}");
+    }
+}

@@ -322,7 +322,10 @@ mod tests {
         assert!(head.contains("multipart/alternative"), "{head}");
         let mut bad = letter();
         bad.to_email = "not an address".to_owned();
-        assert!(matches!(bad.message(&from, "fairdraw.test", 0), Err(BuildError::Recipient)));
+        assert!(matches!(
+            bad.message(&from, "fairdraw.test", 0),
+            Err(BuildError::Recipient)
+        ));
     }
 
     #[test]
