@@ -9,7 +9,8 @@ which="${1:-both}"
 concurrency="${2:-64}"
 seconds="${3:-20}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fairdraw-target}"
-cargo build --release -q -p fairdraw -p fairdraw-bench
+# SKIP_BUILD=1 reuses the release binaries already built (e.g. while others edit the tree).
+[[ -n "${SKIP_BUILD:-}" ]] || cargo build --release -q -p fairdraw -p fairdraw-bench
 bin="$CARGO_TARGET_DIR/release"
 port=18181
 

@@ -12,11 +12,9 @@ mod batch;
 mod events;
 mod public;
 
-use public::{Admission, admit_in, after_record_in};
 pub use crate::jobs::NewJob;
-pub use public::{
-    PendingVerification, PublicExtras, PublicRecorded, PublicRefusal, TokenHolder, VerificationLink,
-};
+use public::{Admission, admit_in, after_record_in};
+pub use public::{PendingVerification, PublicExtras, PublicRecorded, PublicRefusal, TokenHolder, VerificationLink};
 
 /// The person entering, as validated by the engine.
 #[derive(Clone, Debug)]

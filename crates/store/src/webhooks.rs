@@ -6,8 +6,9 @@ use crate::db::Db;
 use crate::error::StoreResult;
 use sqlx::FromRow;
 
-/// A webhook as stored. `events` is a JSON array of event names.
-#[derive(Clone, Debug, FromRow)]
+/// A webhook as stored. `events` is a JSON array of event names. Its `Debug` leaves out the
+/// secret, so a logged row cannot leak it.
+#[derive(Clone, FromRow)]
 pub struct WebhookRow {
     pub id: i64,
     pub brand_id: i64,
@@ -18,6 +19,18 @@ pub struct WebhookRow {
     pub disabled_reason: Option<String>,
     pub consecutive_failures: i64,
     pub created_at: i64,
+}
+
+impl std::fmt::Debug for WebhookRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookRow")
+            .field("id", &self.id)
+            .field("brand_id", &self.brand_id)
+            .field("events", &self.events)
+            .field("active", &self.active)
+            .field("secret", &"[redacted]")
+            .finish_non_exhaustive()
+    }
 }
 
 impl WebhookRow {

@@ -74,7 +74,11 @@ async fn run(db: Db, mut receiver: mpsc::Receiver<Job>) {
         let started = std::time::Instant::now();
         match db.record_batch(&recordings).await {
             Ok(outcomes) => {
-                tracing::debug!(size = jobs.len(), micros = started.elapsed().as_micros(), "entry batch committed");
+                tracing::debug!(
+                    size = jobs.len(),
+                    micros = started.elapsed().as_micros(),
+                    "entry batch committed"
+                );
                 for (job, outcome) in jobs.drain(..).zip(outcomes) {
                     let _ = job.reply.send(Ok(outcome));
                 }

@@ -140,8 +140,7 @@ impl Engine {
             ))?;
             check_captcha(&SiteVerify::new(config), form.captcha_token.as_deref(), origin.ip).await?;
         }
-        if cfg.has_whitelist && !self.whitelist_contains(id, form.email.as_str()).await?
-        {
+        if cfg.has_whitelist && !self.whitelist_contains(id, form.email.as_str()).await? {
             return Err(refused(
                 Rule::Whitelist,
                 "This giveaway is open to invited e-mail addresses only.",
@@ -441,7 +440,13 @@ impl Engine {
 
     /// The rules about where a call comes from and who makes it, checked on entries and
     /// actions alike: VPN ranges and the blacklist.
-    async fn network_rules(&self, config: &PublicConfig, cfg: &EntryConfig, ip: IpAddr, email: &str) -> PublicResult<()> {
+    async fn network_rules(
+        &self,
+        config: &PublicConfig,
+        cfg: &EntryConfig,
+        ip: IpAddr,
+        email: &str,
+    ) -> PublicResult<()> {
         let g = &cfg.giveaway;
         if g.rules_config.block_vpns {
             if config.vpn_ranges.is_empty() {

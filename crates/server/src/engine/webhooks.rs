@@ -26,8 +26,8 @@ pub struct WebhookInput {
     pub active: Option<bool>,
 }
 
-/// A webhook just created, with its secret.
-#[derive(Clone, Debug)]
+/// A webhook just created, with its secret (no `Debug`, so it cannot be logged by accident).
+#[derive(Clone)]
 pub struct CreatedWebhook {
     pub webhook: WebhookRow,
     /// 64 lowercase hex characters; shown only now.

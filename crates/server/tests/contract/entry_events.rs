@@ -65,7 +65,12 @@ async fn live_giveaway(app: &TestApp, acct: &TestAccount) -> i64 {
 
 async fn enter(app: &TestApp, id: i64, body: Value) -> Value {
     let r = app
-        .call(Method::POST, &format!("/api/public/giveaways/{id}/entries"), None, Some(&body))
+        .call(
+            Method::POST,
+            &format!("/api/public/giveaways/{id}/entries"),
+            None,
+            Some(&body),
+        )
         .await;
     assert!(r.status == 201 || r.status == 200, "{}", r.text);
     r.data().clone()
@@ -151,7 +156,12 @@ async fn public_entries_queue_participant_and_entry_events(app: TestApp) {
     assert_eq!(entries.len(), 3, "{all:#?}");
     let announced: BTreeMap<i64, String> = entries
         .iter()
-        .map(|d| (d["data"]["entry_id"].as_i64().unwrap(), d["data"]["user_id"].as_str().unwrap().to_owned()))
+        .map(|d| {
+            (
+                d["data"]["entry_id"].as_i64().unwrap(),
+                d["data"]["user_id"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(announced, listed);
     let first = &entries[0]["data"];
@@ -205,7 +215,12 @@ async fn concurrent_public_entries_queue_one_event_each(app: TestApp) {
     assert_eq!(announced, users);
     let entries: BTreeMap<i64, String> = of_kind(&all, "entry.created")
         .iter()
-        .map(|d| (d["data"]["entry_id"].as_i64().unwrap(), d["data"]["user_id"].as_str().unwrap().to_owned()))
+        .map(|d| {
+            (
+                d["data"]["entry_id"].as_i64().unwrap(),
+                d["data"]["user_id"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(entries, listed_entries(&app, &acct, id).await);
     assert_eq!(all.len(), 2 * n);
@@ -250,7 +265,12 @@ async fn v2_create_bulk_and_import_queue_events(app: TestApp) {
     let all = deliveries(&app).await;
     let entries: BTreeMap<i64, String> = of_kind(&all, "entry.created")
         .iter()
-        .map(|d| (d["data"]["entry_id"].as_i64().unwrap(), d["data"]["user_id"].as_str().unwrap().to_owned()))
+        .map(|d| {
+            (
+                d["data"]["entry_id"].as_i64().unwrap(),
+                d["data"]["user_id"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(entries.len(), 6, "{all:#?}");
     assert_eq!(entries, listed_entries(&app, &acct, id).await);

@@ -9,8 +9,8 @@
 
 use super::events::EntryEvents;
 use super::{Outcome, Recorded, Recording, record_in};
-use crate::error::StoreResult;
 use crate::entries::PublicRecorded;
+use crate::error::StoreResult;
 use sqlx::{Any, AssertSqlSafe, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;

@@ -3,15 +3,15 @@
 //! trusted sources as on the entry endpoint ([`ClientOrigin`]: the configured client-IP and
 //! country headers, then the GeoIP database); a header nobody configured is not believed.
 
+use super::entries::ClientOrigin;
 use crate::app::AppState;
 use crate::engine::analytics::{PageViewInput, Visit};
-use super::entries::ClientOrigin;
-use fairdraw_core::lists::canonical_ip;
 use crate::surfaces::v2::extract::{Body, Path};
 use crate::surfaces::v2::response::{Envelope, ErrorEnvelope, V2Result, created};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::header::USER_AGENT;
 use axum::response::IntoResponse;
+use fairdraw_core::lists::canonical_ip;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
