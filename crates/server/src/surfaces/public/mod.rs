@@ -1,6 +1,7 @@
 //! The public API under `/api/public`, called by the hosted giveaway page and the embed widget
 //! without an API key. It answers in the same envelope as `/v2`; abuse is held off by per-IP and
-//! per-giveaway limits instead of keys.
+//! per-giveaway limits instead of keys, counted in Redis when it is configured and otherwise in
+//! each instance's memory (so per instance).
 
 mod entries;
 mod views;
