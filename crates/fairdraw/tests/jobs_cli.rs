@@ -23,13 +23,20 @@ fn json(o: &Output) -> Value {
 async fn failed_jobs_are_listed_and_retried() {
     let dir = tempfile::tempdir().unwrap();
     assert!(fairdraw(dir.path(), &["migrate"]).status.success());
-    let db = Db::connect(&format!("sqlite://{}", dir.path().join("fairdraw.db").display())).await.unwrap();
-    let now = fairdraw_store::db::now_millis();
-    db.enqueue(&NewJob::new("email.winner", serde_json::json!({"email": "someone@example.com"})), now)
+    let db = Db::connect(&format!("sqlite://{}", dir.path().join("fairdraw.db").display()))
         .await
         .unwrap();
+    let now = fairdraw_store::db::now_millis();
+    db.enqueue(
+        &NewJob::new("email.winner", serde_json::json!({"email": "someone@example.com"})),
+        now,
+    )
+    .await
+    .unwrap();
     let claimed = db.claim_jobs("test", now, 60_000, 1).await.unwrap();
-    db.fail_job(claimed[0].id, "test", "550 mailbox unavailable", None, now).await.unwrap();
+    db.fail_job(claimed[0].id, "test", "550 mailbox unavailable", None, now)
+        .await
+        .unwrap();
 
     let stats = json(&fairdraw(dir.path(), &["jobs", "stats", "--json"]));
     assert_eq!(stats["failed"], 1);
@@ -41,8 +48,15 @@ async fn failed_jobs_are_listed_and_retried() {
         !String::from_utf8_lossy(&out.stdout).contains("someone@example.com"),
         "payloads are never printed"
     );
-    assert!(!fairdraw(dir.path(), &["jobs", "list", "--state", "broken"]).status.success());
-    assert!(!fairdraw(dir.path(), &["jobs", "retry"]).status.success(), "ids or --all required");
+    assert!(
+        !fairdraw(dir.path(), &["jobs", "list", "--state", "broken"])
+            .status
+            .success()
+    );
+    assert!(
+        !fairdraw(dir.path(), &["jobs", "retry"]).status.success(),
+        "ids or --all required"
+    );
 
     let out = fairdraw(dir.path(), &["jobs", "retry", "--all"]);
     assert!(out.status.success());

@@ -285,7 +285,9 @@ impl ConfigLayer {
             public_giveaway_rps: get("FAIRDRAW_PUBLIC_GIVEAWAY_RPS")
                 .map(|v| whole_number("FAIRDRAW_PUBLIC_GIVEAWAY_RPS", &v))
                 .transpose()?,
-            workers: get("FAIRDRAW_WORKERS").map(|v| boolean("FAIRDRAW_WORKERS", &v)).transpose()?,
+            workers: get("FAIRDRAW_WORKERS")
+                .map(|v| boolean("FAIRDRAW_WORKERS", &v))
+                .transpose()?,
             worker_concurrency: get("FAIRDRAW_WORKER_CONCURRENCY")
                 .map(|v| whole_number("FAIRDRAW_WORKER_CONCURRENCY", &v))
                 .transpose()?,
@@ -369,7 +371,10 @@ impl ConfigLayer {
         };
         let workers = WorkerConfig {
             enabled: self.workers.unwrap_or(true),
-            concurrency: self.worker_concurrency.unwrap_or(DEFAULT_WORKER_CONCURRENCY).clamp(1, 256),
+            concurrency: self
+                .worker_concurrency
+                .unwrap_or(DEFAULT_WORKER_CONCURRENCY)
+                .clamp(1, 256),
             lease_secs: self.worker_lease_secs.unwrap_or(DEFAULT_WORKER_LEASE_SECS),
         };
         if workers.lease_secs < 2 {
@@ -550,11 +555,24 @@ mod tests {
     fn worker_lease_is_configurable_but_not_too_short() {
         let c = Config::load(None, env(&[]), ConfigLayer::default()).unwrap();
         assert_eq!(c.workers.lease_secs, DEFAULT_WORKER_LEASE_SECS);
-        let c = Config::load(None, env(&[("FAIRDRAW_WORKER_LEASE_SECS", "9")]), ConfigLayer::default()).unwrap();
+        let c = Config::load(
+            None,
+            env(&[("FAIRDRAW_WORKER_LEASE_SECS", "9")]),
+            ConfigLayer::default(),
+        )
+        .unwrap();
         assert_eq!(c.workers.lease_secs, 9);
-        let e = Config::load(None, env(&[("FAIRDRAW_WORKER_LEASE_SECS", "1")]), ConfigLayer::default());
+        let e = Config::load(
+            None,
+            env(&[("FAIRDRAW_WORKER_LEASE_SECS", "1")]),
+            ConfigLayer::default(),
+        );
         assert!(e.unwrap_err().to_string().contains("worker_lease_secs"));
-        let e = Config::load(None, env(&[("FAIRDRAW_WORKER_LEASE_SECS", "soon")]), ConfigLayer::default());
+        let e = Config::load(
+            None,
+            env(&[("FAIRDRAW_WORKER_LEASE_SECS", "soon")]),
+            ConfigLayer::default(),
+        );
         assert!(e.unwrap_err().to_string().contains("FAIRDRAW_WORKER_LEASE_SECS"));
     }
 

@@ -11,6 +11,7 @@
 
 use crate::db::{Backend, Db};
 use crate::error::StoreResult;
+use crate::multirow::{chunk_len, rows};
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 /// Work for the job queue.
@@ -64,6 +65,34 @@ pub async fn enqueue_in(conn: &mut AnyConnection, job: &NewJob, now: i64) -> Sto
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// Queues several jobs with multi-row statements (the entry writer's batches); jobs whose
+/// dedupe key is taken are dropped.
+pub async fn enqueue_many_in(conn: &mut AnyConnection, jobs: &[NewJob], now: i64) -> StoreResult<()> {
+    let mut rest = jobs;
+    while !rest.is_empty() {
+        let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
+        rest = tail;
+        let sql = format!(
+            "INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) \
+             VALUES {} ON CONFLICT (dedupe_key) DO NOTHING",
+            rows("($, $, $, 'pending', 0, $, $, $, $)", chunk.len())
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for job in chunk {
+            q = q
+                .bind(&job.kind)
+                .bind(job.payload.to_string())
+                .bind(&job.dedupe_key)
+                .bind(DEFAULT_MAX_ATTEMPTS)
+                .bind(job.run_at.unwrap_or(now))
+                .bind(now)
+                .bind(now);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// A job a worker holds a lease on.
@@ -209,16 +238,19 @@ impl Db {
 
     /// The earliest `run_at` of a pending job, so a worker can sleep until then.
     pub async fn next_job_at(&self) -> StoreResult<Option<i64>> {
-        let next: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT MIN(run_at) FROM jobs WHERE state = 'pending'").fetch_optional(self.reader()).await?;
+        let next: Option<(Option<i64>,)> = sqlx::query_as("SELECT MIN(run_at) FROM jobs WHERE state = 'pending'")
+            .fetch_optional(self.reader())
+            .await?;
         Ok(next.and_then(|(t,)| t))
     }
 
     pub async fn job(&self, id: i64) -> StoreResult<JobRow> {
-        Ok(sqlx::query_as(AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1")))
-            .bind(id)
-            .fetch_one(self.reader())
-            .await?)
+        Ok(
+            sqlx::query_as(AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1")))
+                .bind(id)
+                .fetch_one(self.reader())
+                .await?,
+        )
     }
 
     /// Jobs of one kind (all kinds when `None`), oldest first.
@@ -233,7 +265,9 @@ impl Db {
 
     pub async fn job_counts(&self) -> StoreResult<JobCounts> {
         let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT state, CAST(COUNT(*) AS BIGINT) FROM jobs GROUP BY state").fetch_all(self.reader()).await?;
+            sqlx::query_as("SELECT state, CAST(COUNT(*) AS BIGINT) FROM jobs GROUP BY state")
+                .fetch_all(self.reader())
+                .await?;
         let mut c = JobCounts::default();
         for (state, n) in rows {
             match state.as_str() {
@@ -264,7 +298,11 @@ impl Db {
         const RESET: &str = "UPDATE jobs SET state = 'pending', attempts = 0, run_at = $1, locked_until = NULL, \
              locked_by = NULL, updated_at = $1 WHERE state = 'failed'";
         let Some(ids) = ids else {
-            return Ok(sqlx::query(RESET).bind(now).execute(self.writer()).await?.rows_affected());
+            return Ok(sqlx::query(RESET)
+                .bind(now)
+                .execute(self.writer())
+                .await?
+                .rows_affected());
         };
         let mut tx = self.writer().begin().await?;
         let mut n = 0;

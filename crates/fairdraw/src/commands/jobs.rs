@@ -2,8 +2,8 @@
 //! printed: they hold e-mail addresses and links meant for one person.
 
 use super::admin::engine;
-use fairdraw_core::time::format_utc;
 use clap::Subcommand;
+use fairdraw_core::time::format_utc;
 use fairdraw_server::config::Config;
 use serde_json::json;
 
@@ -43,7 +43,10 @@ pub async fn jobs(config: Config, command: JobsCommand) -> anyhow::Result<()> {
                     json!({"pending": c.pending, "running": c.running, "done": c.done, "failed": c.failed})
                 );
             } else {
-                println!("pending {}  running {}  done {}  failed {}", c.pending, c.running, c.done, c.failed);
+                println!(
+                    "pending {}  running {}  done {}  failed {}",
+                    c.pending, c.running, c.done, c.failed
+                );
             }
         }
         JobsCommand::List { state, limit, json } => {

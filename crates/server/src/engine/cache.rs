@@ -10,6 +10,7 @@
 
 use super::{Engine, Giveaway};
 use fairdraw_core::giveaway::Status;
+use fairdraw_core::giveaway::emails::EmailSettings;
 use fairdraw_store::StoreResult;
 use fairdraw_store::entry_methods::EntryMethodRow;
 use fairdraw_store::lists::List;
@@ -32,6 +33,8 @@ pub struct EntryConfig {
     pub methods: Vec<EntryMethodRow>,
     pub has_whitelist: bool,
     pub has_blacklist: bool,
+    /// Whether new entrants get the confirmation e-mail (its `status` in the e-mail settings).
+    pub sends_confirmation: bool,
 }
 
 /// Copies per giveaway id.
@@ -100,7 +103,10 @@ impl Engine {
                 let read_at = Instant::now();
                 let db = self.db();
                 let row = db.giveaway(id).await?;
+                let sends_confirmation = serde_json::from_str::<EmailSettings>(&row.email_settings)
+                    .map_or(true, |e| e.confirmation_email.status == 1);
                 let config = Arc::new(EntryConfig {
+                    sends_confirmation,
                     giveaway: self.view(row),
                     methods: db.entry_methods(id).await?,
                     has_whitelist: db.count_list(List::Whitelist, id).await? > 0,

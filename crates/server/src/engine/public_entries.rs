@@ -185,6 +185,11 @@ impl Engine {
                     value: None,
                 }),
             unlock_rewards: g.settings.if_unlock_rewards,
+            // While a verification is pending, its e-mail is the one the entrant gets.
+            confirmation: (cfg.sends_confirmation && !rc.require_email_verification).then(|| {
+                // The writer adds the participant's user_id; the handler reads the rest when it sends.
+                NewJob::new("email.confirmation", json!({ "giveaway_id": id }))
+            }),
         };
         let entrant = Entrant {
             email: form.email.as_str().to_owned(),

@@ -89,8 +89,13 @@ impl Job {
 
     /// The payload, parsed into the handler's type.
     pub fn payload<T: serde::de::DeserializeOwned>(&self) -> Result<T, JobError> {
-        serde_json::from_str(&self.claimed.payload)
-            .map_err(|e| JobError::permanent(format!("{} job {} has a bad payload: {e}", self.claimed.kind, self.id())))
+        serde_json::from_str(&self.claimed.payload).map_err(|e| {
+            JobError::permanent(format!(
+                "{} job {} has a bad payload: {e}",
+                self.claimed.kind,
+                self.id()
+            ))
+        })
     }
 }
 
@@ -212,7 +217,11 @@ impl Worker {
             };
             let idle = claimed.len() < free || free == 0;
             for claimed in claimed {
-                let permit = permits.clone().acquire_owned().await.expect("the semaphore is never closed");
+                let permit = permits
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .expect("the semaphore is never closed");
                 let (state, id, mut cut_off) = (self.state.clone(), self.id.clone(), cut_off_rx.clone());
                 let lease_ms = self.lease_ms;
                 running.spawn(async move {
@@ -238,7 +247,8 @@ impl Worker {
             }
         }
         tracing::info!(worker = %self.id, running = running.len(), "worker stopping");
-        let drained = tokio::time::timeout(SHUTDOWN_GRACE, async { while running.join_next().await.is_some() {} }).await;
+        let drained =
+            tokio::time::timeout(SHUTDOWN_GRACE, async { while running.join_next().await.is_some() {} }).await;
         if drained.is_err() {
             let _ = cut_off.send(true);
             while running.join_next().await.is_some() {}
@@ -262,9 +272,14 @@ async fn execute_in_span(state: &AppState, worker: &str, lease_ms: i64, job: Job
     let db = state.engine.db();
     let now = state.engine.now_ms();
     let recorded = match &result {
-        Ok(()) => db.complete_job(job.id(), worker, now).await.map(|held| held.then(|| "done".to_owned())),
+        Ok(()) => db
+            .complete_job(job.id(), worker, now)
+            .await
+            .map(|held| held.then(|| "done".to_owned())),
         Err(e) => {
-            let retry_at = e.retry.then(|| now + fairdraw_core::retry::backoff_ms(job.attempt(), unit_random()));
+            let retry_at = e
+                .retry
+                .then(|| now + fairdraw_core::retry::backoff_ms(job.attempt(), unit_random()));
             db.fail_job(job.id(), worker, &e.message, retry_at, now).await
         }
     };

@@ -33,15 +33,25 @@ async fn queue(app: &TestApp, kind: &str, n: usize) -> i64 {
 async fn a_queued_job_is_claimed_once_when_due(app: TestApp) {
     let db = app.engine.db();
     let now = app.clock.now_ms();
-    db.enqueue(&NewJob::new("test.later", json!({})).at(now + 5_000), now).await.unwrap();
-    db.enqueue(&NewJob::new("test.now", json!({ "x": 1 })), now).await.unwrap();
+    db.enqueue(&NewJob::new("test.later", json!({})).at(now + 5_000), now)
+        .await
+        .unwrap();
+    db.enqueue(&NewJob::new("test.now", json!({ "x": 1 })), now)
+        .await
+        .unwrap();
 
     let claimed = db.claim_jobs("w1", now, LEASE, 10).await.unwrap();
     assert_eq!(claimed.len(), 1, "only the due job");
     assert_eq!(claimed[0].kind, "test.now");
     assert_eq!(claimed[0].attempts, 1);
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&claimed[0].payload).unwrap(), json!({ "x": 1 }));
-    assert!(db.claim_jobs("w2", now, LEASE, 10).await.unwrap().is_empty(), "held by w1");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&claimed[0].payload).unwrap(),
+        json!({ "x": 1 })
+    );
+    assert!(
+        db.claim_jobs("w2", now, LEASE, 10).await.unwrap().is_empty(),
+        "held by w1"
+    );
 
     assert!(db.complete_job(claimed[0].id, "w1", now).await.unwrap());
     let row = db.job(claimed[0].id).await.unwrap();
@@ -67,16 +77,30 @@ async fn an_expired_lease_is_taken_over_and_the_old_holder_cannot_finish(app: Te
     let now = queue(&app, "test.lease", 1).await;
     let first = db.claim_jobs("dead", now, 1_000, 1).await.unwrap();
     assert_eq!(first.len(), 1);
-    assert!(db.claim_jobs("alive", now + 999, LEASE, 1).await.unwrap().is_empty(), "lease still runs");
+    assert!(
+        db.claim_jobs("alive", now + 999, LEASE, 1).await.unwrap().is_empty(),
+        "lease still runs"
+    );
 
     let taken = db.claim_jobs("alive", now + 1_001, LEASE, 1).await.unwrap();
     assert_eq!(taken.len(), 1, "taken over once the lease passed");
     assert_eq!(taken[0].id, first[0].id);
     assert_eq!(taken[0].attempts, 2);
 
-    assert!(!db.complete_job(first[0].id, "dead", now + 2_000).await.unwrap(), "no longer its job");
-    assert!(!db.extend_lease(first[0].id, "dead", now + 9_000, now + 2_000).await.unwrap());
-    assert!(db.extend_lease(first[0].id, "alive", now + 90_000, now + 2_000).await.unwrap());
+    assert!(
+        !db.complete_job(first[0].id, "dead", now + 2_000).await.unwrap(),
+        "no longer its job"
+    );
+    assert!(
+        !db.extend_lease(first[0].id, "dead", now + 9_000, now + 2_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        db.extend_lease(first[0].id, "alive", now + 90_000, now + 2_000)
+            .await
+            .unwrap()
+    );
     assert!(db.complete_job(first[0].id, "alive", now + 2_000).await.unwrap());
     let row = db.job(first[0].id).await.unwrap();
     assert_eq!((row.state.as_str(), row.locked_by.as_deref()), ("done", Some("alive")));
@@ -92,10 +116,16 @@ async fn failures_back_off_then_end_failed(app: TestApp) {
         assert_eq!(claimed.len(), 1, "attempt {attempt} is claimable at its run_at");
         assert_eq!(claimed[0].attempts, attempt);
         let retry_at = t + 1_000 * attempt;
-        let state = db.fail_job(claimed[0].id, "w", "receiver said 503", Some(retry_at), t).await.unwrap();
+        let state = db
+            .fail_job(claimed[0].id, "w", "receiver said 503", Some(retry_at), t)
+            .await
+            .unwrap();
         if attempt < max {
             assert_eq!(state.as_deref(), Some("pending"));
-            assert!(db.claim_jobs("w", retry_at - 1, LEASE, 1).await.unwrap().is_empty(), "not before run_at");
+            assert!(
+                db.claim_jobs("w", retry_at - 1, LEASE, 1).await.unwrap().is_empty(),
+                "not before run_at"
+            );
             t = retry_at;
         } else {
             assert_eq!(state.as_deref(), Some("failed"), "attempts used up");
@@ -105,7 +135,10 @@ async fn failures_back_off_then_end_failed(app: TestApp) {
     assert_eq!(row.state, "failed");
     assert_eq!(row.attempts, max);
     assert_eq!(row.last_error.as_deref(), Some("receiver said 503"));
-    assert!(db.claim_jobs("w", t + 10_000_000, LEASE, 1).await.unwrap().is_empty(), "failed stays failed");
+    assert!(
+        db.claim_jobs("w", t + 10_000_000, LEASE, 1).await.unwrap().is_empty(),
+        "failed stays failed"
+    );
 
     // A failure that cannot pass is final at once.
     let now = queue(&app, "test.permanent", 1).await;
@@ -121,7 +154,10 @@ async fn a_released_job_is_not_counted_as_an_attempt(app: TestApp) {
     assert!(!db.release_job(claimed[0].id, "someone-else", now).await.unwrap());
     assert!(db.release_job(claimed[0].id, "stopping", now).await.unwrap());
     let row = db.job(claimed[0].id).await.unwrap();
-    assert_eq!((row.state.as_str(), row.attempts, row.locked_by.as_deref()), ("pending", 0, None));
+    assert_eq!(
+        (row.state.as_str(), row.attempts, row.locked_by.as_deref()),
+        ("pending", 0, None)
+    );
     let again = db.claim_jobs("next", now, LEASE, 1).await.unwrap();
     assert_eq!(again[0].attempts, 1, "the next run is still the first attempt");
 }
@@ -141,7 +177,10 @@ async fn concurrent_workers_never_claim_the_same_job(app: TestApp) {
                     return mine;
                 }
                 for j in claimed {
-                    assert!(db.complete_job(j.id, &worker, now).await.unwrap(), "a claimed job is the claimer's");
+                    assert!(
+                        db.complete_job(j.id, &worker, now).await.unwrap(),
+                        "a claimed job is the claimer's"
+                    );
                     mine.push(j.id);
                 }
             }
@@ -177,11 +216,21 @@ async fn failed_jobs_can_be_queued_again(app: TestApp) {
     for j in &claimed {
         db.fail_job(j.id, "w", "gave up", None, now).await.unwrap();
     }
-    let failed: Vec<i64> = db.jobs_in_state(Some("failed"), 100).await.unwrap().iter().map(|j| j.id).collect();
+    let failed: Vec<i64> = db
+        .jobs_in_state(Some("failed"), 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|j| j.id)
+        .collect();
     assert_eq!(failed.len(), 3);
 
     assert_eq!(db.retry_failed_jobs(Some(&failed[..1]), now + 10).await.unwrap(), 1);
-    assert_eq!(db.retry_failed_jobs(Some(&failed[..1]), now + 10).await.unwrap(), 0, "only failed jobs");
+    assert_eq!(
+        db.retry_failed_jobs(Some(&failed[..1]), now + 10).await.unwrap(),
+        0,
+        "only failed jobs"
+    );
     let row = db.job(failed[0]).await.unwrap();
     assert_eq!((row.state.as_str(), row.attempts, row.run_at), ("pending", 0, now + 10));
 

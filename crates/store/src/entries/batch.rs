@@ -8,16 +8,14 @@
 //! write of the batch exactly as if all had gone one by one.
 
 use super::events::EntryEvents;
+use super::public::confirmation_job;
 use super::{Outcome, Recorded, Recording, record_in};
 use crate::entries::PublicRecorded;
 use crate::error::StoreResult;
+use crate::jobs::{NewJob, enqueue_many_in};
+use crate::multirow::{chunk_len, rows};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt::Write;
-
-/// The most rows one statement writes. Statements are cut into power-of-two sizes so that the
-/// prepared-statement caches see a handful of shapes, not one per batch size.
-const MAX_ROWS: usize = 256;
 
 /// Records `batch` in order inside `tx`, whose giveaways' rows the caller has locked.
 pub(super) async fn record_many_in(
@@ -126,6 +124,14 @@ async fn write_group_in(
         .bind(actions)
         .execute(&mut **tx)
         .await?;
+    }
+    let confirmations: Vec<NewJob> = group
+        .iter()
+        .zip(&participants)
+        .filter_map(|(&i, &participant_id)| confirmation_job(&batch[i], participant_id))
+        .collect();
+    if let Some(first) = group.first() {
+        enqueue_many_in(tx, &confirmations, batch[*first].now).await?;
     }
     for (&i, &participant_id) in group.iter().zip(&participants) {
         let r = &batch[i];
@@ -285,43 +291,4 @@ async fn insert_tokens_in(
         q.execute(&mut **tx).await?;
     }
     Ok(())
-}
-
-/// The largest power of two not above `n` or [`MAX_ROWS`].
-fn chunk_len(n: usize) -> usize {
-    if n >= MAX_ROWS { MAX_ROWS } else { 1 << n.ilog2() }
-}
-
-/// `n` copies of a row pattern whose every `$` becomes the next numbered placeholder.
-fn rows(pattern: &str, n: usize) -> String {
-    let mut s = String::with_capacity(n * (pattern.len() + 24));
-    let mut next = 1;
-    for k in 0..n {
-        if k > 0 {
-            s.push_str(", ");
-        }
-        for ch in pattern.chars() {
-            if ch == '$' {
-                let _ = write!(s, "${next}");
-                next += 1;
-            } else {
-                s.push(ch);
-            }
-        }
-    }
-    s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statements_come_in_few_shapes() {
-        assert_eq!(chunk_len(1), 1);
-        assert_eq!(chunk_len(37), 32);
-        assert_eq!(chunk_len(5), 4);
-        assert_eq!(chunk_len(1000), MAX_ROWS);
-        assert_eq!(rows("($, 0, $)", 2), "($1, 0, $2), ($3, 0, $4)");
-    }
 }

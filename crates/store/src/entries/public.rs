@@ -28,6 +28,8 @@ pub struct PublicExtras {
     pub referral_credit: Option<NewEntry>,
     /// Unlocks the milestone rewards that verified participants reach.
     pub unlock_rewards: bool,
+    /// The confirmation e-mail for a participant this recording creates.
+    pub confirmation: Option<NewJob>,
 }
 
 /// An e-mail verification to start: the stored hash of the link's token and the job that
@@ -200,6 +202,9 @@ pub(super) async fn after_record_in(
         };
         enqueue_in(tx, &job, r.now).await?;
     }
+    if is_new && let Some(job) = confirmation_job(r, participant_id) {
+        enqueue_in(tx, &job, r.now).await?;
+    }
     let mut out = PublicRecorded {
         is_verified: verified,
         ..PublicRecorded::default()
@@ -214,6 +219,16 @@ pub(super) async fn after_record_in(
         out.unlocked_rewards = unlock_rewards_in(tx, r.giveaway_id, participant_id, r.now).await?;
     }
     Ok(Some(out))
+}
+
+/// The confirmation e-mail of a participant this recording just created, if it asks for one; at
+/// most one per participant.
+pub(super) fn confirmation_job(r: &Recording, participant_id: i64) -> Option<NewJob> {
+    let mut job = r.public.as_ref()?.confirmation.clone()?;
+    if let Some(payload) = job.payload.as_object_mut() {
+        payload.insert("user_id".to_owned(), r.new_user_id.clone().into());
+    }
+    Some(job.dedupe(format!("email.confirmation:{participant_id}")))
 }
 
 /// Gives the referrer of a new participant their "Refer a Friend" entry, unless they are no
