@@ -12,6 +12,8 @@
 //!
 //! The PostgreSQL trials are listed as ignored when `FAIRDRAW_TEST_POSTGRES_URL` is not set.
 
+mod support;
+
 use fairdraw_store::Db;
 use fairdraw_testkit::{POSTGRES_ENV, PostgresDatabase, env_url};
 use hmac::{Hmac, KeyInit, Mac};
@@ -19,111 +21,15 @@ use libtest_mimic::{Arguments, Trial};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::serve;
 
-const BIN: &str = env!("CARGO_BIN_EXE_fairdraw");
 const EVENTS: [&str; 2] = ["giveaway.published", "giveaway.expired"];
 
-// ---------------------------------------------------------------------------------------------
-// Processes
-
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-fn fairdraw(args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_remove("FAIRDRAW_DATABASE_URL")
-        .env_remove("FAIRDRAW_REDIS_URL")
-        .env_remove("FAIRDRAW_WORKERS")
-        .env_remove("FAIRDRAW_WORKER_LEASE_SECS")
-        .env("RUST_LOG", "warn");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd
-}
-
-/// Starts `fairdraw serve` on a free port and waits for its "listening" line.
-fn serve(env: &[(&str, &str)]) -> Instance {
-    let mut child = fairdraw(&["serve", "--bind", "127.0.0.1:0"], env)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start fairdraw serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("server exited before listening")
-            .expect("read stdout");
-        if let Some(url) = line.strip_prefix("fairdraw listening on ") {
-            break url.trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Instance { child, base }
-}
-
-impl Instance {
-    /// SIGTERM, then the exit status: a graceful shutdown exits 0.
-    fn terminate(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
-        self.child.wait().expect("wait")
-    }
-
-    /// SIGKILL: no shutdown code runs.
-    fn kill_9(mut self) {
-        self.child.kill().expect("kill -9");
-        self.child.wait().expect("wait");
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 fn create_account(env: &[(&str, &str)]) -> String {
-    let email = format!("{}@example.com", fairdraw_testkit::unique("ops"));
-    let out = fairdraw(
-        &[
-            "accounts",
-            "create",
-            "--email",
-            &email,
-            "--brand",
-            "Background",
-            "--rpd",
-            "1000000",
-            "--rpm",
-            "100000",
-            "--burst",
-            "100000",
-            "--json",
-        ],
-        env,
-    )
-    .output()
-    .expect("run accounts create");
-    assert!(
-        out.status.success(),
-        "accounts create: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let v = support::create_account(env, "Background", 1_000_000, 100_000);
     v["api_key"].as_str().expect("api_key").to_owned()
 }
 

@@ -4,99 +4,15 @@
 //! `fairdraw verify` from what anyone can download without a key. The PostgreSQL and Redis trials are listed as ignored when their
 //! `FAIRDRAW_TEST_*` variable is not set.
 
+mod support;
+
 use fairdraw_testkit::{POSTGRES_ENV, PostgresDatabase, REDIS_ENV, env_url};
 use libtest_mimic::{Arguments, Trial};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_fairdraw");
-
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-fn fairdraw(args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_remove("FAIRDRAW_DATABASE_URL")
-        .env_remove("FAIRDRAW_REDIS_URL")
-        .env("RUST_LOG", "warn");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd
-}
-
-/// Starts `fairdraw serve` on a free port and waits for its "listening" line.
-fn serve(env: &[(&str, &str)]) -> Instance {
-    let mut child = fairdraw(&["serve", "--bind", "127.0.0.1:0"], env)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start fairdraw serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("server exited before listening")
-            .expect("read stdout");
-        if let Some(url) = line.strip_prefix("fairdraw listening on ") {
-            break url.trim().to_owned();
-        }
-    };
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Instance { child, base }
-}
-
-impl Instance {
-    /// SIGTERM, then the exit status: a graceful shutdown exits 0.
-    fn terminate(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
-        self.child.wait().expect("wait")
-    }
-}
-
-impl Drop for Instance {
-    // A failed assertion must not leave a server running.
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
+use std::process::Command;
+use support::serve;
 
 fn create_account(env: &[(&str, &str)], rpd: u32) -> String {
-    let out = fairdraw(
-        &[
-            "accounts",
-            "create",
-            "--email",
-            &format!("{}@example.com", fairdraw_testkit::unique("ops")),
-            "--brand",
-            "Shared",
-            "--rpd",
-            &rpd.to_string(),
-            "--rpm",
-            "10000",
-            "--burst",
-            "10000",
-            "--json",
-        ],
-        env,
-    )
-    .output()
-    .expect("run accounts create");
-    assert!(
-        out.status.success(),
-        "accounts create failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object on stdout");
+    let v = support::create_account(env, "Shared", rpd, 10_000);
     for field in ["user_id", "website_id", "api_key", "public_key"] {
         assert!(!v[field].is_null(), "{field} missing from {v}");
     }
@@ -223,7 +139,7 @@ fn v2_draw_verifies_offline() {
     std::fs::write(&cert_path, &cert).unwrap();
     std::fs::write(&pool_path, &pool).unwrap();
     let verify = |cert: &std::path::Path| {
-        Command::new(BIN)
+        Command::new(support::BIN)
             .args(["verify", cert.to_str().unwrap(), "--pool", pool_path.to_str().unwrap()])
             .output()
             .unwrap()

@@ -52,24 +52,13 @@ pub const DEFAULT_MAX_ATTEMPTS: i64 = 8;
 /// Queues a job inside the caller's transaction; one whose dedupe key is taken is dropped.
 /// Returns whether it was queued.
 pub async fn enqueue_in(conn: &mut AnyConnection, job: &NewJob, now: i64) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'pending', 0, $4, $5, $6, $6) ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(&job.kind)
-    .bind(job.payload.to_string())
-    .bind(&job.dedupe_key)
-    .bind(DEFAULT_MAX_ATTEMPTS)
-    .bind(job.run_at.unwrap_or(now))
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(enqueue_many_in(conn, std::slice::from_ref(job), now).await? > 0)
 }
 
 /// Queues several jobs with multi-row statements (the entry writer's batches); jobs whose
-/// dedupe key is taken are dropped.
-pub async fn enqueue_many_in(conn: &mut AnyConnection, jobs: &[NewJob], now: i64) -> StoreResult<()> {
+/// dedupe key is taken are dropped. Returns how many were queued.
+pub async fn enqueue_many_in(conn: &mut AnyConnection, jobs: &[NewJob], now: i64) -> StoreResult<u64> {
+    let mut queued = 0;
     let mut rest = jobs;
     while !rest.is_empty() {
         let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
@@ -90,9 +79,9 @@ pub async fn enqueue_many_in(conn: &mut AnyConnection, jobs: &[NewJob], now: i64
                 .bind(now)
                 .bind(now);
         }
-        q.execute(&mut *conn).await?;
+        queued += q.execute(&mut *conn).await?.rows_affected();
     }
-    Ok(())
+    Ok(queued)
 }
 
 /// A job a worker holds a lease on.

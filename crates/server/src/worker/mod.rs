@@ -144,28 +144,13 @@ impl Worker {
     }
 
     /// Runs the scheduler once, then every job that is due, until none is left (jobs that a run
-    /// makes due at once run too). Returns how many runs there were. For tests and for the
-    /// `jobs run` command; a serving instance uses [`Worker::run`].
+    /// makes due at once run too). Returns how many runs there were. For tests; a serving
+    /// instance uses [`Worker::run`].
     pub async fn run_until_idle(&self) -> usize {
-        if let Err(e) = scheduler::tick(&self.state).await {
-            tracing::warn!(error = %e, "scheduler tick failed");
-        }
+        self.tick().await;
         let mut runs = 0;
         loop {
-            let now = self.state.engine.now_ms();
-            let claimed = match self
-                .state
-                .engine
-                .db()
-                .claim_jobs(&self.id, now, self.lease_ms, self.concurrency as i64)
-                .await
-            {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::warn!(error = %e, "claiming jobs failed");
-                    return runs;
-                }
-            };
+            let claimed = self.claim(self.concurrency).await;
             if claimed.is_empty() {
                 return runs;
             }
@@ -177,6 +162,25 @@ impl Worker {
             }
             while set.join_next().await.is_some() {}
         }
+    }
+
+    /// One scheduler pass; a failure is logged and the next tick tries again.
+    async fn tick(&self) {
+        if let Err(e) = scheduler::tick(&self.state).await {
+            tracing::warn!(error = %e, "scheduler tick failed");
+        }
+    }
+
+    /// Claims up to `n` due jobs; a database error is logged and claims nothing this round.
+    async fn claim(&self, n: usize) -> Vec<ClaimedJob> {
+        let now = self.state.engine.now_ms();
+        let db = self.state.engine.db();
+        db.claim_jobs(&self.id, now, self.lease_ms, n as i64)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "claiming jobs failed");
+                Vec::new()
+            })
     }
 
     /// Claims and runs jobs, and ticks the scheduler, until `shutdown` turns true.
@@ -191,30 +195,11 @@ impl Worker {
         while !*shutdown.borrow() {
             if last_tick.elapsed() >= SCHEDULER_EVERY {
                 last_tick = tokio::time::Instant::now();
-                if let Err(e) = scheduler::tick(&self.state).await {
-                    tracing::warn!(error = %e, "scheduler tick failed");
-                }
+                self.tick().await;
             }
             while running.try_join_next().is_some() {}
             let free = permits.available_permits();
-            let claimed = if free == 0 {
-                Vec::new()
-            } else {
-                let now = self.state.engine.now_ms();
-                match self
-                    .state
-                    .engine
-                    .db()
-                    .claim_jobs(&self.id, now, self.lease_ms, free as i64)
-                    .await
-                {
-                    Ok(c) => c,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "claiming jobs failed");
-                        Vec::new()
-                    }
-                }
-            };
+            let claimed = if free == 0 { Vec::new() } else { self.claim(free).await };
             let idle = claimed.len() < free || free == 0;
             for claimed in claimed {
                 let permit = permits
