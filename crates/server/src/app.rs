@@ -190,6 +190,7 @@ impl Server {
     /// enabled) then finishes or gives back its running jobs.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.engine.clone()));
+        let checkpoints = tokio::spawn(checkpoints(self.state.engine.clone()));
         let (stop_worker, stop_rx) = tokio::sync::watch::channel(false);
         let worker = self
             .state
@@ -206,6 +207,7 @@ impl Server {
             let _ = worker.await;
         }
         housekeeping.abort();
+        checkpoints.abort();
         result
     }
 }
@@ -216,6 +218,21 @@ async fn housekeeping(engine: Engine) {
         tick.tick().await;
         if let Err(e) = engine.housekeeping().await {
             tracing::warn!(error = %e, "housekeeping failed");
+        }
+    }
+}
+
+/// Keeps SQLite's write-ahead log short from beside the entry writer (see `Db::checkpoint`).
+async fn checkpoints(engine: Engine) {
+    if engine.db().backend() != fairdraw_store::Backend::Sqlite {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = engine.db().checkpoint().await {
+            tracing::warn!(error = %e, "checkpoint failed");
         }
     }
 }

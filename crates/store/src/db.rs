@@ -43,11 +43,24 @@ impl Backend {
 /// lock ends in `SQLITE_BUSY` when a read transaction upgrades. So on SQLite all writes go
 /// through a single-connection pool (they queue in the process instead of failing) and reads
 /// use the rest, which WAL lets run beside the writer. On PostgreSQL both are the same pool.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Db {
     backend: Backend,
     writer: AnyPool,
     reader: AnyPool,
+    /// How to open more connections (see [`Db::with_own_writer`]).
+    options: AnyConnectOptions,
+}
+
+// The connect options hold the database password: they are left out.
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .field("writer", &self.writer)
+            .field("reader", &self.reader)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -83,26 +96,28 @@ impl Db {
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
         match backend {
             Backend::Sqlite => {
-                let writer = sqlite_pool(1).connect_with(options.clone()).await?;
+                let writer = sqlite_pool(1, SQLITE_WRITER_SETUP).connect_with(options.clone()).await?;
                 // WAL is a property of the database file: set it once, on the writer.
                 writer.execute("PRAGMA journal_mode = WAL").await?;
-                let reader = sqlite_pool(sizes.max_connections.max(2)).connect_with(options).await?;
+                let reader = sqlite_pool(sizes.max_connections.max(2), SQLITE_SETUP)
+                    .connect_with(options.clone())
+                    .await?;
                 Ok(Db {
                     backend,
                     writer,
                     reader,
+                    options,
                 })
             }
             Backend::Postgres => {
-                let pool = AnyPoolOptions::new()
-                    .max_connections(sizes.max_connections)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options)
+                let pool = postgres_pool(sizes.max_connections)
+                    .connect_with(options.clone())
                     .await?;
                 Ok(Db {
                     backend,
                     writer: pool.clone(),
                     reader: pool,
+                    options,
                 })
             }
         }
@@ -110,6 +125,24 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// This database with writes through `connections` connections of its own, opened on the
+    /// calling task's runtime. A task that writes on a runtime of its own (the entry writer)
+    /// uses it so that the answers to its statements wake it on that runtime, not behind the
+    /// tasks of the runtime that opened the shared pool. On SQLite every write must go through
+    /// the one writer connection, so this is the same database.
+    pub async fn with_own_writer(&self, connections: u32) -> StoreResult<Db> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.clone()),
+            Backend::Postgres => {
+                let writer = postgres_pool(connections).connect_with(self.options.clone()).await?;
+                Ok(Db {
+                    writer,
+                    ..self.clone()
+                })
+            }
+        }
     }
 
     /// The pool for statements that write (and for reads that must see the latest write in the
@@ -132,6 +165,19 @@ impl Db {
         Ok(())
     }
 
+    /// On SQLite, copies committed pages from the write-ahead log back into the database file
+    /// on a reader connection, so that the entry writer's commits only append to the log. It is
+    /// PASSIVE: it never waits for or holds up the writer or the readers, and copies what it can.
+    /// Nothing to do on PostgreSQL, whose server checkpoints by itself.
+    pub async fn checkpoint(&self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.reader)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
@@ -144,14 +190,26 @@ impl Db {
     }
 }
 
-fn sqlite_pool(max: u32) -> AnyPoolOptions {
+fn postgres_pool(max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(10))
+}
+
+/// Statements every SQLite connection starts with.
+const SQLITE_SETUP: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+/// And the writer: it copies the write-ahead log back into the database itself only when the
+/// log has grown far (`wal_autocheckpoint`, in pages); [`Db::checkpoint`] does it beside it.
+const SQLITE_WRITER_SETUP: &str =
+    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = 16384;";
+
+fn sqlite_pool(max: u32, setup: &'static str) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(30))
-        .after_connect(|conn, _meta| {
+        .after_connect(move |conn, _meta| {
             Box::pin(async move {
-                conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
-                    .await?;
+                conn.execute(setup).await?;
                 Ok(())
             })
         })

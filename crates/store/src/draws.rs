@@ -323,10 +323,7 @@ impl WinnersTx {
         let sql = format!(
             "SELECT id AS participant_id, user_id, name, email, country FROM participants \
              WHERE giveaway_id = $1 AND id IN ({})",
-            (0..participant_ids.len())
-                .map(|i| format!("${}", i + 2))
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::multirow::placeholders_from(2, participant_ids.len())
         );
         let mut query = sqlx::query_as(AssertSqlSafe(sql)).bind(self.giveaway_id);
         for id in participant_ids {

@@ -106,17 +106,16 @@ impl Db {
 
     /// Records several, in order, in one transaction: all are committed, or none (an error for
     /// any of them rolls back all; the caller may then retry them one by one).
+    ///
+    /// The giveaways' rows are locked (in id order, as bans, deletions and recounts do) before
+    /// anything reads a participant's standing or moves a counter; new participants with nothing
+    /// else to check are inserted before that (see `batch`), so on PostgreSQL several writers
+    /// insert side by side and wait on each other only for the counters and the commit.
     pub async fn record_batch(&self, batch: &[Recording]) -> StoreResult<Vec<Outcome>> {
         let mut tx = self.writer().begin().await?;
-        // Take the giveaways' row locks first, in id order, as bans, deletions and recounts do:
-        // a participant's status read below then cannot change before this commits, and two
-        // writers never wait on each other in opposite orders.
         let mut giveaways: Vec<i64> = batch.iter().map(|r| r.giveaway_id).collect();
         giveaways.sort_unstable();
         giveaways.dedup();
-        for &id in &giveaways {
-            lock_counters_in(&mut tx, id).await?;
-        }
         let out = batch::record_many_in(&mut tx, batch, &giveaways).await?;
         tx.commit().await?;
         Ok(out)

@@ -11,7 +11,7 @@
 
 use crate::db::{Backend, Db};
 use crate::error::StoreResult;
-use crate::multirow::{chunk_len, rows};
+use crate::multirow::{chunk_len, placeholders_from, rows};
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 /// Work for the job queue.
@@ -140,10 +140,17 @@ impl Db {
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        // Due jobs and expired leases are looked up apart, each in its own index's order, so a
+        // claim reads `limit` index entries however long the queue is (one OR over both, in
+        // run_at order, sorted the whole backlog: 17 ms at 50,000 pending, under the writer).
         let sql = format!(
             "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $1, locked_by = $2, \
-             updated_at = $3 WHERE id IN (SELECT id FROM jobs WHERE (state = 'pending' AND run_at <= $3) \
-             OR (state = 'running' AND locked_until < $3) ORDER BY run_at, id LIMIT $4{lock}) \
+             updated_at = $3 WHERE id IN (SELECT id FROM ( \
+             SELECT id, run_at FROM (SELECT id, run_at FROM jobs WHERE state = 'pending' AND run_at <= $3 \
+             ORDER BY run_at, id LIMIT $4{lock}) AS due \
+             UNION ALL SELECT id, run_at FROM (SELECT id, run_at FROM jobs WHERE state = 'running' \
+             AND locked_until < $3 ORDER BY locked_until, id LIMIT $4{lock}) AS expired \
+             ) AS claimable ORDER BY run_at, id LIMIT $4) \
              RETURNING id, kind, payload, attempts, max_attempts, created_at"
         );
         let mut jobs: Vec<ClaimedJob> = sqlx::query_as(AssertSqlSafe(sql))
@@ -173,16 +180,29 @@ impl Db {
 
     /// Marks a job done; false when the worker no longer held it.
     pub async fn complete_job(&self, id: i64, worker: &str, now: i64) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, updated_at = $1 \
-             WHERE id = $2 AND state = 'running' AND locked_by = $3",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(worker)
-        .execute(self.writer())
-        .await?;
-        Ok(done.rows_affected() > 0)
+        Ok(!self.complete_jobs(&[id], worker, now).await?.is_empty())
+    }
+
+    /// Marks jobs done in one statement per [`chunk_len`] of them; returns those the worker
+    /// still held (the others were taken over after their lease passed, and are left alone).
+    pub async fn complete_jobs(&self, ids: &[i64], worker: &str, now: i64) -> StoreResult<Vec<i64>> {
+        let mut held = Vec::with_capacity(ids.len());
+        let mut rest = ids;
+        while !rest.is_empty() {
+            let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
+            rest = tail;
+            let sql = format!(
+                "UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, updated_at = $1 \
+                 WHERE state = 'running' AND locked_by = $2 AND id IN ({}) RETURNING id",
+                placeholders_from(3, chunk.len())
+            );
+            let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(now).bind(worker);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            held.extend(q.fetch_all(self.writer()).await?);
+        }
+        Ok(held)
     }
 
     /// Records a failed run: the job waits until `retry_at`, or, when `retry_at` is `None` or

@@ -31,6 +31,19 @@ pub(crate) fn rows(pattern: &str, n: usize) -> String {
     s
 }
 
+/// `n` numbered placeholders separated by commas, from `$first` on: the list of an `IN (…)`
+/// that follows `first - 1` other parameters.
+pub(crate) fn placeholders_from(first: usize, n: usize) -> String {
+    let mut s = String::with_capacity(n * 6);
+    for k in 0..n {
+        if k > 0 {
+            s.push_str(", ");
+        }
+        let _ = write!(s, "${}", first + k);
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +55,6 @@ mod tests {
         assert_eq!(chunk_len(5), 4);
         assert_eq!(chunk_len(1000), MAX_ROWS);
         assert_eq!(rows("($, 0, $)", 2), "($1, 0, $2), ($3, 0, $4)");
+        assert_eq!(placeholders_from(3, 3), "$3, $4, $5");
     }
 }

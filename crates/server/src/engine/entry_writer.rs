@@ -5,12 +5,33 @@
 //! one commit (one fsync) serves hundreds of entries, while a lone request is written at once.
 //! Under load a small batch waits a moment for the requests about to arrive (see [`LINGER`]).
 //! An answer is sent only after the commit: an acknowledged entry is durable.
+//!
+//! The writer runs on a thread and runtime of its own. A batch is a dozen statements, each an
+//! await on the database; on the shared runtime every one of those wake-ups queued behind the
+//! request handlers (tokio serves tasks woken from other threads only every few dozen polls),
+//! and under load the writer spent more time waiting to be polled than writing. On PostgreSQL
+//! it also has a connection of its own, opened on its runtime, so the replies arrive there.
 
 use fairdraw_store::entries::{Outcome, Recording};
-use fairdraw_store::{Db, StoreError};
-use tokio::sync::{mpsc, oneshot};
+use fairdraw_store::{Backend, Db, StoreError};
+use std::sync::Arc;
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 pub const MAX_BATCH: usize = 512;
+/// Writers on PostgreSQL. Each writes a batch in its own transaction; they insert side by side
+/// and queue only for the giveaway's counters and the commit, so while one commits the next one
+/// writes. SQLite has one writer connection, so one writer.
+const POSTGRES_WRITERS: usize = 3;
+/// The writers' own connections on PostgreSQL: one each, and one more for a retry.
+const WRITER_CONNECTIONS: u32 = POSTGRES_WRITERS as u32 + 1;
+
+fn writers(backend: Backend) -> usize {
+    let configured = std::env::var("FAIRDRAW_ENTRY_WRITERS").ok().and_then(|v| v.parse().ok());
+    match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => configured.unwrap_or(POSTGRES_WRITERS),
+    }
+}
 const QUEUE: usize = 8192;
 /// After a batch of at least this many, a batch under half its size waits up to [`LINGER`]
 /// for more requests. A lone request at low load is never held.
@@ -30,7 +51,31 @@ pub struct EntryWriter {
 impl EntryWriter {
     pub fn spawn(db: Db) -> EntryWriter {
         let (sender, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, receiver));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("the entry writer's runtime starts");
+        std::thread::Builder::new()
+            .name("entry-writer".to_owned())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let db = match db.with_own_writer(WRITER_CONNECTIONS).await {
+                        Ok(own) => own,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "the entry writer uses the shared pool: it could not connect on its own");
+                            db
+                        }
+                    };
+                    let writers = writers(db.backend());
+                    let receiver = Arc::new(Mutex::new(receiver));
+                    let mut set = tokio::task::JoinSet::new();
+                    for _ in 0..writers {
+                        set.spawn(run(db.clone(), receiver.clone()));
+                    }
+                    while set.join_next().await.is_some() {}
+                });
+            })
+            .expect("the entry writer's thread starts");
         EntryWriter { sender }
     }
 
@@ -46,10 +91,16 @@ impl EntryWriter {
     }
 }
 
-async fn run(db: Db, mut receiver: mpsc::Receiver<Job>) {
+/// One writer: takes its turn at the queue, collects a batch, writes it. The next writer
+/// collects the next batch while this one writes.
+async fn run(db: Db, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
     let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     let mut last = 0;
-    while let Some(first) = receiver.recv().await {
+    loop {
+        let mut receiver = queue.lock().await;
+        let Some(first) = receiver.recv().await else {
+            return;
+        };
         jobs.push(first);
         while jobs.len() < MAX_BATCH {
             match receiver.try_recv() {
@@ -69,6 +120,7 @@ async fn run(db: Db, mut receiver: mpsc::Receiver<Job>) {
                 }
             }
         }
+        drop(receiver);
         last = jobs.len();
         let recordings: Vec<Recording> = jobs.iter().map(|j| j.recording.clone()).collect();
         let started = std::time::Instant::now();
@@ -97,11 +149,19 @@ async fn run(db: Db, mut receiver: mpsc::Receiver<Job>) {
     }
 }
 
-/// Writes one recording; a participant created by another instance at the same moment is found
-/// on the second try.
+/// Writes one recording. On a conflict it tries once more, with fresh public ids: either a
+/// participant was created by another instance at the same moment (found on the second try), or
+/// the new ids met ones already taken.
 async fn record_one(db: &Db, r: &Recording) -> Result<Outcome, StoreError> {
     match db.record(r).await {
-        Err(StoreError::Conflict(_)) => db.record(r).await,
+        Err(StoreError::Conflict(_)) => {
+            let fresh = Recording {
+                new_user_id: super::entries::new_user_id(r.now),
+                new_referral_code: super::entries::new_referral_code(r.now),
+                ..r.clone()
+            };
+            db.record(&fresh).await
+        }
         other => other,
     }
 }

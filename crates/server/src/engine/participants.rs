@@ -409,8 +409,8 @@ impl Engine {
                 entrant: e.entrant(),
                 entries: vec![e.entry()],
                 limits,
-                new_user_id: new_user_id(),
-                new_referral_code: new_referral_code(),
+                new_user_id: new_user_id(now),
+                new_referral_code: new_referral_code(now),
                 now,
                 public: None,
             })

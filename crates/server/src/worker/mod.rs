@@ -14,9 +14,11 @@
 //! and its completion. Webhook deliveries carry a stable event id and e-mails a stable
 //! Message-ID, so receivers can tell a repeat.
 
+mod completions;
 pub mod scheduler;
 
 use crate::app::AppState;
+use completions::Completions;
 use fairdraw_store::jobs::ClaimedJob;
 use std::sync::Arc;
 use std::time::Duration;
@@ -148,6 +150,7 @@ impl Worker {
     /// instance uses [`Worker::run`].
     pub async fn run_until_idle(&self) -> usize {
         self.tick().await;
+        let completions = Completions::spawn(self.state.engine.db().clone(), self.id.clone());
         let mut runs = 0;
         loop {
             let claimed = self.claim(self.concurrency).await;
@@ -158,7 +161,8 @@ impl Worker {
             for claimed in claimed {
                 runs += 1;
                 let (state, id, lease_ms) = (self.state.clone(), self.id.clone(), self.lease_ms);
-                set.spawn(async move { execute(&state, &id, lease_ms, Job { claimed }).await });
+                let completions = completions.clone();
+                set.spawn(async move { execute(&state, &id, lease_ms, &completions, Job { claimed }).await });
             }
             while set.join_next().await.is_some() {}
         }
@@ -192,6 +196,7 @@ impl Worker {
         let (cut_off, cut_off_rx) = watch::channel(false);
         let mut running = JoinSet::new();
         let mut last_tick = tokio::time::Instant::now() - SCHEDULER_EVERY;
+        let completions = Completions::spawn(self.state.engine.db().clone(), self.id.clone());
         while !*shutdown.borrow() {
             if last_tick.elapsed() >= SCHEDULER_EVERY {
                 last_tick = tokio::time::Instant::now();
@@ -199,6 +204,16 @@ impl Worker {
             }
             while running.try_join_next().is_some() {}
             let free = permits.available_permits();
+            // Claim in groups: while more than half the runs are busy, wait for one to end
+            // rather than claiming a job or two at a time (each claim is a write).
+            if free * 2 < self.concurrency && !running.is_empty() {
+                tokio::select! {
+                    _ = running.join_next() => {}
+                    () = tokio::time::sleep(POLL) => {}
+                    _ = shutdown.changed() => {}
+                }
+                continue;
+            }
             let claimed = if free == 0 { Vec::new() } else { self.claim(free).await };
             let idle = claimed.len() < free || free == 0;
             for claimed in claimed {
@@ -209,10 +224,11 @@ impl Worker {
                     .expect("the semaphore is never closed");
                 let (state, id, mut cut_off) = (self.state.clone(), self.id.clone(), cut_off_rx.clone());
                 let lease_ms = self.lease_ms;
+                let completions = completions.clone();
                 running.spawn(async move {
                     let job_id = claimed.id;
                     tokio::select! {
-                        () = execute(&state, &id, lease_ms, Job { claimed }) => {}
+                        () = execute(&state, &id, lease_ms, &completions, Job { claimed }) => {}
                         () = async { let _ = cut_off.wait_for(|&c| c).await; } => {
                             let now = state.engine.now_ms();
                             match state.engine.db().release_job(job_id, &id, now).await {
@@ -243,12 +259,14 @@ impl Worker {
 }
 
 /// Runs one job and records how it went.
-async fn execute(state: &AppState, worker: &str, lease_ms: i64, job: Job) {
+async fn execute(state: &AppState, worker: &str, lease_ms: i64, completions: &Completions, job: Job) {
     let span = tracing::info_span!("job", id = job.id(), kind = %job.claimed.kind, attempt = job.attempt());
-    execute_in_span(state, worker, lease_ms, job).instrument(span).await
+    execute_in_span(state, worker, lease_ms, completions, job)
+        .instrument(span)
+        .await
 }
 
-async fn execute_in_span(state: &AppState, worker: &str, lease_ms: i64, job: Job) {
+async fn execute_in_span(state: &AppState, worker: &str, lease_ms: i64, completions: &Completions, job: Job) {
     let timeout = job_timeout(lease_ms);
     let result = match tokio::time::timeout(timeout, dispatch(state, &job)).await {
         Ok(r) => r,
@@ -257,15 +275,17 @@ async fn execute_in_span(state: &AppState, worker: &str, lease_ms: i64, job: Job
     let db = state.engine.db();
     let now = state.engine.now_ms();
     let recorded = match &result {
-        Ok(()) => db
-            .complete_job(job.id(), worker, now)
+        Ok(()) => completions
+            .complete(job.id(), now)
             .await
             .map(|held| held.then(|| "done".to_owned())),
         Err(e) => {
             let retry_at = e
                 .retry
                 .then(|| now + fairdraw_core::retry::backoff_ms(job.attempt(), unit_random()));
-            db.fail_job(job.id(), worker, &e.message, retry_at, now).await
+            db.fail_job(job.id(), worker, &e.message, retry_at, now)
+                .await
+                .map_err(|e| e.to_string())
         }
     };
     match (&result, recorded) {

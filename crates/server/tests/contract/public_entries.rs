@@ -19,6 +19,7 @@ scenarios!(
     entry_input_is_validated,
     giveaway_must_be_live,
     country_rule,
+    geoip_country_rule,
     age_limits,
     duplicate_ip_rule,
     vpn_rule,
@@ -416,6 +417,116 @@ async fn country_rule(harness: TestApp) {
     );
     refused(&enter(app, id, person("b@example.com")).await, 403, "country");
     enter(app, id, with(person("c@example.com"), json!({ "country": "ca" })))
+        .await
+        .expect(201);
+}
+
+async fn geoip_country_rule(harness: TestApp) {
+    // A real MaxMind-format database, read by the server from its configured path.
+    let geo = tempfile::tempdir().expect("temp dir");
+    let path = geo.path().join("countries.mmdb");
+    std::fs::write(
+        &path,
+        fairdraw_testkit::geoip::country_db(&[([203, 0, 113, 0], 24, "US"), ([198, 51, 100, 0], 24, "FR")]),
+    )
+    .expect("write the GeoIP database");
+    let layer = ConfigLayer {
+        geoip_db: Some(path),
+        country_header: Some("CF-IPCountry".to_owned()),
+        ..behind_proxy()
+    };
+    let own = serve(&harness, layer).await;
+    let app = &own.app;
+    let acct = app.account().await;
+    let id = live_giveaway(
+        app,
+        &acct,
+        json!({ "rules_config": { "countries_allowed": ["US", "CA"] } }),
+    )
+    .await;
+    let from = |ip: &'static str| [("X-Forwarded-For", ip)];
+    // The database decides by the client's address, whatever the entrant states.
+    let us = enter_with(
+        app,
+        id,
+        with(person("a@example.com"), json!({ "country": "FR" })),
+        &from("203.0.113.9"),
+    )
+    .await;
+    us.expect(201);
+    refused(
+        &enter_with(
+            app,
+            id,
+            with(person("b@example.com"), json!({ "country": "US" })),
+            &from("198.51.100.20"),
+        )
+        .await,
+        403,
+        "country",
+    );
+    // An address the database does not know has no country: a country-restricted giveaway
+    // refuses it, whatever is stated.
+    refused(
+        &enter_with(
+            app,
+            id,
+            with(person("c@example.com"), json!({ "country": "US" })),
+            &from("192.0.2.1"),
+        )
+        .await,
+        403,
+        "country",
+    );
+    // The proxy's country header, when sent, comes before the database.
+    enter_with(
+        app,
+        id,
+        person("d@example.com"),
+        &[("X-Forwarded-For", "198.51.100.21"), ("CF-IPCountry", "CA")],
+    )
+    .await
+    .expect(201);
+    // The judged country is the one stored with the participant and their entry.
+    let listed = app.get(&acct.key, &format!("/v2/giveaways/{id}/participants")).await;
+    listed.expect(200);
+    let countries: HashMap<String, Value> = listed
+        .data()
+        .as_array()
+        .expect("participants")
+        .iter()
+        .map(|p| (p["email"].as_str().unwrap_or("").to_owned(), p["country"].clone()))
+        .collect();
+    assert_eq!(countries.len(), 2, "{}", listed.text);
+    assert_eq!(countries["a@example.com"], json!("US"), "{}", listed.text);
+    assert_eq!(countries["d@example.com"], json!("CA"), "{}", listed.text);
+
+    // Page views are placed by the same database.
+    for ip in ["198.51.100.1", "198.51.100.2", "203.0.113.5", "192.0.2.9"] {
+        app.http
+            .post(app.url(&format!("/api/public/giveaways/{id}/views")))
+            .header("X-Forwarded-For", ip)
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("page view")
+            .error_for_status()
+            .expect("page view recorded");
+    }
+    let geography = app
+        .get(&acct.key, &format!("/v2/giveaways/{id}/analytics/geography"))
+        .await;
+    geography.expect(200);
+    assert_eq!(
+        geography.data()["views_by_country"],
+        json!([{ "country_code": "FR", "views": 2 }, { "country_code": "US", "views": 1 }]),
+        "{}",
+        geography.text
+    );
+
+    // A giveaway open to everyone takes the addresses the database places elsewhere.
+    let worldwide = live_giveaway(app, &acct, json!({})).await;
+    enter_with(app, worldwide, person("b@example.com"), &from("198.51.100.20"))
         .await
         .expect(201);
 }

@@ -9,7 +9,7 @@
 
 use super::events::EntryEvents;
 use super::public::confirmation_job;
-use super::{Outcome, Recorded, Recording, record_in};
+use super::{Outcome, Recorded, Recording, lock_counters_in, record_in};
 use crate::entries::PublicRecorded;
 use crate::error::StoreResult;
 use crate::jobs::{NewJob, enqueue_many_in};
@@ -17,12 +17,33 @@ use crate::multirow::{chunk_len, rows};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Records `batch` in order inside `tx`, whose giveaways' rows the caller has locked.
+/// The batch's giveaway rows, locked all at once, in id order, when first needed: before a
+/// recording that reads a participant's standing, and before the counters move. Taking them in
+/// one order everywhere keeps two writers from waiting on each other in opposite orders.
+struct Locks<'a> {
+    giveaways: &'a [i64],
+    taken: bool,
+}
+
+impl Locks<'_> {
+    async fn take(&mut self, tx: &mut Transaction<'_, Any>) -> StoreResult<()> {
+        if !self.taken {
+            for &id in self.giveaways {
+                lock_counters_in(tx, id).await?;
+            }
+            self.taken = true;
+        }
+        Ok(())
+    }
+}
+
+/// Records `batch` in order inside `tx`; `giveaways` are its giveaways' ids, sorted.
 pub(super) async fn record_many_in(
     tx: &mut Transaction<'_, Any>,
     batch: &[Recording],
     giveaways: &[i64],
 ) -> StoreResult<Vec<Outcome>> {
+    let mut locks = Locks { giveaways, taken: false };
     let events = EntryEvents::load_in(tx, giveaways).await?;
     let rewarded = rewarded_in(tx, batch).await?;
     let mut seen: HashSet<(i64, &str)> = HashSet::with_capacity(batch.len());
@@ -36,14 +57,15 @@ pub(super) async fn record_many_in(
             group.push(i);
             continue;
         }
-        write_group_in(tx, batch, &mut group, &mut out, &events).await?;
+        write_group_in(tx, batch, &mut group, &mut out, &events, &mut locks).await?;
+        locks.take(tx).await?;
         let outcome = record_in(tx, r).await?;
         if let Ok(recorded) = &outcome {
             events.recorded_in(tx, r.giveaway_id, recorded, r.now).await?;
         }
         out[i] = Some(outcome);
     }
-    write_group_in(tx, batch, &mut group, &mut out, &events).await?;
+    write_group_in(tx, batch, &mut group, &mut out, &events, &mut locks).await?;
     Ok(out
         .into_iter()
         .map(|o| o.expect("every recording of the batch has an outcome"))
@@ -92,6 +114,7 @@ async fn write_group_in(
     group: &mut Vec<usize>,
     out: &mut [Option<Outcome>],
     events: &EntryEvents,
+    locks: &mut Locks<'_>,
 ) -> StoreResult<()> {
     if group.is_empty() {
         return Ok(());
@@ -102,6 +125,15 @@ async fn write_group_in(
     let (group, participants, known) = insert_participants_in(tx, batch, &candidates).await?;
     let mut entry_ids = insert_entries_in(tx, batch, &group, &participants).await?;
     insert_tokens_in(tx, batch, &group, &participants).await?;
+    let confirmations: Vec<NewJob> = group
+        .iter()
+        .zip(&participants)
+        .filter_map(|(&i, &participant_id)| confirmation_job(&batch[i], participant_id))
+        .collect();
+    if let Some(first) = group.first() {
+        enqueue_many_in(tx, &confirmations, batch[*first].now).await?;
+    }
+    locks.take(tx).await?;
     // Giveaway counters move once per giveaway; they count verified participants only.
     let mut counters: BTreeMap<i64, (i64, i64, i64)> = BTreeMap::new();
     for &i in &group {
@@ -124,14 +156,6 @@ async fn write_group_in(
         .bind(actions)
         .execute(&mut **tx)
         .await?;
-    }
-    let confirmations: Vec<NewJob> = group
-        .iter()
-        .zip(&participants)
-        .filter_map(|(&i, &participant_id)| confirmation_job(&batch[i], participant_id))
-        .collect();
-    if let Some(first) = group.first() {
-        enqueue_many_in(tx, &confirmations, batch[*first].now).await?;
     }
     for (&i, &participant_id) in group.iter().zip(&participants) {
         let r = &batch[i];

@@ -19,7 +19,8 @@ pub struct PublicExtras {
     pub once_since: Option<i64>,
     /// Refuses a new participant when another participant of the giveaway has the same IP.
     pub unique_ip: bool,
-    /// SHA-256 (hex) of the participant token handed out with this answer.
+    /// The stored key of the participant token handed out with this answer (its public selector and
+    /// the SHA-256 of the token; never the token).
     pub token_hash: Option<String>,
     /// For a participant this recording creates unverified: the link to e-mail them.
     pub verification: Option<PendingVerification>,
@@ -373,15 +374,16 @@ pub struct VerificationLink {
 }
 
 impl Db {
-    /// The participant of `giveaway_id` holding the token with this hash.
-    pub async fn participant_by_token(&self, giveaway_id: i64, token_hash: &str) -> StoreResult<Option<TokenHolder>> {
+    /// The participant of `giveaway_id` holding a token stored under one of these keys.
+    pub async fn participant_by_token(&self, giveaway_id: i64, keys: &[String; 2]) -> StoreResult<Option<TokenHolder>> {
         Ok(sqlx::query_as(
             "SELECT p.id, p.user_id, p.email, p.name, p.country, p.ip, p.referral_code, p.status, p.is_verified, \
              p.total_entries FROM participant_tokens t JOIN participants p ON p.id = t.participant_id \
-             WHERE t.token_hash = $1 AND p.giveaway_id = $2",
+             WHERE t.token_hash IN ($1, $3) AND p.giveaway_id = $2",
         )
-        .bind(token_hash)
+        .bind(&keys[0])
         .bind(giveaway_id)
+        .bind(&keys[1])
         .fetch_optional(self.reader())
         .await?)
     }
