@@ -11,7 +11,7 @@
 
 use crate::db::{Backend, Db};
 use crate::error::StoreResult;
-use crate::multirow::{chunk_len, placeholders_from, rows};
+use crate::multirow::{chunk_len, json_rows, placeholders_from, to_json};
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 /// Work for the job queue.
@@ -55,33 +55,41 @@ pub async fn enqueue_in(conn: &mut AnyConnection, job: &NewJob, now: i64) -> Sto
     Ok(enqueue_many_in(conn, std::slice::from_ref(job), now).await? > 0)
 }
 
-/// Queues several jobs with multi-row statements (the entry writer's batches); jobs whose
-/// dedupe key is taken are dropped. Returns how many were queued.
+/// Queues several jobs in one statement (the entry writer's batches); jobs whose dedupe key is
+/// taken are dropped. Returns how many were queued.
 pub async fn enqueue_many_in(conn: &mut AnyConnection, jobs: &[NewJob], now: i64) -> StoreResult<u64> {
-    let mut queued = 0;
-    let mut rest = jobs;
-    while !rest.is_empty() {
-        let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
-        rest = tail;
-        let sql = format!(
-            "INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) \
-             VALUES {} ON CONFLICT (dedupe_key) DO NOTHING",
-            rows("($, $, $, 'pending', 0, $, $, $, $)", chunk.len())
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for job in chunk {
-            q = q
-                .bind(&job.kind)
-                .bind(job.payload.to_string())
-                .bind(&job.dedupe_key)
-                .bind(DEFAULT_MAX_ATTEMPTS)
-                .bind(job.run_at.unwrap_or(now))
-                .bind(now)
-                .bind(now);
-        }
-        queued += q.execute(&mut *conn).await?.rows_affected();
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        kind: &'a str,
+        payload: String,
+        dedupe_key: Option<&'a str>,
+        run_at: i64,
     }
-    Ok(queued)
+    if jobs.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<Row<'_>> = jobs
+        .iter()
+        .map(|job| Row {
+            kind: &job.kind,
+            payload: job.payload.to_string(),
+            dedupe_key: job.dedupe_key.as_deref(),
+            run_at: job.run_at.unwrap_or(now),
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) \
+         SELECT j.value ->> 'kind', j.value ->> 'payload', j.value ->> 'dedupe_key', 'pending', 0, $2, \
+         CAST(j.value ->> 'run_at' AS BIGINT), $3, $3 FROM {} WHERE true ON CONFLICT (dedupe_key) DO NOTHING",
+        json_rows(conn)
+    );
+    Ok(sqlx::query(AssertSqlSafe(sql))
+        .bind(to_json(&rows)?)
+        .bind(DEFAULT_MAX_ATTEMPTS)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
 }
 
 /// A job a worker holds a lease on.
@@ -158,7 +166,7 @@ impl Db {
             .bind(worker)
             .bind(now)
             .bind(limit)
-            .fetch_all(self.writer())
+            .fetch_all(&mut *self.bookkeeping_writer().await?)
             .await?;
         jobs.sort_by_key(|j| j.id);
         Ok(jobs)
@@ -173,7 +181,7 @@ impl Db {
         .bind(now)
         .bind(id)
         .bind(worker)
-        .execute(self.writer())
+        .execute(&mut *self.bookkeeping_writer().await?)
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -200,7 +208,7 @@ impl Db {
             for id in chunk {
                 q = q.bind(id);
             }
-            held.extend(q.fetch_all(self.writer()).await?);
+            held.extend(q.fetch_all(&mut *self.bookkeeping_writer().await?).await?);
         }
         Ok(held)
     }
@@ -226,7 +234,7 @@ impl Db {
         .bind(now)
         .bind(id)
         .bind(worker)
-        .fetch_optional(self.writer())
+        .fetch_optional(&mut *self.bookkeeping_writer().await?)
         .await?;
         Ok(state.map(|(s,)| s))
     }
@@ -240,7 +248,7 @@ impl Db {
         .bind(now)
         .bind(id)
         .bind(worker)
-        .execute(self.writer())
+        .execute(&mut *self.bookkeeping_writer().await?)
         .await?;
         Ok(done.rows_affected() > 0)
     }

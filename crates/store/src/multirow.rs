@@ -1,34 +1,35 @@
-//! Multi-row statements. Statements are cut into power-of-two sizes so that the
-//! prepared-statement caches see a handful of shapes, not one per batch size.
+//! Statements over many rows. The entry writer's batches bind all their rows as one JSON array
+//! in one parameter ([`json_rows`]): one statement of one shape for any number of rows, with no
+//! per-value parameter to bind. Lists of ids are cut into power-of-two sizes ([`chunk_len`]) so
+//! that the prepared-statement caches see a handful of shapes, not one per length.
 
+use sqlx::AnyConnection;
 use std::fmt::Write;
+
+/// The elements of the JSON array bound as `$1`, one row each, as `j.value`; its fields are read
+/// with `j.value ->> 'name'` (text, or NULL) on both databases, cast where a column is not text.
+/// The one difference between the dialects is the function that unnests the array. PostgreSQL
+/// reads it as `jsonb`, parsed once: `->>` on `json` parses the element's text again for each
+/// field, and that made a batch slower than binding every value.
+pub(crate) fn json_rows(conn: &AnyConnection) -> &'static str {
+    if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+        "json_each($1) AS j"
+    } else {
+        "jsonb_array_elements(CAST($1 AS jsonb)) AS j"
+    }
+}
 
 /// The most rows one statement writes.
 pub(crate) const MAX_ROWS: usize = 256;
 
+/// Rows for [`json_rows`], as the JSON text to bind.
+pub(crate) fn to_json<T: serde::Serialize>(rows: &[T]) -> crate::StoreResult<String> {
+    serde_json::to_string(rows).map_err(|e| crate::StoreError::Config(format!("cannot encode rows: {e}")))
+}
+
 /// The largest power of two not above `n` or [`MAX_ROWS`].
 pub(crate) fn chunk_len(n: usize) -> usize {
     if n >= MAX_ROWS { MAX_ROWS } else { 1 << n.ilog2() }
-}
-
-/// `n` copies of a row pattern whose every `$` becomes the next numbered placeholder.
-pub(crate) fn rows(pattern: &str, n: usize) -> String {
-    let mut s = String::with_capacity(n * (pattern.len() + 24));
-    let mut next = 1;
-    for k in 0..n {
-        if k > 0 {
-            s.push_str(", ");
-        }
-        for ch in pattern.chars() {
-            if ch == '$' {
-                let _ = write!(s, "${next}");
-                next += 1;
-            } else {
-                s.push(ch);
-            }
-        }
-    }
-    s
 }
 
 /// `n` numbered placeholders separated by commas, from `$first` on: the list of an `IN (…)`
@@ -54,7 +55,6 @@ mod tests {
         assert_eq!(chunk_len(37), 32);
         assert_eq!(chunk_len(5), 4);
         assert_eq!(chunk_len(1000), MAX_ROWS);
-        assert_eq!(rows("($, 0, $)", 2), "($1, 0, $2), ($3, 0, $4)");
         assert_eq!(placeholders_from(3, 3), "$3, $4, $5");
     }
 }

@@ -20,16 +20,16 @@ use tokio::sync::{Mutex, mpsc, oneshot};
 pub const MAX_BATCH: usize = 512;
 /// Writers on PostgreSQL. Each writes a batch in its own transaction; they insert side by side
 /// and queue only for the giveaway's counters and the commit, so while one commits the next one
-/// writes. SQLite has one writer connection, so one writer.
-const POSTGRES_WRITERS: usize = 3;
+/// writes. Measured: two are 16% faster than one; three make batches smaller and no faster on
+/// two cores (docs/BENCHMARKS.md). SQLite has one writer connection, so one writer.
+const POSTGRES_WRITERS: usize = 2;
 /// The writers' own connections on PostgreSQL: one each, and one more for a retry.
 const WRITER_CONNECTIONS: u32 = POSTGRES_WRITERS as u32 + 1;
 
 fn writers(backend: Backend) -> usize {
-    let configured = std::env::var("FAIRDRAW_ENTRY_WRITERS").ok().and_then(|v| v.parse().ok());
     match backend {
         Backend::Sqlite => 1,
-        Backend::Postgres => configured.unwrap_or(POSTGRES_WRITERS),
+        Backend::Postgres => POSTGRES_WRITERS,
     }
 }
 const QUEUE: usize = 8192;

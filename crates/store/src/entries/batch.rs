@@ -1,7 +1,8 @@
 //! A writer batch in few statements. Most recordings under load create a new participant with
 //! nothing else to check (no referral, no participant limit, no duplicate-IP rule, no pending
 //! verification, no rewards to unlock); consecutive ones of those are written together with
-//! multi-row `INSERT`s and one counters `UPDATE` per giveaway, instead of several statements
+//! one `INSERT … SELECT` per table over a JSON array of their rows and one counters `UPDATE` per
+//! giveaway, instead of several statements
 //! each: on PostgreSQL every statement is a network round trip on the writer's connection.
 //! Every other recording (and one whose participant turns out to exist) goes through
 //! [`record_in`] one at a time, after the group before it is written, so it sees every earlier
@@ -13,7 +14,7 @@ use super::{Outcome, Recorded, Recording, lock_counters_in, record_in};
 use crate::entries::PublicRecorded;
 use crate::error::StoreResult;
 use crate::jobs::{NewJob, enqueue_many_in};
-use crate::multirow::{chunk_len, rows};
+use crate::multirow::{json_rows, to_json};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -186,6 +187,21 @@ async fn write_group_in(
     Ok(())
 }
 
+#[derive(serde::Serialize)]
+struct ParticipantRow<'a> {
+    giveaway_id: i64,
+    user_id: &'a str,
+    email: &'a str,
+    name: &'a str,
+    country: Option<&'a str>,
+    birthday: Option<&'a str>,
+    ip: Option<&'a str>,
+    referral_code: &'a str,
+    is_verified: i64,
+    total_entries: i64,
+    created_at: i64,
+}
+
 /// Inserts the candidates' participants. Returns the candidates inserted with their ids, in
 /// order, and those that were participants already.
 async fn insert_participants_in(
@@ -193,40 +209,47 @@ async fn insert_participants_in(
     batch: &[Recording],
     group: &[usize],
 ) -> StoreResult<(Vec<usize>, Vec<i64>, Vec<usize>)> {
-    let mut ids: HashMap<(i64, String), i64> = HashMap::with_capacity(group.len());
-    let mut rest = group;
-    while !rest.is_empty() {
-        let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
-        rest = tail;
-        let sql = format!(
-            "INSERT INTO participants (giveaway_id, user_id, email, name, country, birthday, ip, referral_code, \
-             status, is_verified, total_entries, created_at) VALUES {} \
-             ON CONFLICT (giveaway_id, email) DO NOTHING RETURNING id, giveaway_id, email",
-            rows("($, $, $, $, $, $, $, $, 'active', $, $, $)", chunk.len())
-        );
-        let mut q = sqlx::query_as::<_, (i64, i64, String)>(AssertSqlSafe(sql));
-        for &i in chunk {
+    let rows: Vec<ParticipantRow<'_>> = group
+        .iter()
+        .map(|&i| {
             let r = &batch[i];
-            q = q
-                .bind(r.giveaway_id)
-                .bind(&r.new_user_id)
-                .bind(&r.entrant.email)
-                .bind(&r.entrant.name)
-                .bind(&r.entrant.country)
-                .bind(&r.entrant.birthday)
-                .bind(&r.entrant.ip)
-                .bind(&r.new_referral_code)
-                .bind(i64::from(r.entrant.verified))
-                .bind(r.entries.iter().map(|e| e.amount).sum::<i64>())
-                .bind(r.now);
-        }
-        let inserted = q.fetch_all(&mut **tx).await?;
-        ids.extend(inserted.into_iter().map(|(id, g, email)| ((g, email), id)));
-    }
+            ParticipantRow {
+                giveaway_id: r.giveaway_id,
+                user_id: &r.new_user_id,
+                email: &r.entrant.email,
+                name: &r.entrant.name,
+                country: r.entrant.country.as_deref(),
+                birthday: r.entrant.birthday.as_deref(),
+                ip: r.entrant.ip.as_deref(),
+                referral_code: &r.new_referral_code,
+                is_verified: i64::from(r.entrant.verified),
+                total_entries: r.entries.iter().map(|e| e.amount).sum(),
+                created_at: r.now,
+            }
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO participants (giveaway_id, user_id, email, name, country, birthday, ip, referral_code, \
+         status, is_verified, total_entries, created_at) \
+         SELECT CAST(j.value ->> 'giveaway_id' AS BIGINT), j.value ->> 'user_id', j.value ->> 'email', \
+         j.value ->> 'name', j.value ->> 'country', j.value ->> 'birthday', j.value ->> 'ip', \
+         j.value ->> 'referral_code', 'active', CAST(j.value ->> 'is_verified' AS BIGINT), \
+         CAST(j.value ->> 'total_entries' AS BIGINT), CAST(j.value ->> 'created_at' AS BIGINT) \
+         FROM {} WHERE true ON CONFLICT (giveaway_id, email) DO NOTHING RETURNING id, giveaway_id, email",
+        json_rows(tx)
+    );
+    let inserted: Vec<(i64, i64, String)> = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(to_json(&rows)?)
+        .fetch_all(&mut **tx)
+        .await?;
+    let ids: HashMap<(i64, &str), i64> = inserted
+        .iter()
+        .map(|(id, g, email)| ((*g, email.as_str()), *id))
+        .collect();
     let (mut new, mut new_ids, mut known) = (Vec::new(), Vec::new(), Vec::new());
     for &i in group {
         let r = &batch[i];
-        match ids.get(&(r.giveaway_id, r.entrant.email.clone())) {
+        match ids.get(&(r.giveaway_id, r.entrant.email.as_str())) {
             Some(&id) => {
                 new.push(i);
                 new_ids.push(id);
@@ -237,6 +260,19 @@ async fn insert_participants_in(
     Ok((new, new_ids, known))
 }
 
+#[derive(serde::Serialize)]
+struct EntryRow<'a> {
+    giveaway_id: i64,
+    participant_id: i64,
+    entry_method_id: Option<i64>,
+    method_type: i64,
+    amount: i64,
+    value: Option<&'a str>,
+    is_verified: i64,
+    country: Option<&'a str>,
+    created_at: i64,
+}
+
 /// Inserts the group's entries; returns each participant's new entry ids in insertion order.
 async fn insert_entries_in(
     tx: &mut Transaction<'_, Any>,
@@ -244,39 +280,43 @@ async fn insert_entries_in(
     group: &[usize],
     participants: &[i64],
 ) -> StoreResult<HashMap<i64, Vec<i64>>> {
-    let rows_to_write: Vec<(usize, i64, usize)> = group
+    let rows: Vec<EntryRow<'_>> = group
         .iter()
         .zip(participants)
-        .flat_map(|(&i, &p)| (0..batch[i].entries.len()).map(move |k| (i, p, k)))
+        .flat_map(|(&i, &participant_id)| {
+            let r = &batch[i];
+            r.entries.iter().map(move |e| EntryRow {
+                giveaway_id: r.giveaway_id,
+                participant_id,
+                entry_method_id: e.entry_method_id,
+                method_type: e.method_type,
+                amount: e.amount,
+                value: e.value.as_deref(),
+                is_verified: i64::from(r.entrant.verified),
+                country: r.entrant.country.as_deref(),
+                created_at: r.now,
+            })
+        })
         .collect();
     let mut ids: HashMap<i64, Vec<i64>> = HashMap::with_capacity(group.len());
-    let mut rest = rows_to_write.as_slice();
-    while !rest.is_empty() {
-        let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
-        rest = tail;
-        let sql = format!(
-            "INSERT INTO entries (giveaway_id, participant_id, entry_method_id, method_type, amount, value, \
-             is_verified, display_winner, country, created_at) VALUES {} RETURNING id, participant_id",
-            rows("($, $, $, $, $, $, $, 0, $, $)", chunk.len())
-        );
-        let mut q = sqlx::query_as::<_, (i64, i64)>(AssertSqlSafe(sql));
-        for &(i, participant_id, k) in chunk {
-            let r = &batch[i];
-            let e = &r.entries[k];
-            q = q
-                .bind(r.giveaway_id)
-                .bind(participant_id)
-                .bind(e.entry_method_id)
-                .bind(e.method_type)
-                .bind(e.amount)
-                .bind(&e.value)
-                .bind(i64::from(r.entrant.verified))
-                .bind(&r.entrant.country)
-                .bind(r.now);
-        }
-        for (id, participant_id) in q.fetch_all(&mut **tx).await? {
-            ids.entry(participant_id).or_default().push(id);
-        }
+    if rows.is_empty() {
+        return Ok(ids);
+    }
+    let sql = format!(
+        "INSERT INTO entries (giveaway_id, participant_id, entry_method_id, method_type, amount, value, \
+         is_verified, display_winner, country, created_at) \
+         SELECT CAST(j.value ->> 'giveaway_id' AS BIGINT), CAST(j.value ->> 'participant_id' AS BIGINT), \
+         CAST(j.value ->> 'entry_method_id' AS BIGINT), CAST(j.value ->> 'method_type' AS BIGINT), \
+         CAST(j.value ->> 'amount' AS BIGINT), j.value ->> 'value', CAST(j.value ->> 'is_verified' AS BIGINT), \
+         0, j.value ->> 'country', CAST(j.value ->> 'created_at' AS BIGINT) FROM {} RETURNING id, participant_id",
+        json_rows(tx)
+    );
+    let inserted: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(to_json(&rows)?)
+        .fetch_all(&mut **tx)
+        .await?;
+    for (id, participant_id) in inserted {
+        ids.entry(participant_id).or_default().push(id);
     }
     // Ids grow in insertion order on both backends; the rows may come back in any order.
     for list in ids.values_mut() {
@@ -285,34 +325,43 @@ async fn insert_entries_in(
     Ok(ids)
 }
 
+#[derive(serde::Serialize)]
+struct TokenRow<'a> {
+    token_hash: &'a str,
+    participant_id: i64,
+    created_at: i64,
+}
+
 async fn insert_tokens_in(
     tx: &mut Transaction<'_, Any>,
     batch: &[Recording],
     group: &[usize],
     participants: &[i64],
 ) -> StoreResult<()> {
-    let tokens: Vec<(&str, i64, i64)> = group
+    let rows: Vec<TokenRow<'_>> = group
         .iter()
         .zip(participants)
-        .filter_map(|(&i, &p)| {
+        .filter_map(|(&i, &participant_id)| {
             let r = &batch[i];
-            let hash = r.public.as_ref()?.token_hash.as_deref()?;
-            Some((hash, p, r.now))
+            Some(TokenRow {
+                token_hash: r.public.as_ref()?.token_hash.as_deref()?,
+                participant_id,
+                created_at: r.now,
+            })
         })
         .collect();
-    let mut rest = tokens.as_slice();
-    while !rest.is_empty() {
-        let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
-        rest = tail;
-        let sql = format!(
-            "INSERT INTO participant_tokens (token_hash, participant_id, created_at) VALUES {}",
-            rows("($, $, $)", chunk.len())
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for &(hash, participant_id, now) in chunk {
-            q = q.bind(hash).bind(participant_id).bind(now);
-        }
-        q.execute(&mut **tx).await?;
+    if rows.is_empty() {
+        return Ok(());
     }
+    let sql = format!(
+        "INSERT INTO participant_tokens (token_hash, participant_id, created_at) \
+         SELECT j.value ->> 'token_hash', CAST(j.value ->> 'participant_id' AS BIGINT), \
+         CAST(j.value ->> 'created_at' AS BIGINT) FROM {}",
+        json_rows(tx)
+    );
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(to_json(&rows)?)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
