@@ -105,7 +105,8 @@ impl Db {
                             Ok(true)
                         })
                     })
-                    .connect_with(options.clone()).await?;
+                    .connect_with(options.clone())
+                    .await?;
                 // WAL is a property of the database file: set it once, on the writer.
                 writer.execute("PRAGMA journal_mode = WAL").await?;
                 let reader = sqlite_pool(sizes.max_connections.max(2), SQLITE_SETUP)
@@ -146,10 +147,7 @@ impl Db {
             Backend::Sqlite => Ok(self.clone()),
             Backend::Postgres => {
                 let writer = postgres_pool(connections).connect_with(self.options.clone()).await?;
-                Ok(Db {
-                    writer,
-                    ..self.clone()
-                })
+                Ok(Db { writer, ..self.clone() })
             }
         }
     }

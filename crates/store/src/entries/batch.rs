@@ -44,7 +44,10 @@ pub(super) async fn record_many_in(
     batch: &[Recording],
     giveaways: &[i64],
 ) -> StoreResult<Vec<Outcome>> {
-    let mut locks = Locks { giveaways, taken: false };
+    let mut locks = Locks {
+        giveaways,
+        taken: false,
+    };
     let events = EntryEvents::load_in(tx, giveaways).await?;
     let rewarded = rewarded_in(tx, batch).await?;
     let mut seen: HashSet<(i64, &str)> = HashSet::with_capacity(batch.len());
