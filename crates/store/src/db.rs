@@ -97,14 +97,6 @@ impl Db {
         match backend {
             Backend::Sqlite => {
                 let writer = sqlite_pool(1, SQLITE_WRITER_SETUP)
-                    // Every borrower gets commits that are on disk when they return, whatever
-                    // the one before chose (see `Db::bookkeeping_writer`).
-                    .before_acquire(|conn, _meta| {
-                        Box::pin(async move {
-                            conn.execute("PRAGMA synchronous = FULL").await?;
-                            Ok(true)
-                        })
-                    })
                     .connect_with(options.clone())
                     .await?;
                 // WAL is a property of the database file: set it once, on the writer.
@@ -170,20 +162,6 @@ impl Db {
         };
         migrator.run(&self.writer).await?;
         Ok(())
-    }
-
-    /// The writer connection for the job queue's own bookkeeping: claims, completions, retries
-    /// and releases. On SQLite its commits are not waited onto the disk (`synchronous =
-    /// NORMAL`, still atomic, and on disk with the next full commit): losing the last of them in
-    /// a power cut only runs a job again or later, which every job allows for (its effects carry
-    /// stable ids), and meanwhile they stop holding up the one writer that entries go through.
-    /// The next borrower of the writer gets full durability back.
-    pub(crate) async fn bookkeeping_writer(&self) -> StoreResult<sqlx::pool::PoolConnection<sqlx::Any>> {
-        let mut conn = self.writer.acquire().await?;
-        if self.backend == Backend::Sqlite {
-            conn.execute("PRAGMA synchronous = NORMAL").await?;
-        }
-        Ok(conn)
     }
 
     /// On SQLite, copies committed pages from the write-ahead log back into the database file

@@ -112,12 +112,24 @@ impl Db {
     /// else to check are inserted before that (see `batch`), so on PostgreSQL several writers
     /// insert side by side and wait on each other only for the counters and the commit.
     pub async fn record_batch(&self, batch: &[Recording]) -> StoreResult<Vec<Outcome>> {
+        let started = std::time::Instant::now();
         let mut tx = self.writer().begin().await?;
+        let begun = started.elapsed();
         let mut giveaways: Vec<i64> = batch.iter().map(|r| r.giveaway_id).collect();
         giveaways.sort_unstable();
         giveaways.dedup();
         let out = batch::record_many_in(&mut tx, batch, &giveaways).await?;
+        let written = started.elapsed();
         tx.commit().await?;
+        // Where a batch's time goes: waiting for the writer connection, the statements, the
+        // commit (with its fsync).
+        tracing::debug!(
+            size = batch.len(),
+            begin_us = begun.as_micros(),
+            write_us = (written - begun).as_micros(),
+            commit_us = (started.elapsed() - written).as_micros(),
+            "entry batch timings"
+        );
         Ok(out)
     }
 }

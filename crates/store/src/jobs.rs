@@ -166,7 +166,7 @@ impl Db {
             .bind(worker)
             .bind(now)
             .bind(limit)
-            .fetch_all(&mut *self.bookkeeping_writer().await?)
+            .fetch_all(self.writer())
             .await?;
         jobs.sort_by_key(|j| j.id);
         Ok(jobs)
@@ -181,7 +181,7 @@ impl Db {
         .bind(now)
         .bind(id)
         .bind(worker)
-        .execute(&mut *self.bookkeeping_writer().await?)
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -208,7 +208,7 @@ impl Db {
             for id in chunk {
                 q = q.bind(id);
             }
-            held.extend(q.fetch_all(&mut *self.bookkeeping_writer().await?).await?);
+            held.extend(q.fetch_all(self.writer()).await?);
         }
         Ok(held)
     }
@@ -234,7 +234,7 @@ impl Db {
         .bind(now)
         .bind(id)
         .bind(worker)
-        .fetch_optional(&mut *self.bookkeeping_writer().await?)
+        .fetch_optional(self.writer())
         .await?;
         Ok(state.map(|(s,)| s))
     }
@@ -248,7 +248,7 @@ impl Db {
         .bind(now)
         .bind(id)
         .bind(worker)
-        .execute(&mut *self.bookkeeping_writer().await?)
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() > 0)
     }

@@ -1,8 +1,8 @@
 //! Finished jobs are marked done in groups. Marking one done is a write of its own; with many
 //! short jobs finishing at once (a confirmation e-mail for each of thousands of entrants), one
-//! write each kept the database's single writer busy. Runs that finish while a group is being
-//! written wait for the next group, so under load one write serves many, and a lone one is
-//! written at once. A run's permit is given back only after its job is marked.
+//! write each kept the database's single writer busy. A group gathers the runs that finish
+//! within [`GATHER`] of its first, so under load one write serves many. A run's permit is given
+//! back only after its job is marked.
 
 use fairdraw_store::Db;
 use std::sync::Arc;
@@ -10,6 +10,9 @@ use tokio::sync::{mpsc, oneshot};
 
 /// The most jobs one group marks.
 const MAX_GROUP: usize = 256;
+/// How long a group waits for more runs to finish after its first. Each write borrows the
+/// database's writer, which entries queue for too; a job's permit waits this much longer.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(5);
 
 struct Finished {
     id: i64,
@@ -47,10 +50,11 @@ async fn run(db: Db, worker: Arc<str>, mut receiver: mpsc::UnboundedReceiver<Fin
     let mut group: Vec<Finished> = Vec::with_capacity(MAX_GROUP);
     while let Some(first) = receiver.recv().await {
         group.push(first);
+        let deadline = tokio::time::Instant::now() + GATHER;
         while group.len() < MAX_GROUP {
-            match receiver.try_recv() {
-                Ok(f) => group.push(f),
-                Err(_) => break,
+            match tokio::time::timeout_at(deadline, receiver.recv()).await {
+                Ok(Some(f)) => group.push(f),
+                _ => break,
             }
         }
         let ids: Vec<i64> = group.iter().map(|f| f.id).collect();
