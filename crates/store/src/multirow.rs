@@ -3,6 +3,7 @@
 //! per-value parameter to bind. Lists of ids are cut into power-of-two sizes ([`chunk_len`]) so
 //! that the prepared-statement caches see a handful of shapes, not one per length.
 
+use crate::db::Backend;
 use sqlx::AnyConnection;
 use std::fmt::Write;
 
@@ -12,10 +13,9 @@ use std::fmt::Write;
 /// reads it as `jsonb`, parsed once: `->>` on `json` parses the element's text again for each
 /// field, and that made a batch slower than binding every value.
 pub(crate) fn json_rows(conn: &AnyConnection) -> &'static str {
-    if conn.backend_name().eq_ignore_ascii_case("sqlite") {
-        "json_each($1) AS j"
-    } else {
-        "jsonb_array_elements(CAST($1 AS jsonb)) AS j"
+    match Backend::of(conn) {
+        Backend::Sqlite => "json_each($1) AS j",
+        Backend::Postgres => "jsonb_array_elements(CAST($1 AS jsonb)) AS j",
     }
 }
 

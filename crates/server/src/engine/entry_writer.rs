@@ -6,11 +6,10 @@
 //! Under load a small batch waits a moment for the requests about to arrive (see [`LINGER`]).
 //! An answer is sent only after the commit: an acknowledged entry is durable.
 //!
-//! The writer runs on a thread and runtime of its own. A batch is a dozen statements, each an
-//! await on the database; on the shared runtime every one of those wake-ups queued behind the
-//! request handlers (tokio serves tasks woken from other threads only every few dozen polls),
-//! and under load the writer spent more time waiting to be polled than writing. On PostgreSQL
-//! it also has a connection of its own, opened on its runtime, so the replies arrive there.
+//! The writer runs on a thread and runtime of its own (on PostgreSQL with connections opened
+//! there): a batch is a dozen awaits on the database, and on the shared runtime each wake-up
+//! could queue behind the request handlers. Measured, this alone did not move the rate
+//! (docs/BENCHMARKS.md); it keeps the writer's latency independent of the request load.
 
 use fairdraw_store::entries::{Outcome, Recording};
 use fairdraw_store::{Backend, Db, StoreError};
@@ -25,13 +24,6 @@ pub const MAX_BATCH: usize = 512;
 const POSTGRES_WRITERS: usize = 2;
 /// The writers' own connections on PostgreSQL: one each, and one more for a retry.
 const WRITER_CONNECTIONS: u32 = POSTGRES_WRITERS as u32 + 1;
-
-fn writers(backend: Backend) -> usize {
-    match backend {
-        Backend::Sqlite => 1,
-        Backend::Postgres => POSTGRES_WRITERS,
-    }
-}
 const QUEUE: usize = 8192;
 /// After a batch of at least this many, a batch under half its size waits up to [`LINGER`]
 /// for more requests. A lone request at low load is never held.
@@ -91,6 +83,13 @@ impl EntryWriter {
     }
 }
 
+fn writers(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => POSTGRES_WRITERS,
+    }
+}
+
 /// One writer: takes its turn at the queue, collects a batch, writes it. The next writer
 /// collects the next batch while this one writes.
 async fn run(db: Db, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
@@ -123,14 +122,8 @@ async fn run(db: Db, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
         drop(receiver);
         last = jobs.len();
         let recordings: Vec<Recording> = jobs.iter().map(|j| j.recording.clone()).collect();
-        let started = std::time::Instant::now();
         match db.record_batch(&recordings).await {
             Ok(outcomes) => {
-                tracing::debug!(
-                    size = jobs.len(),
-                    micros = started.elapsed().as_micros(),
-                    "entry batch committed"
-                );
                 for (job, outcome) in jobs.drain(..).zip(outcomes) {
                     let _ = job.reply.send(Ok(outcome));
                 }

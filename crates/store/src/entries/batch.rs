@@ -2,8 +2,8 @@
 //! nothing else to check (no referral, no participant limit, no duplicate-IP rule, no pending
 //! verification, no rewards to unlock); consecutive ones of those are written together with
 //! one `INSERT … SELECT` per table over a JSON array of their rows and one counters `UPDATE` per
-//! giveaway, instead of several statements
-//! each: on PostgreSQL every statement is a network round trip on the writer's connection.
+//! giveaway, instead of several statements each: on PostgreSQL every statement is a network
+//! round trip on the writer's connection.
 //! Every other recording (and one whose participant turns out to exist) goes through
 //! [`record_in`] one at a time, after the group before it is written, so it sees every earlier
 //! write of the batch exactly as if all had gone one by one.
