@@ -147,7 +147,13 @@ impl Db {
         match self.backend {
             Backend::Sqlite => Ok(self.clone()),
             Backend::Postgres => {
-                let writer = postgres_pool(connections).connect_with(self.options.clone()).await?;
+                // No ping before each borrow: a batch is a dozen statements, and on a broken
+                // connection its first one fails; the writer then retries each recording
+                // on its own, and sqlx drops the broken connection.
+                let writer = postgres_pool(connections)
+                    .test_before_acquire(false)
+                    .connect_with(self.options.clone())
+                    .await?;
                 Ok(Db { writer, ..self.clone() })
             }
         }
@@ -215,6 +221,9 @@ fn sqlite_pool(max: u32, setup: &'static str) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(30))
+        // A connection to a file cannot go stale: no ping (a trip to SQLite's thread) before
+        // each borrow.
+        .test_before_acquire(false)
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 conn.execute(setup).await?;

@@ -12,7 +12,7 @@ use super::events::EntryEvents;
 use super::public::confirmation_job;
 use super::{Outcome, Recorded, Recording, lock_counters_in, record_in};
 use crate::entries::PublicRecorded;
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::jobs::{NewJob, enqueue_many_in};
 use crate::multirow::{json_rows, to_json};
 use sqlx::{Any, AssertSqlSafe, Transaction};
@@ -28,14 +28,56 @@ struct Locks<'a> {
 
 impl Locks<'_> {
     async fn take(&mut self, tx: &mut Transaction<'_, Any>) -> StoreResult<()> {
-        if !self.taken {
-            for &id in self.giveaways {
-                lock_counters_in(tx, id).await?;
+        self.take_moving(tx, &BTreeMap::new()).await
+    }
+
+    /// Moves the giveaways' counters by `counters` (participants, entries, actions), taking
+    /// the locks first if they are not held yet. A giveaway's counters update is also its lock,
+    /// so a batch of plain recordings locks and counts in one statement per giveaway.
+    async fn take_moving(
+        &mut self,
+        tx: &mut Transaction<'_, Any>,
+        counters: &BTreeMap<i64, (i64, i64, i64)>,
+    ) -> StoreResult<()> {
+        let ids: Vec<i64> = if self.taken {
+            counters.keys().copied().collect()
+        } else {
+            self.giveaways.to_vec()
+        };
+        for id in ids {
+            match counters.get(&id) {
+                Some(&(participants, entries, actions)) => {
+                    add_counters_in(tx, id, participants, entries, actions).await?;
+                }
+                None => lock_counters_in(tx, id).await?,
             }
-            self.taken = true;
         }
+        self.taken = true;
         Ok(())
     }
+}
+
+async fn add_counters_in(
+    tx: &mut Transaction<'_, Any>,
+    giveaway_id: i64,
+    participants: i64,
+    entries: i64,
+    actions: i64,
+) -> StoreResult<()> {
+    let moved = sqlx::query(
+        "UPDATE giveaways SET total_participants = total_participants + $2, total_entries = total_entries + $3, \
+         total_actions = total_actions + $4 WHERE id = $1",
+    )
+    .bind(giveaway_id)
+    .bind(participants)
+    .bind(entries)
+    .bind(actions)
+    .execute(&mut **tx)
+    .await?;
+    if moved.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }
 
 /// Records `batch` in order inside `tx`; `giveaways` are its giveaways' ids, sorted.
@@ -137,7 +179,6 @@ async fn write_group_in(
     if let Some(first) = group.first() {
         enqueue_many_in(tx, &confirmations, batch[*first].now).await?;
     }
-    locks.take(tx).await?;
     // Giveaway counters move once per giveaway; they count verified participants only.
     let mut counters: BTreeMap<i64, (i64, i64, i64)> = BTreeMap::new();
     for &i in &group {
@@ -149,18 +190,7 @@ async fn write_group_in(
             c.2 += i64::try_from(r.entries.len()).unwrap_or(i64::MAX);
         }
     }
-    for (giveaway_id, (participants, entries, actions)) in counters {
-        sqlx::query(
-            "UPDATE giveaways SET total_participants = total_participants + $2, total_entries = total_entries + $3, \
-             total_actions = total_actions + $4 WHERE id = $1",
-        )
-        .bind(giveaway_id)
-        .bind(participants)
-        .bind(entries)
-        .bind(actions)
-        .execute(&mut **tx)
-        .await?;
-    }
+    locks.take_moving(tx, &counters).await?;
     for (&i, &participant_id) in group.iter().zip(&participants) {
         let r = &batch[i];
         let recorded = Recorded {
