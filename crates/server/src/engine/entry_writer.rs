@@ -14,6 +14,7 @@
 use fairdraw_store::entries::{Outcome, Recording};
 use fairdraw_store::{Backend, Db, StoreError};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 pub const MAX_BATCH: usize = 512;
@@ -38,6 +39,24 @@ struct Job {
 #[derive(Clone, Debug)]
 pub struct EntryWriter {
     sender: mpsc::Sender<Job>,
+    /// Recordings handed to the writer and not answered yet.
+    in_flight: Arc<AtomicUsize>,
+}
+
+/// Counts one recording in flight for as long as it lives (also when its request is dropped).
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn new(count: &'a AtomicUsize) -> InFlight<'a> {
+        count.fetch_add(1, Ordering::Relaxed);
+        InFlight(count)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl EntryWriter {
@@ -68,10 +87,20 @@ impl EntryWriter {
                 });
             })
             .expect("the entry writer's thread starts");
-        EntryWriter { sender }
+        EntryWriter {
+            sender,
+            in_flight: Arc::default(),
+        }
+    }
+
+    /// How many recordings are waiting for the writer or being written now: the load of the
+    /// entry path, which the job worker gives way to (see `worker::ENTRY_BURST`).
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::Relaxed)
     }
 
     pub async fn record(&self, recording: Recording) -> Result<Outcome, StoreError> {
+        let _counted = InFlight::new(&self.in_flight);
         let (reply, answer) = oneshot::channel();
         self.sender
             .send(Job { recording, reply })

@@ -40,6 +40,14 @@ pub fn job_timeout(lease_ms: i64) -> Duration {
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 /// How often an idle worker looks for due jobs.
 const POLL: Duration = Duration::from_millis(250);
+/// Entries come first: while at least this many recordings are waiting for (or being written
+/// by) the entry writer, the worker runs one group of jobs at a time and pauses [`GIVE_WAY`]
+/// between groups, so e-mails and webhook deliveries take their turn after a burst of entries
+/// instead of taking a third of the entry rate from it on a small machine (docs/BENCHMARKS.md).
+/// Under such a burst it still runs up to `workers.concurrency` jobs per pause.
+pub const ENTRY_BURST: usize = 16;
+/// The worker's pause between groups of jobs during a burst of entries.
+const GIVE_WAY: Duration = Duration::from_millis(100);
 /// How often the scheduler looks for giveaways to announce.
 const SCHEDULER_EVERY: Duration = Duration::from_secs(1);
 
@@ -203,6 +211,14 @@ impl Worker {
                 self.tick().await;
             }
             while running.try_join_next().is_some() {}
+            if self.state.engine.entry_writer().in_flight() >= ENTRY_BURST {
+                // A burst of entries: let the running group end, then pause before the next.
+                tokio::select! {
+                    _ = running.join_next(), if !running.is_empty() => continue,
+                    () = tokio::time::sleep(GIVE_WAY), if running.is_empty() => {}
+                    _ = shutdown.changed() => continue,
+                }
+            }
             let free = permits.available_permits();
             // Claim in groups: while more than half the runs are busy, wait for one to end
             // rather than claiming a job or two at a time (each claim is a write).
