@@ -187,3 +187,21 @@ async fn record_one(db: &Db, r: &Recording) -> Result<Outcome, StoreError> {
         other => other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recording_counts_in_flight_until_it_is_answered_or_dropped() {
+        let count = AtomicUsize::new(0);
+        let first = InFlight::new(&count);
+        {
+            let _second = InFlight::new(&count);
+            assert_eq!(count.load(Ordering::Relaxed), 2);
+        }
+        assert_eq!(count.load(Ordering::Relaxed), 1);
+        drop(first);
+        assert_eq!(count.load(Ordering::Relaxed), 0);
+    }
+}
