@@ -147,9 +147,9 @@ impl Db {
         match self.backend {
             Backend::Sqlite => Ok(self.clone()),
             Backend::Postgres => {
-                // No ping before each borrow: a batch is a dozen statements, and on a broken
-                // connection its first one fails; the writer then retries each recording
-                // on its own, and sqlx drops the broken connection.
+                // No ping before each borrow (one round trip more per batch): on a broken
+                // connection the batch's first statement fails, nothing is acknowledged, and
+                // the writer retries each recording on its own.
                 let writer = postgres_pool(connections)
                     .test_before_acquire(false)
                     .connect_with(self.options.clone())

@@ -206,12 +206,6 @@ async fn record_in(tx: &mut Transaction<'_, Any>, r: &Recording) -> StoreResult<
                 // Another instance created this participant between our read and insert.
                 return Err(StoreError::Conflict("participants_email".to_owned()));
             };
-            if verified == 1 {
-                sqlx::query("UPDATE giveaways SET total_participants = total_participants + 1 WHERE id = $1")
-                    .bind(r.giveaway_id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
             (
                 id,
                 r.new_user_id.clone(),
@@ -251,17 +245,11 @@ async fn record_in(tx: &mut Transaction<'_, Any>, r: &Recording) -> StoreResult<
             .bind(adding)
             .execute(&mut **tx)
             .await?;
-        if verified == 1 {
-            sqlx::query(
-                "UPDATE giveaways SET total_entries = total_entries + $2, total_actions = total_actions + $3 \
-                 WHERE id = $1",
-            )
-            .bind(r.giveaway_id)
-            .bind(adding)
-            .bind(i64::try_from(r.entries.len()).unwrap_or(i64::MAX))
-            .execute(&mut **tx)
-            .await?;
-        }
+    }
+    // The giveaway's counters count verified participants only.
+    if verified == 1 && (is_new || !r.entries.is_empty()) {
+        let actions = i64::try_from(r.entries.len()).unwrap_or(i64::MAX);
+        move_counters_in(tx, r.giveaway_id, i64::from(is_new), adding, actions).await?;
     }
     let public = after_record_in(tx, r, participant_id, is_new, referred_by).await?;
     Ok(Ok(Recorded {
@@ -408,11 +396,29 @@ fn is_deadlock(e: &StoreError) -> bool {
 /// overwrote the counters after a concurrent recording had added to them would lose that
 /// recording.
 pub(crate) async fn lock_counters_in(tx: &mut Transaction<'_, Any>, giveaway_id: i64) -> StoreResult<()> {
-    let locked = sqlx::query("UPDATE giveaways SET total_entries = total_entries WHERE id = $1")
-        .bind(giveaway_id)
-        .execute(&mut **tx)
-        .await?;
-    if locked.rows_affected() == 0 {
+    move_counters_in(tx, giveaway_id, 0, 0, 0).await
+}
+
+/// Adds to a giveaway's counters (which also takes its row lock, see [`lock_counters_in`]);
+/// [`StoreError::NotFound`] when there is no such giveaway.
+pub(crate) async fn move_counters_in(
+    tx: &mut Transaction<'_, Any>,
+    giveaway_id: i64,
+    participants: i64,
+    entries: i64,
+    actions: i64,
+) -> StoreResult<()> {
+    let moved = sqlx::query(
+        "UPDATE giveaways SET total_participants = total_participants + $2, total_entries = total_entries + $3, \
+         total_actions = total_actions + $4 WHERE id = $1",
+    )
+    .bind(giveaway_id)
+    .bind(participants)
+    .bind(entries)
+    .bind(actions)
+    .execute(&mut **tx)
+    .await?;
+    if moved.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
     Ok(())

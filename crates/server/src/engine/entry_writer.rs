@@ -150,21 +150,20 @@ async fn run(db: Db, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
         }
         drop(receiver);
         last = jobs.len();
-        let recordings: Vec<Recording> = jobs.iter().map(|j| j.recording.clone()).collect();
+        let (recordings, replies): (Vec<Recording>, Vec<_>) = jobs.drain(..).map(|j| (j.recording, j.reply)).unzip();
         match db.record_batch(&recordings).await {
             Ok(outcomes) => {
-                for (job, outcome) in jobs.drain(..).zip(outcomes) {
-                    let _ = job.reply.send(Ok(outcome));
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    let _ = reply.send(Ok(outcome));
                 }
             }
             Err(batch_error) => {
                 // One bad recording must not fail its neighbours: write them one at a time.
-                if jobs.len() > 1 {
-                    tracing::warn!(error = %batch_error, size = jobs.len(), "entry batch failed; retrying one by one");
+                if recordings.len() > 1 {
+                    tracing::warn!(error = %batch_error, size = recordings.len(), "entry batch failed; retrying one by one");
                 }
-                for job in jobs.drain(..) {
-                    let result = record_one(&db, &job.recording).await;
-                    let _ = job.reply.send(result);
+                for (recording, reply) in recordings.iter().zip(replies) {
+                    let _ = reply.send(record_one(&db, recording).await);
                 }
             }
         }

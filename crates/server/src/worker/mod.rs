@@ -45,7 +45,7 @@ const POLL: Duration = Duration::from_millis(250);
 /// between groups, so e-mails and webhook deliveries take their turn after a burst of entries
 /// instead of taking a third of the entry rate from it on a small machine (docs/BENCHMARKS.md).
 /// Under such a burst it still runs up to `workers.concurrency` jobs per pause.
-pub const ENTRY_BURST: usize = 16;
+const ENTRY_BURST: usize = 16;
 /// The worker's pause between groups of jobs during a burst of entries.
 const GIVE_WAY: Duration = Duration::from_millis(100);
 /// How often the scheduler looks for giveaways to announce.

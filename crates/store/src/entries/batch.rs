@@ -10,9 +10,9 @@
 
 use super::events::EntryEvents;
 use super::public::confirmation_job;
-use super::{Outcome, Recorded, Recording, lock_counters_in, record_in};
+use super::{Outcome, Recorded, Recording, move_counters_in, record_in};
 use crate::entries::PublicRecorded;
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 use crate::jobs::{NewJob, enqueue_many_in};
 use crate::multirow::{json_rows, to_json};
 use sqlx::{Any, AssertSqlSafe, Transaction};
@@ -45,39 +45,12 @@ impl Locks<'_> {
             self.giveaways.to_vec()
         };
         for id in ids {
-            match counters.get(&id) {
-                Some(&(participants, entries, actions)) => {
-                    add_counters_in(tx, id, participants, entries, actions).await?;
-                }
-                None => lock_counters_in(tx, id).await?,
-            }
+            let (participants, entries, actions) = counters.get(&id).copied().unwrap_or_default();
+            move_counters_in(tx, id, participants, entries, actions).await?;
         }
         self.taken = true;
         Ok(())
     }
-}
-
-async fn add_counters_in(
-    tx: &mut Transaction<'_, Any>,
-    giveaway_id: i64,
-    participants: i64,
-    entries: i64,
-    actions: i64,
-) -> StoreResult<()> {
-    let moved = sqlx::query(
-        "UPDATE giveaways SET total_participants = total_participants + $2, total_entries = total_entries + $3, \
-         total_actions = total_actions + $4 WHERE id = $1",
-    )
-    .bind(giveaway_id)
-    .bind(participants)
-    .bind(entries)
-    .bind(actions)
-    .execute(&mut **tx)
-    .await?;
-    if moved.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
 }
 
 /// Records `batch` in order inside `tx`; `giveaways` are its giveaways' ids, sorted.

@@ -4,7 +4,7 @@
 //! callers leave `Recording::public` at `None` and none of this runs for them. Also the reads
 //! and the verification that the endpoint needs.
 
-use super::{NewEntry, Recorded, Recording, lock_counters_in, recount_participant_in};
+use super::{NewEntry, Recorded, Recording, lock_counters_in, move_counters_in, recount_participant_in};
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::jobs::{NewJob, enqueue_in};
@@ -279,13 +279,7 @@ async fn credit_referrer_in(
         .execute(&mut **tx)
         .await?;
     if verified == 1 {
-        sqlx::query(
-            "UPDATE giveaways SET total_entries = total_entries + $2, total_actions = total_actions + 1 WHERE id = $1",
-        )
-        .bind(r.giveaway_id)
-        .bind(credit.amount)
-        .execute(&mut **tx)
-        .await?;
+        move_counters_in(tx, r.giveaway_id, 0, credit.amount, 1).await?;
     }
     Ok(Some(id))
 }
