@@ -239,6 +239,70 @@ impl TreeHead {
     }
 }
 
+/// Where a certificate stands in the log, as the certificate carries it (`log`): its position,
+/// the signed head of the log it is proved against, and the inclusion proof.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogInclusion {
+    pub log_index: u64,
+    pub tree_size: u64,
+    pub root_hash: Hash32,
+    /// The tree head's time, Unix milliseconds.
+    pub timestamp: i64,
+    /// The tree head's signature, by the certificate's `public_key`.
+    pub signature: Signature,
+    pub inclusion_proof: Vec<Hash32>,
+}
+
+/// Why a certificate's `log` does not check out.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LogError {
+    #[error("the tree head's signature is not the certificate key's")]
+    BadSignature,
+    #[error("the inclusion proof does not lead from the result hash to the tree head's root")]
+    NotIncluded,
+}
+
+impl LogInclusion {
+    /// The proof for leaf `index` of `leaves` against a head of the whole tree signed at
+    /// `timestamp`.
+    pub fn prove(leaves: &[Hash32], index: usize, timestamp: i64, key: &ServerKey) -> Option<LogInclusion> {
+        let inclusion_proof = inclusion_proof(leaves, index)?;
+        let head = TreeHead::sign(leaves, timestamp, key);
+        Some(LogInclusion {
+            log_index: index as u64,
+            tree_size: head.tree_size,
+            root_hash: head.root_hash,
+            timestamp,
+            signature: head.signature,
+            inclusion_proof,
+        })
+    }
+
+    /// The signed tree head this proof is against.
+    pub fn tree_head(&self, public_key: PublicKey) -> TreeHead {
+        TreeHead {
+            tree_size: self.tree_size,
+            root_hash: self.root_hash,
+            timestamp: self.timestamp,
+            signature: self.signature,
+            public_key,
+        }
+    }
+
+    /// Checks that the draw with `result_hash` is in the log under a head signed by `public_key`.
+    pub fn check(&self, result_hash: &Hash32, public_key: PublicKey) -> Result<(), LogError> {
+        if !self.tree_head(public_key).signature_ok() {
+            return Err(LogError::BadSignature);
+        }
+        let leaf = leaf_hash(result_hash);
+        if verify_inclusion(&leaf, self.log_index, self.tree_size, &self.inclusion_proof, &self.root_hash) {
+            Ok(())
+        } else {
+            Err(LogError::NotIncluded)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,6 +420,19 @@ mod tests {
         let json = serde_json::to_value(&head).unwrap();
         assert_eq!(json["tree_size"], 5);
         assert_eq!(json["root_hash"], head.root_hash.to_hex());
+    }
+
+    #[test]
+    fn a_certificate_log_entry_checks_against_its_signed_head() {
+        let key = ServerKey::from_seed(&[5; 32]);
+        let data: Vec<Hash32> = (0..9u8).map(|i| Hash32([i; 32])).collect();
+        let l: Vec<Hash32> = data.iter().map(leaf_hash).collect();
+        let proof = LogInclusion::prove(&l, 4, 1_000, &key).unwrap();
+        assert_eq!(proof.check(&data[4], key.public_key()), Ok(()));
+        assert_eq!(proof.check(&data[5], key.public_key()), Err(LogError::NotIncluded));
+        let other = ServerKey::from_seed(&[6; 32]);
+        assert_eq!(proof.check(&data[4], other.public_key()), Err(LogError::BadSignature));
+        assert!(LogInclusion::prove(&l, 9, 1_000, &key).is_none());
     }
 
     proptest! {

@@ -501,6 +501,8 @@ async fn insert_draw_in(tx: &mut Transaction<'static, Any>, d: &NewDraw, pool: &
     .bind(&d.certificate)
     .fetch_one(&mut **tx)
     .await?;
+    // Every signed draw goes into the transparency log with it, whatever surface made it.
+    crate::translog::append_in(tx, id, &d.result_hash, d.drawn_at).await?;
     let mut position = 0_i64;
     for chunk in pool.chunks(POOL_ROWS_PER_INSERT) {
         let sql = format!(

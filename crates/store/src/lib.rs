@@ -24,6 +24,7 @@ pub mod prizes;
 pub mod ratelimit;
 pub mod rewards;
 pub mod scheduler;
+pub mod translog;
 pub mod usage;
 pub mod webhooks;
 

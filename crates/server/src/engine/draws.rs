@@ -452,6 +452,12 @@ impl Engine {
         let links = DrawLinks::new(public_url, &row.result_hash, &row.public_id);
         // The link is not signed; it follows the instance's current address.
         certificate.pool_url = Some(links.pool_url.clone());
+        // Nor is its place in the transparency log, proved against the log's head now.
+        certificate.log = match self.log_inclusion(&row.result_hash, None).await {
+            Ok(inclusion) => Some(inclusion),
+            Err(EngineError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
         let giveaway_title = certificate
             .subject
             .as_ref()

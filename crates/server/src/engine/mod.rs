@@ -19,6 +19,7 @@ pub mod prizes;
 pub mod public_entries;
 pub mod rewards;
 pub mod scheduler;
+pub mod translog;
 pub mod webhooks;
 
 pub use accounts::{AccountDetails, BrandSummary, IssuedAccount, IssuedKey, NewAccount, Principal, Usage};

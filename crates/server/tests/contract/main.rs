@@ -24,6 +24,7 @@ mod public_entries;
 mod recording;
 mod rewards;
 mod scheduler;
+mod translog;
 mod verify;
 mod webhooks;
 mod winners;
@@ -54,6 +55,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         emails::scenarios(),
         webhooks::scenarios(),
         scheduler::scenarios(),
+        translog::scenarios(),
     ]
     .into_iter()
     .flatten()
