@@ -295,7 +295,13 @@ impl LogInclusion {
             return Err(LogError::BadSignature);
         }
         let leaf = leaf_hash(result_hash);
-        if verify_inclusion(&leaf, self.log_index, self.tree_size, &self.inclusion_proof, &self.root_hash) {
+        if verify_inclusion(
+            &leaf,
+            self.log_index,
+            self.tree_size,
+            &self.inclusion_proof,
+            &self.root_hash,
+        ) {
             Ok(())
         } else {
             Err(LogError::NotIncluded)
@@ -334,7 +340,16 @@ mod tests {
     /// hashed as RFC 6962/9162 leaves), for every size.
     #[test]
     fn roots_match_the_certificate_transparency_test_vectors() {
-        let data = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"];
+        let data = [
+            "",
+            "00",
+            "10",
+            "2021",
+            "3031",
+            "40414243",
+            "5051525354555657",
+            "606162636465666768696a6b6c6d6e6f",
+        ];
         let hashes: Vec<Hash32> = data
             .iter()
             .map(|d| {

@@ -89,42 +89,28 @@ fn v2_draw_verifies_offline() {
     let (cert, pool, winners) = rt.block_on(async {
         let http = reqwest::Client::new();
         let base = &server.base;
-        let created: serde_json::Value = http
-            .post(format!("{base}/v2/giveaways"))
-            .bearer_auth(&key)
-            .json(&serde_json::json!({
-                "title": "Offline check", "start_time": "2020-01-01 00:00:00",
-                "end_time": "2099-01-01 00:00:00", "time_zone": "UTC", "is_draft": false
-            }))
+        let id = live_giveaway(&http, base, &key, 7).await;
+        let drawn = draw(&http, base, &key, id, 3).await;
+        let hash = drawn["data"]["verification"]["sha256"]
+            .as_str()
+            .expect("verification hash")
+            .to_owned();
+        let cert = http
+            .get(format!("{base}/v1/verify/{hash}"))
             .send()
             .await
             .unwrap()
-            .json()
+            .text()
             .await
             .unwrap();
-        let id = created["data"]["id"].as_i64().expect("giveaway id");
-        for i in 0..7 {
-            let r = http
-                .post(format!("{base}/api/public/giveaways/{id}/entries"))
-                .json(&serde_json::json!({ "name": format!("Person {i}"), "email": format!("p{i}@example.com"), "consent": true }))
-                .send()
-                .await
-                .unwrap();
-            assert!(r.status().is_success(), "entry {i}: {}", r.text().await.unwrap());
-        }
-        let drawn: serde_json::Value = http
-            .post(format!("{base}/v2/giveaways/{id}/winners/random"))
-            .bearer_auth(&key)
-            .json(&serde_json::json!({ "count": 3 }))
+        let pool = http
+            .get(format!("{base}/v1/verify/{hash}/pool"))
             .send()
             .await
             .unwrap()
-            .json()
+            .text()
             .await
             .unwrap();
-        let hash = drawn["data"]["verification"]["sha256"].as_str().expect("verification hash").to_owned();
-        let cert = http.get(format!("{base}/v1/verify/{hash}")).send().await.unwrap().text().await.unwrap();
-        let pool = http.get(format!("{base}/v1/verify/{hash}/pool")).send().await.unwrap().text().await.unwrap();
         let winners: Vec<String> = drawn["data"]["winners"]
             .as_array()
             .unwrap()
@@ -152,6 +138,10 @@ fn v2_draw_verifies_offline() {
         String::from_utf8_lossy(&ok.stderr)
     );
     assert!(out.contains("verified"), "{out}");
+    assert!(
+        out.contains("entry 0 of 1 in the transparency log") && out.contains("proof valid"),
+        "{out}"
+    );
     for w in &winners {
         assert!(out.contains(w.as_str()), "winner {w} missing from: {out}");
     }
@@ -162,6 +152,99 @@ fn v2_draw_verifies_offline() {
     std::fs::write(&bad_path, tampered.to_string()).unwrap();
     let bad = verify(&bad_path);
     assert!(!bad.status.success(), "a tampered certificate verified");
+}
+
+/// A live giveaway (no key needed to enter) with `entrants` entries through the public API.
+async fn live_giveaway(http: &reqwest::Client, base: &str, key: &str, entrants: usize) -> i64 {
+    let created: serde_json::Value = http
+        .post(format!("{base}/v2/giveaways"))
+        .bearer_auth(key)
+        .json(&serde_json::json!({
+            "title": "Offline check", "start_time": "2020-01-01 00:00:00",
+            "end_time": "2099-01-01 00:00:00", "time_zone": "UTC", "is_draft": false
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["data"]["id"].as_i64().expect("giveaway id");
+    for i in 0..entrants {
+        let r = http
+            .post(format!("{base}/api/public/giveaways/{id}/entries"))
+            .json(&serde_json::json!({ "name": format!("Person {i}"), "email": format!("p{i}@example.com"), "consent": true }))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "entry {i}: {}", r.text().await.unwrap());
+    }
+    id
+}
+
+/// `winners/random` with `count`; the answer's body.
+async fn draw(http: &reqwest::Client, base: &str, key: &str, id: i64, count: u32) -> serde_json::Value {
+    http.post(format!("{base}/v2/giveaways/{id}/winners/random"))
+        .bearer_auth(key)
+        .json(&serde_json::json!({ "count": count }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// `fairdraw log verify` checks a live server's log, saves its head, accepts the log after a
+/// later draw, and catches the log once a past entry is rewritten in the database.
+fn log_cli_catches_a_rewritten_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
+    let env = [("FAIRDRAW_DATA_DIR", data.as_str())];
+    let key = create_account(&env, 1000);
+    let server = serve(&env);
+    let head = dir.path().join("head.json");
+    let head = head.to_str().unwrap();
+    let log_verify = |extra: &[&str]| {
+        let mut args = vec!["log", "verify", "--url", server.base.as_str()];
+        args.extend_from_slice(extra);
+        let out = Command::new(support::BIN).args(&args).output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let id = rt.block_on(live_giveaway(&http, &server.base, &key, 4));
+    rt.block_on(draw(&http, &server.base, &key, id, 1));
+    let (ok, out) = log_verify(&["--save", head]);
+    assert!(ok && out.contains("1 entries"), "{out}");
+
+    rt.block_on(draw(&http, &server.base, &key, id, 1));
+    let (ok, out) = log_verify(&["--tree-head", head]);
+    assert!(ok && out.contains("2 entries") && out.contains("consistent"), "{out}");
+
+    // Someone with access to the database swaps the first draw for another.
+    rt.block_on(async {
+        let db = fairdraw_store::Db::connect(&format!("sqlite://{data}/fairdraw.db"))
+            .await
+            .unwrap();
+        sqlx::query("UPDATE translog_leaves SET result_hash = $1 WHERE idx = 0")
+            .bind("ab".repeat(32))
+            .execute(db.writer())
+            .await
+            .unwrap();
+        db.close().await;
+    });
+    let (ok, out) = log_verify(&["--tree-head", head]);
+    assert!(!ok && out.contains("rewritten"), "a rewritten log passed: {out}");
+    assert!(server.terminate().success());
 }
 
 fn main() {
@@ -179,6 +262,10 @@ fn main() {
     let trials = vec![
         Trial::test("v2_draw_verifies_offline_with_the_cli", || {
             v2_draw_verifies_offline();
+            Ok(())
+        }),
+        Trial::test("the_log_cli_catches_a_rewritten_log", || {
+            log_cli_catches_a_rewritten_log();
             Ok(())
         }),
         Trial::test("two_processes_share_rate_limits_on_sqlite", || {

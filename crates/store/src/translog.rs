@@ -49,10 +49,11 @@ impl Db {
 
     /// The result hashes of the first `size` leaves, in order.
     pub async fn log_leaves(&self, size: i64) -> StoreResult<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT result_hash FROM translog_leaves WHERE idx < $1 ORDER BY idx")
-            .bind(size)
-            .fetch_all(self.reader())
-            .await?;
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT result_hash FROM translog_leaves WHERE idx < $1 ORDER BY idx")
+                .bind(size)
+                .fetch_all(self.reader())
+                .await?;
         Ok(rows.into_iter().map(|(h,)| h).collect())
     }
 

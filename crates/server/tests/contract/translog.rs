@@ -86,9 +86,15 @@ async fn every_draw_is_logged_and_proved(app: TestApp) {
         .await;
     c.expect(200);
     let proof = hashes(&c.body["consistency_proof"]);
-    assert!(verify_consistency(1, 2, &kept.root_hash, &now.root_hash, &proof), "{}", c.text);
+    assert!(
+        verify_consistency(1, 2, &kept.root_hash, &now.root_hash, &proof),
+        "{}",
+        c.text
+    );
     // `second` defaults to the log now.
-    let c2 = app.call(Method::GET, "/v1/log/proof/consistency?first=1", None, None).await;
+    let c2 = app
+        .call(Method::GET, "/v1/log/proof/consistency?first=1", None, None)
+        .await;
     assert_eq!(c2.body, c.body);
 
     // The certificate carries its place in the log, signed by the certificate's own key.
@@ -123,7 +129,12 @@ async fn a_rewritten_log_is_not_consistent_with_a_kept_head(app: TestApp) {
     assert_ne!(c.body["first_root"], kept.root_hash.to_hex().as_str());
     // And the genuine first draw is no longer in the log it serves.
     let r = app
-        .call(Method::GET, &format!("/v1/log/proof/inclusion?hash={}", first.hash), None, None)
+        .call(
+            Method::GET,
+            &format!("/v1/log/proof/inclusion?hash={}", first.hash),
+            None,
+            None,
+        )
         .await;
     r.expect(404);
 }
@@ -143,7 +154,11 @@ async fn log_requests_are_checked(app: TestApp) {
     ] {
         let r = app.call(Method::GET, &path, None, None).await;
         assert_eq!(r.status, status, "{path}: {}", r.text);
-        assert!(r.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{path}: {}", r.text);
+        assert!(
+            r.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{path}: {}",
+            r.text
+        );
     }
     let r = app.call(Method::GET, "/v1/log/entries?start=1", None, None).await;
     r.expect(200);
