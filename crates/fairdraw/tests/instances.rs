@@ -247,6 +247,58 @@ fn log_cli_catches_a_rewritten_log() {
     assert!(server.terminate().success());
 }
 
+/// The request log names each request's route template: an e-mail address in a path, a key in
+/// a query string or an entrant's name in a body never reach it.
+fn logs_name_routes_not_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
+    let env = [
+        ("FAIRDRAW_DATA_DIR", data.as_str()),
+        ("FAIRDRAW_LOG_FORMAT", "json"),
+        ("RUST_LOG", "info"),
+    ];
+    let key = create_account(&env, 1000);
+    let log_path = dir.path().join("server.log");
+    let server = support::serve_with_logs(&env, std::fs::File::create(&log_path).unwrap());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let base = server.base.clone();
+    rt.block_on(async {
+        let id = live_giveaway(&http, &base, &key, 0).await;
+        let r = http
+            .post(format!("{base}/api/public/giveaways/{id}/entries"))
+            .json(&serde_json::json!({ "name": "Zelda Quux", "email": "zelda.quux@example.com", "consent": true }))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        for path in [
+            "/v2/participants/zelda.quux@example.com/entries".to_owned(),
+            format!("/v2/giveaways/{id}/participants/search?q=zelda.quux@example.com&api_key={key}"),
+        ] {
+            let r = http
+                .get(format!("{base}{path}"))
+                .bearer_auth(&key)
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().is_success(), "{path}: {}", r.status());
+        }
+    });
+    assert!(server.terminate().success());
+    let logs = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        logs.contains("/v2/participants/{email}/entries") && logs.contains("/api/public/giveaways/{id}/entries"),
+        "the routes are logged: {logs}"
+    );
+    for secret in ["zelda", "Zelda", "Quux", key.as_str()] {
+        assert!(!logs.contains(secret), "{secret:?} is in the logs:\n{logs}");
+    }
+}
+
 fn main() {
     // The HTTP client shares the server's TLS set-up (rustls on ring).
     fairdraw_server::app::install_tls_provider();
@@ -266,6 +318,10 @@ fn main() {
         }),
         Trial::test("the_log_cli_catches_a_rewritten_log", || {
             log_cli_catches_a_rewritten_log();
+            Ok(())
+        }),
+        Trial::test("logs_name_routes_not_personal_data", || {
+            logs_name_routes_not_personal_data();
             Ok(())
         }),
         Trial::test("two_processes_share_rate_limits_on_sqlite", || {

@@ -140,6 +140,7 @@ pub fn router(state: AppState) -> Router {
                 None,
             )
         }))
+        .layer(axum::middleware::from_fn(crate::http::headers::defaults))
         .layer(axum::middleware::from_fn(crate::http::request_id::assign))
         .with_state(state)
 }

@@ -15,6 +15,7 @@ mod entry_events;
 mod entry_methods;
 mod giveaway_settings;
 mod giveaways;
+mod hostile;
 mod jobs;
 mod lists;
 mod pages;
@@ -36,6 +37,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
     [
         account::scenarios(),
         conventions::scenarios(),
+        hostile::scenarios(),
         giveaways::scenarios(),
         entry_methods::scenarios(),
         prizes::scenarios(),
