@@ -5,6 +5,7 @@ pub mod headers;
 pub mod idempotency;
 pub mod nul;
 pub mod request_id;
+pub mod serve;
 
 use axum::http::StatusCode;
 use axum::response::Response;
