@@ -11,6 +11,7 @@ mod emails;
 mod entries;
 mod entry_events;
 mod entry_methods;
+mod external;
 mod giveaway_settings;
 mod giveaways;
 mod jobs;
@@ -52,6 +53,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         emails::scenarios(),
         webhooks::scenarios(),
         scheduler::scenarios(),
+        external::scenarios(),
     ]
     .into_iter()
     .flatten()
