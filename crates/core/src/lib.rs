@@ -15,4 +15,5 @@ pub mod page;
 pub mod retry;
 pub mod secret;
 pub mod time;
+pub mod translog;
 pub mod validation;
