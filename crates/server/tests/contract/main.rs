@@ -14,6 +14,7 @@ mod entries;
 mod entry_events;
 mod entry_methods;
 mod external;
+mod external_widget;
 mod giveaway_settings;
 mod giveaways;
 mod jobs;
@@ -100,7 +101,7 @@ fn main() {
         );
     }
     // Browser scenarios check pages in Chromium; one backend is enough for that.
-    for (name, scenario) in browser::scenarios() {
+    for (name, scenario) in browser::scenarios().into_iter().chain(external_widget::scenarios()) {
         trials.push(Trial::test(format!("sqlite::{name}"), move || {
             run(Backend::Sqlite, scenario);
             Ok(())

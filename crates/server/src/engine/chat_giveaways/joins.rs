@@ -202,3 +202,43 @@ pub(super) fn profile_of(row: &ParticipantRow) -> Profile {
         badge_ids: serde_json::from_str(&row.badge_ids).unwrap_or_default(),
     }
 }
+
+impl Engine {
+    /// What the widget shows: the giveaway, and whether `user` (when its `sig` is right) is a
+    /// participant.
+    pub async fn widget_view(
+        &self,
+        id: i64,
+        user: Option<(&str, &str)>,
+    ) -> EngineResult<(super::ChatGiveaway, bool)> {
+        let g = self.public_chat_giveaway(id).await?;
+        let joined = match user {
+            Some((user_id, sig)) if self.widget_sig_ok(g.row.brand_id, user_id, sig).await? => self
+                .db()
+                .chat_profile(id, user_id)
+                .await?
+                .is_some_and(|p| p.joined == 1),
+            _ => false,
+        };
+        Ok((g, joined))
+    }
+
+    /// A join from the widget, after checking `sig`; answers with the new participants count.
+    pub async fn widget_join_signed(
+        &self,
+        id: i64,
+        user_id: &str,
+        room_id: Option<String>,
+        sig: &str,
+    ) -> EngineResult<(Joined, i64)> {
+        let g = self.public_chat_giveaway(id).await?;
+        if user_id.is_empty() || !self.widget_sig_ok(g.row.brand_id, user_id, sig).await? {
+            return Err(EngineError::Forbidden(
+                "This widget link is not signed for this user (sig).".to_owned(),
+            ));
+        }
+        let joined = self.widget_join(id, user_id, room_id).await?;
+        let count = self.db().chat_giveaway(id).await?.participants_count;
+        Ok((joined, count))
+    }
+}

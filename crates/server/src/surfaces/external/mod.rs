@@ -8,6 +8,7 @@ mod giveaways;
 mod media;
 mod participants;
 pub mod response;
+mod widget;
 
 use crate::app::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -33,7 +34,13 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .fallback(response::not_found)
 }
 
-/// Public routes: uploaded media.
+/// Public routes: uploaded media and the chat widget (its joins carry the user's `sig`).
 pub fn public_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(media::get_media))
+    OpenApiRouter::new()
+        .routes(routes!(media::get_media))
+        .routes(routes!(widget::page))
+        .routes(routes!(widget::widget_state))
+        .routes(routes!(widget::join))
+        .route("/external/widget/assets/widget.js", axum::routing::get(widget::script))
+        .route("/external/widget/assets/widget.css", axum::routing::get(widget::style))
 }
