@@ -50,7 +50,9 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 }
 
 fn unix_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Runs `clients` loops of `request(n)` until `stop` says so; returns (ok count, sorted µs).
@@ -106,15 +108,19 @@ async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let (base_ok, base_lat, _) = {
         let http = http.clone();
-        drive(args.concurrency, Arc::new(move |_| Instant::now() >= deadline), move |_| {
-            let (http, health) = (http.clone(), health.clone());
-            async move {
-                match http.get(&health).send().await {
-                    Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
-                    Err(_) => false,
+        drive(
+            args.concurrency,
+            Arc::new(move |_| Instant::now() >= deadline),
+            move |_| {
+                let (http, health) = (http.clone(), health.clone());
+                async move {
+                    match http.get(&health).send().await {
+                        Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                        Err(_) => false,
+                    }
                 }
-            }
-        })
+            },
+        )
         .await
     };
     let base_rate = base_ok as f64 / started.elapsed().as_secs_f64();
@@ -136,13 +142,15 @@ async fn main() -> anyhow::Result<()> {
     let receiver = format!("http://{}/winners", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, router).await });
     let end_ms = (unix_ms() / 1000 + args.join_seconds as i64 + 2) * 1000;
-    let end_iso = format!("{}", jiff_like(end_ms));
+    let end_iso = rfc3339_utc(end_ms);
     let created: Value = http
         .post(format!("{}/external/giveaway", args.url))
         .header("x-api-key", &args.public)
         .bearer_auth(&args.key)
-        .json(&json!({ "title": "Load test", "roomIds": ["r1", "r2"], "maxWinners": 10, "minMessages": 1,
-                        "endTime": end_iso, "winnerListUrl": receiver }))
+        .json(
+            &json!({ "title": "Load test", "roomIds": ["r1", "r2"], "maxWinners": 10, "minMessages": 1,
+                        "endTime": end_iso, "winnerListUrl": receiver }),
+        )
         .send()
         .await
         .context("creating the giveaway")?
@@ -235,7 +243,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// RFC 3339 UTC of Unix ms (whole seconds), without a date crate.
-fn jiff_like(ms: i64) -> String {
+fn rfc3339_utc(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Civil from days (Howard Hinnant's algorithm).

@@ -270,7 +270,16 @@ mod tests {
     /// hashed as RFC 6962/9162 leaves), for every size.
     #[test]
     fn roots_match_the_certificate_transparency_test_vectors() {
-        let data = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"];
+        let data = [
+            "",
+            "00",
+            "10",
+            "2021",
+            "3031",
+            "40414243",
+            "5051525354555657",
+            "606162636465666768696a6b6c6d6e6f",
+        ];
         let hashes: Vec<Hash32> = data
             .iter()
             .map(|d| {

@@ -182,7 +182,10 @@ fn two_processes_draw_a_chat_giveaway_once() {
         ("FAIRDRAW_WEBHOOK_ALLOW_PRIVATE", "true"),
     ];
     let acct = support::create_account(&env, "Chat", 10_000, 10_000);
-    let (secret, public) = (acct["api_key"].as_str().unwrap().to_owned(), acct["public_key"].as_str().unwrap().to_owned());
+    let (secret, public) = (
+        acct["api_key"].as_str().unwrap().to_owned(),
+        acct["public_key"].as_str().unwrap().to_owned(),
+    );
     let a = serve(&env);
     let b = serve(&env);
     rt.block_on(async {
@@ -209,8 +212,10 @@ fn two_processes_draw_a_chat_giveaway_once() {
         };
         let end = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(4);
         let created: serde_json::Value = call(&a.base, "/external/giveaway")
-            .json(&serde_json::json!({ "title": "Two instances", "roomIds": ["r1"], "maxWinners": 2,
-                "endTime": end.to_string(), "winnerListUrl": url }))
+            .json(
+                &serde_json::json!({ "title": "Two instances", "roomIds": ["r1"], "maxWinners": 2,
+                "endTime": end.to_string(), "winnerListUrl": url }),
+            )
             .send()
             .await
             .unwrap()
@@ -254,7 +259,10 @@ fn two_processes_draw_a_chat_giveaway_once() {
     });
     let draws: i64 = rt.block_on(async {
         let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM draws").fetch_one(&pool).await.unwrap();
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM draws")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         pool.close().await;
         n
     });

@@ -99,11 +99,15 @@ pub struct Join {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JoinOutcome {
     /// Now a participant; `new` when they were not one before.
-    Joined { new: bool },
+    Joined {
+        new: bool,
+    },
     /// Refused by a rule (the caller knows which); the profile is stored.
     Refused,
     /// `maxParticipants` was reached; the profile is stored.
-    Full { max: i64 },
+    Full {
+        max: i64,
+    },
     /// Not live (not started, ended, finished or cancelled): nothing written.
     NotLive,
     NotFound,
@@ -192,10 +196,12 @@ impl Db {
 
     /// `(ext, content_type, bytes)` of an upload.
     pub async fn media(&self, id: &str) -> StoreResult<(String, String, Vec<u8>)> {
-        Ok(sqlx::query_as("SELECT ext, content_type, bytes FROM media WHERE id = $1")
-            .bind(id)
-            .fetch_one(self.reader())
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT ext, content_type, bytes FROM media WHERE id = $1")
+                .bind(id)
+                .fetch_one(self.reader())
+                .await?,
+        )
     }
 
     pub async fn create_chat_giveaway(&self, g: &NewChatGiveaway<'_>) -> StoreResult<i64> {
@@ -363,11 +369,10 @@ impl Db {
                 }
                 continue;
             }
-            let (count,): (i64,) =
-                sqlx::query_as("SELECT participants_count FROM chat_giveaways WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let (count,): (i64,) = sqlx::query_as("SELECT participants_count FROM chat_giveaways WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
             // Who of the batch is a participant already.
             let users: Vec<serde_json::Value> = members
                 .iter()

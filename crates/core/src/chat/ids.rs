@@ -128,7 +128,11 @@ mod tests {
             ids(&["u1", "2", "u3"])
         );
         assert_eq!(from_json("userIds", &json!("a,b\nc")).unwrap(), ids(&["a", "b", "c"]));
-        assert!(from_json("userIds", &json!([true])).unwrap_err().starts_with("each value in userIds"));
+        assert!(
+            from_json("userIds", &json!([true]))
+                .unwrap_err()
+                .starts_with("each value in userIds")
+        );
         assert!(from_json("userIds", &json!(5)).unwrap_err().starts_with("userIds"));
         assert_eq!(from_text("roomIds", "[\"x\",\"y\"]").unwrap(), ids(&["x", "y"]));
         assert_eq!(from_text("roomIds", "x;y").unwrap(), ids(&["x;y"]));

@@ -176,8 +176,24 @@ pub fn validate_patch(
     macro_rules! take {
         ($($f:ident),*) => { $( if p.$f.is_some() { spec.$f = p.$f; } )* };
     }
-    take!(text, button_text, template, pic, template_data, min_participants, max_participants);
-    take!(min_account_age_hours, min_messages, reward_name, reward_description, gift_id, winner_list_url, data);
+    take!(
+        text,
+        button_text,
+        template,
+        pic,
+        template_data,
+        min_participants,
+        max_participants
+    );
+    take!(
+        min_account_age_hours,
+        min_messages,
+        reward_name,
+        reward_description,
+        gift_id,
+        winner_list_url,
+        data
+    );
     if p.image.is_some() {
         spec.pic = None;
     }
@@ -548,11 +564,18 @@ mod tests {
         ] {
             assert!(e.iter().any(|m| m.starts_with(field)), "{field} missing from {e:?}");
         }
-        let e = validate_create(json_fields(json!({"userIds": ["u"], "endTime": "2026-05-21 10:00"})), NOW).unwrap_err();
+        let e = validate_create(
+            json_fields(json!({"userIds": ["u"], "endTime": "2026-05-21 10:00"})),
+            NOW,
+        )
+        .unwrap_err();
         assert!(e.iter().any(|m| m.starts_with("title should not be empty")));
         assert!(e.iter().any(|m| m.starts_with("endTime must be a valid ISO 8601")));
-        let e = validate_create(json_fields(json!({"title": "t", "userIds": ["u"], "endTime": "2020-01-01T00:00:00Z", "maxWinners": 0})), NOW)
-            .unwrap_err();
+        let e = validate_create(
+            json_fields(json!({"title": "t", "userIds": ["u"], "endTime": "2020-01-01T00:00:00Z", "maxWinners": 0})),
+            NOW,
+        )
+        .unwrap_err();
         assert!(e.contains(&"endTime must be in the future".to_owned()));
         assert!(e.contains(&"maxWinners must not be less than 1".to_owned()));
     }
@@ -562,18 +585,31 @@ mod tests {
         let spec = validate_create(json_fields(reference()), NOW).unwrap().spec;
         let p = validate_patch(&spec, true, json_fields(json!({"title": "New", "maxWinners": 2})), NOW).unwrap();
         assert_eq!((p.spec.title.as_str(), p.spec.max_winners), ("New", 2));
-        let e = validate_patch(&spec, true, json_fields(json!({"endTime": "2026-05-19T10:00:00Z"})), NOW).unwrap_err();
+        let e = validate_patch(
+            &spec,
+            true,
+            json_fields(json!({"endTime": "2026-05-19T10:00:00Z"})),
+            NOW,
+        )
+        .unwrap_err();
         assert_eq!(e, ["endTime must be after startTime"]);
         let later = json_fields(json!({"endTime": "2026-05-22T10:00:00Z"}));
         assert!(validate_patch(&spec, false, later, NOW).is_ok());
-        let e = validate_patch(&spec, false, json_fields(json!({"title": "x", "endTime": "2026-05-20T12:00:00Z"})), NOW)
-            .unwrap_err();
+        let e = validate_patch(
+            &spec,
+            false,
+            json_fields(json!({"title": "x", "endTime": "2026-05-20T12:00:00Z"})),
+            NOW,
+        )
+        .unwrap_err();
         assert_eq!(e.len(), 2, "{e:?}");
         assert!(e[0].starts_with("title cannot be changed"));
     }
 
     fn png(width: u32, height: u32) -> Vec<u8> {
-        let mut b = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R'];
+        let mut b = vec![
+            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
+        ];
         b.extend_from_slice(&width.to_be_bytes());
         b.extend_from_slice(&height.to_be_bytes());
         b.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);

@@ -1,8 +1,8 @@
 //! Who may join a chat giveaway, and its status. Each rule that refuses has its own
 //! [`Refusal`], whose message names the rule, so the partner can tell its user why.
 
-use super::input::{MAX_STRING, Raw, parse_instant};
 use super::ChatGiveawaySpec;
+use super::input::{MAX_STRING, Raw, parse_instant};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -171,7 +171,9 @@ pub fn parse_profile(body: &Value) -> Result<Profile, Vec<String>> {
         match obj.get(name) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if s.chars().count() > MAX_STRING => {
-                problems.push(format!("{name} must be shorter than or equal to {MAX_STRING} characters"));
+                problems.push(format!(
+                    "{name} must be shorter than or equal to {MAX_STRING} characters"
+                ));
                 None
             }
             Some(Value::String(s)) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -268,13 +270,55 @@ mod tests {
         let now = 100 * H;
         assert_eq!(rules.check(&good(), now), Ok(()));
         let cases: Vec<(Profile, &str)> = vec![
-            (Profile { room_id: Some("r2".into()), ..good() }, "roomIds"),
-            (Profile { room_id: None, ..good() }, "roomIds"),
-            (Profile { user_id: "u9".into(), ..good() }, "userIds"),
-            (Profile { account_created_at: Some(now - 23 * H), ..good() }, "minAccountAgeHours"),
-            (Profile { account_created_at: None, ..good() }, "minAccountAgeHours"),
-            (Profile { message_count: Some(4), ..good() }, "minMessages"),
-            (Profile { badge_ids: vec![1], ..good() }, "badgeIds"),
+            (
+                Profile {
+                    room_id: Some("r2".into()),
+                    ..good()
+                },
+                "roomIds",
+            ),
+            (
+                Profile {
+                    room_id: None,
+                    ..good()
+                },
+                "roomIds",
+            ),
+            (
+                Profile {
+                    user_id: "u9".into(),
+                    ..good()
+                },
+                "userIds",
+            ),
+            (
+                Profile {
+                    account_created_at: Some(now - 23 * H),
+                    ..good()
+                },
+                "minAccountAgeHours",
+            ),
+            (
+                Profile {
+                    account_created_at: None,
+                    ..good()
+                },
+                "minAccountAgeHours",
+            ),
+            (
+                Profile {
+                    message_count: Some(4),
+                    ..good()
+                },
+                "minMessages",
+            ),
+            (
+                Profile {
+                    badge_ids: vec![1],
+                    ..good()
+                },
+                "badgeIds",
+            ),
         ];
         for (profile, rule) in cases {
             let refusal = rules.check(&profile, now).unwrap_err();

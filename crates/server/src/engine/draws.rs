@@ -516,7 +516,9 @@ impl Engine {
 pub(super) fn new_draw(
     cert: &Certificate,
     giveaway_id: Option<i64>,
-    committed_at: Option<i64>, now: i64) -> EngineResult<NewDraw> {
+    committed_at: Option<i64>,
+    now: i64,
+) -> EngineResult<NewDraw> {
     let (Some(signature), Some(public_key)) = (&cert.signature, &cert.public_key) else {
         return Err(internal("a draw certificate is stored signed".to_owned()));
     };

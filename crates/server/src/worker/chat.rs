@@ -53,6 +53,8 @@ pub async fn notify_job(state: &AppState, job: &Job) -> Result<(), JobError> {
     match (sent.success, sent.refused) {
         (true, _) => Ok(()),
         (false, true) => Err(JobError::permanent(sent.error.unwrap_or_default())),
-        (false, false) => Err(JobError::retry(sent.error.unwrap_or_else(|| "delivery failed".to_owned()))),
+        (false, false) => Err(JobError::retry(
+            sent.error.unwrap_or_else(|| "delivery failed".to_owned()),
+        )),
     }
 }

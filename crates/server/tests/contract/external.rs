@@ -66,7 +66,14 @@ async fn live(app: &TestApp, acct: &TestAccount, extra: Value) -> i64 {
 }
 
 async fn join(app: &TestApp, acct: &TestAccount, id: i64, body: Value) -> Reply {
-    ext(app, acct, reqwest::Method::POST, &format!("/external/giveaway/{id}/participants"), Some(body)).await
+    ext(
+        app,
+        acct,
+        reqwest::Method::POST,
+        &format!("/external/giveaway/{id}/participants"),
+        Some(body),
+    )
+    .await
 }
 
 #[track_caller]
@@ -84,7 +91,9 @@ fn expect_400(r: &Reply) -> Vec<String> {
 
 /// A PNG header of the given size: enough for the server, which reads only the header.
 fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut b = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R'];
+    let mut b = vec![
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
+    ];
     b.extend_from_slice(&width.to_be_bytes());
     b.extend_from_slice(&height.to_be_bytes());
     b.extend_from_slice(&[8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89]);
@@ -138,7 +147,10 @@ async fn the_reference_json_example_creates_a_scheduled_giveaway(app: TestApp) {
         ("enableWinnersAnnouncement", json!(true)),
         ("rewardName", json!("VIP Pass")),
         ("rewardDescription", json!("One month VIP access")),
-        ("winnerListUrl", json!("https://yourplatform.com/webhooks/giveaway-winners")),
+        (
+            "winnerListUrl",
+            json!("https://yourplatform.com/webhooks/giveaway-winners"),
+        ),
         ("roomIds", json!(["room_123", "room_456"])),
         ("userIds", json!([])),
         ("participantsCount", json!(0)),
@@ -151,7 +163,14 @@ async fn the_reference_json_example_creates_a_scheduled_giveaway(app: TestApp) {
     assert_eq!(commitment.len(), 64);
     assert!(g["id"].as_i64().is_some());
     // The same answer on a read.
-    let again = ext(&app, &acct, reqwest::Method::GET, &format!("/external/giveaway/{}", g["id"]), None).await;
+    let again = ext(
+        &app,
+        &acct,
+        reqwest::Method::GET,
+        &format!("/external/giveaway/{}", g["id"]),
+        None,
+    )
+    .await;
     again.expect(200);
     assert_eq!(again.body["fairness"]["commitment"], json!(commitment));
     assert_eq!(again.body["roomIds"], g["roomIds"]);
@@ -190,7 +209,12 @@ async fn the_reference_multipart_example_with_a_csv_file_and_an_image(app: TestA
     let req = with_keys(&app, &acct, app.http.post(app.url("/external/giveaway"))).multipart(form);
     let r = TestApp::read(req).await;
     r.expect(201);
-    assert_eq!(r.body["status"], json!("LIVE"), "no startTime: live at once; {}", r.text);
+    assert_eq!(
+        r.body["status"],
+        json!("LIVE"),
+        "no startTime: live at once; {}",
+        r.text
+    );
     assert_eq!(r.body["roomIds"], json!(["room_123", "room_456", "room_789"]));
     assert_eq!(r.body["template"], json!(1));
     assert_eq!(r.body["maxWinners"], json!(3));
@@ -204,10 +228,21 @@ async fn the_reference_multipart_example_with_a_csv_file_and_an_image(app: TestA
     assert_eq!(got.status(), 200);
     assert_eq!(got.headers()["content-type"], "image/png");
     assert_eq!(got.bytes().await.unwrap().to_vec(), banner);
-    assert_eq!(app.http.get(app.url("/media/m_nothing.png")).send().await.unwrap().status(), 404);
+    assert_eq!(
+        app.http
+            .get(app.url("/media/m_nothing.png"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 
     // An image that is not 16:9, or not an image, is refused and nothing is created.
-    for (bytes, message) in [(png(1600, 1000), "16:9"), (b"%PDF-1.4".to_vec(), "PNG, JPEG, WebP or GIF")] {
+    for (bytes, message) in [
+        (png(1600, 1000), "16:9"),
+        (b"%PDF-1.4".to_vec(), "PNG, JPEG, WebP or GIF"),
+    ] {
         let form = reqwest::multipart::Form::new()
             .text("title", "T")
             .text("endTime", "2026-05-21T10:00:00Z")
@@ -215,7 +250,10 @@ async fn the_reference_multipart_example_with_a_csv_file_and_an_image(app: TestA
             .part("pic", reqwest::multipart::Part::bytes(bytes).file_name("b.png"));
         let req = with_keys(&app, &acct, app.http.post(app.url("/external/giveaway"))).multipart(form);
         let problems = expect_400(&TestApp::read(req).await);
-        assert!(problems.iter().any(|m| m.starts_with("pic") && m.contains(message)), "{problems:?}");
+        assert!(
+            problems.iter().any(|m| m.starts_with("pic") && m.contains(message)),
+            "{problems:?}"
+        );
     }
     let list = ext(&app, &acct, reqwest::Method::GET, "/external/giveaways", None).await;
     list.expect(200);
@@ -248,12 +286,20 @@ async fn both_keys_of_one_brand_are_required(app: TestApp) {
         assert_eq!(r.body["statusCode"], json!(401), "{}", r.text);
         assert_eq!(r.body["error"], json!("Unauthorized"));
     }
-    ext(&app, &acct, reqwest::Method::GET, "/external/giveaways", None).await.expect(200);
+    ext(&app, &acct, reqwest::Method::GET, "/external/giveaways", None)
+        .await
+        .expect(200);
     // Another brand's giveaway is not found.
     let id = live(&app, &acct, json!({})).await;
-    ext(&app, &other, reqwest::Method::GET, &format!("/external/giveaway/{id}"), None)
-        .await
-        .expect(404);
+    ext(
+        &app,
+        &other,
+        reqwest::Method::GET,
+        &format!("/external/giveaway/{id}"),
+        None,
+    )
+    .await
+    .expect(404);
 }
 
 async fn every_validation_problem_is_reported_and_nothing_is_created(app: TestApp) {
@@ -293,16 +339,37 @@ async fn every_validation_problem_is_reported_and_nothing_is_created(app: TestAp
         "winnerListUrl must be an https URL",
         "roomIds or userIds must be provided",
     ] {
-        assert!(problems.iter().any(|m| m.starts_with(start)), "{start:?} missing from {problems:?}");
+        assert!(
+            problems.iter().any(|m| m.starts_with(start)),
+            "{start:?} missing from {problems:?}"
+        );
     }
     for (body, start) in [
-        (json!({ "roomIds": ["r"], "endTime": "2026-06-16T10:00:00Z" }), "title should not be empty"),
+        (
+            json!({ "roomIds": ["r"], "endTime": "2026-06-16T10:00:00Z" }),
+            "title should not be empty",
+        ),
         (json!({ "title": "t", "roomIds": ["r"] }), "endTime should not be empty"),
-        (json!({ "title": "t", "roomIds": ["r"], "endTime": "2026-06-16 10:00" }), "endTime must be a valid ISO 8601"),
-        (json!({ "title": "t", "roomIds": ["r"], "endTime": "2026-06-14T10:00:00Z" }), "endTime must be in the future"),
-        (json!({ "title": "t", "roomIds": ["r"], "endTime": "2026-06-16T10:00:00Z", "maxWinners": 0 }), "maxWinners must not be less than 1"),
-        (json!({ "title": "t", "roomIds": [], "userIds": [" ", ""], "endTime": "2026-06-16T10:00:00Z" }), "roomIds or userIds"),
-        (json!({ "title": "t", "roomIds": [true], "endTime": "2026-06-16T10:00:00Z" }), "each value in roomIds"),
+        (
+            json!({ "title": "t", "roomIds": ["r"], "endTime": "2026-06-16 10:00" }),
+            "endTime must be a valid ISO 8601",
+        ),
+        (
+            json!({ "title": "t", "roomIds": ["r"], "endTime": "2026-06-14T10:00:00Z" }),
+            "endTime must be in the future",
+        ),
+        (
+            json!({ "title": "t", "roomIds": ["r"], "endTime": "2026-06-16T10:00:00Z", "maxWinners": 0 }),
+            "maxWinners must not be less than 1",
+        ),
+        (
+            json!({ "title": "t", "roomIds": [], "userIds": [" ", ""], "endTime": "2026-06-16T10:00:00Z" }),
+            "roomIds or userIds",
+        ),
+        (
+            json!({ "title": "t", "roomIds": [true], "endTime": "2026-06-16T10:00:00Z" }),
+            "each value in roomIds",
+        ),
     ] {
         let problems = expect_400(&create(&app, &acct, body.clone()).await);
         assert!(problems.iter().any(|m| m.starts_with(start)), "{body}: {problems:?}");
@@ -322,7 +389,12 @@ async fn id_lists_in_every_format(app: TestApp) {
     let acct = app.account().await;
     let end = "2026-06-16T10:00:00Z";
     // A JSON array, repeats and blanks dropped.
-    let r = create(&app, &acct, json!({ "title": "t", "endTime": end, "userIds": ["u1", " u2 ", "u1", "", 7] })).await;
+    let r = create(
+        &app,
+        &acct,
+        json!({ "title": "t", "endTime": end, "userIds": ["u1", " u2 ", "u1", "", 7] }),
+    )
+    .await;
     r.expect(201);
     assert_eq!(r.body["userIds"], json!(["u1", "u2", "7"]));
     assert_eq!(r.body["roomIds"], json!([]));
@@ -341,13 +413,25 @@ async fn id_lists_in_every_format(app: TestApp) {
     // A CSV file of many users: BOM, CRLF, quotes, commas and newlines mixed.
     let mut csv = String::from("\u{feff}");
     for i in 0..5000 {
-        csv.push_str(&format!("\"user_{i}\"{}", if i % 3 == 0 { ",\r\n" } else if i % 2 == 0 { "," } else { "\n" }));
+        csv.push_str(&format!(
+            "\"user_{i}\"{}",
+            if i % 3 == 0 {
+                ",\r\n"
+            } else if i % 2 == 0 {
+                ","
+            } else {
+                "\n"
+            }
+        ));
     }
     csv.push_str("user_1\n,,\n");
     let form = reqwest::multipart::Form::new()
         .text("title", "t")
         .text("endTime", end)
-        .part("userIds", reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("users.csv"));
+        .part(
+            "userIds",
+            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("users.csv"),
+        );
     let r = TestApp::read(with_keys(&app, &acct, app.http.post(app.url("/external/giveaway"))).multipart(form)).await;
     r.expect(201);
     let users = r.body["userIds"].as_array().unwrap();
@@ -359,10 +443,18 @@ async fn id_lists_in_every_format(app: TestApp) {
     let form = reqwest::multipart::Form::new()
         .text("title", "t")
         .text("endTime", end)
-        .part("userIds", reqwest::multipart::Part::bytes(many.into_bytes()).file_name("users.csv"));
+        .part(
+            "userIds",
+            reqwest::multipart::Part::bytes(many.into_bytes()).file_name("users.csv"),
+        );
     let r = TestApp::read(with_keys(&app, &acct, app.http.post(app.url("/external/giveaway"))).multipart(form)).await;
     let problems = expect_400(&r);
-    assert!(problems.iter().any(|m| m.starts_with("userIds") && m.contains("100000")), "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|m| m.starts_with("userIds") && m.contains("100000")),
+        "{problems:?}"
+    );
 }
 
 #[track_caller]
@@ -394,10 +486,22 @@ async fn every_eligibility_rule_refuses_with_its_reason(app: TestApp) {
         b[k] = v;
         b
     };
-    expect_refused(&join(&app, &acct, id, with("x", "roomId", json!("r9"))).await, "roomIds");
-    expect_refused(&join(&app, &acct, id, with("x", "accountCreatedAt", json!(young))).await, "minAccountAgeHours");
-    expect_refused(&join(&app, &acct, id, with("x", "messageCount", json!(4))).await, "minMessages");
-    expect_refused(&join(&app, &acct, id, with("x", "badgeIds", json!([1]))).await, "badgeIds");
+    expect_refused(
+        &join(&app, &acct, id, with("x", "roomId", json!("r9"))).await,
+        "roomIds",
+    );
+    expect_refused(
+        &join(&app, &acct, id, with("x", "accountCreatedAt", json!(young))).await,
+        "minAccountAgeHours",
+    );
+    expect_refused(
+        &join(&app, &acct, id, with("x", "messageCount", json!(4))).await,
+        "minMessages",
+    );
+    expect_refused(
+        &join(&app, &acct, id, with("x", "badgeIds", json!([1]))).await,
+        "badgeIds",
+    );
     let problems = expect_400(&join(&app, &acct, id, json!({ "roomId": "r1", "messageCount": -2 })).await);
     assert!(problems.iter().any(|m| m.starts_with("userId")) && problems.iter().any(|m| m.starts_with("messageCount")));
 
@@ -411,20 +515,42 @@ async fn every_eligibility_rule_refuses_with_its_reason(app: TestApp) {
     join(&app, &acct, id, good("u2")).await.expect(201);
     join(&app, &acct, id, good("u3")).await.expect(201);
     expect_refused(&join(&app, &acct, id, good("u4")).await, "maxParticipants");
-    let g = ext(&app, &acct, reqwest::Method::GET, &format!("/external/giveaway/{id}"), None).await;
+    let g = ext(
+        &app,
+        &acct,
+        reqwest::Method::GET,
+        &format!("/external/giveaway/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(g.body["participantsCount"], json!(3));
-    let list = ext(&app, &acct, reqwest::Method::GET, &format!("/external/giveaway/{id}/participants"), None).await;
+    let list = ext(
+        &app,
+        &acct,
+        reqwest::Method::GET,
+        &format!("/external/giveaway/{id}/participants"),
+        None,
+    )
+    .await;
     list.expect(200);
     assert_eq!(list.body["data"][0]["name"], json!("Renamed"));
     assert_eq!(list.body["total"], json!(3));
 
     // Invited users only.
     let invited = live(&app, &acct, json!({ "roomIds": [], "userIds": ["vip"] })).await;
-    expect_refused(&join(&app, &acct, invited, json!({ "userId": "nobody" })).await, "userIds");
+    expect_refused(
+        &join(&app, &acct, invited, json!({ "userId": "nobody" })).await,
+        "userIds",
+    );
     join(&app, &acct, invited, json!({ "userId": "vip" })).await.expect(201);
 
     // Not live: scheduled, then ended.
-    let soon = live(&app, &acct, json!({ "startTime": fairdraw_core::time::format_rfc3339(now + MINUTE) })).await;
+    let soon = live(
+        &app,
+        &acct,
+        json!({ "startTime": fairdraw_core::time::format_rfc3339(now + MINUTE) }),
+    )
+    .await;
     let r = join(&app, &acct, soon, json!({ "userId": "u1", "roomId": "r1" })).await;
     expect_refused(&r, "not live");
     app.clock.advance(2 * HOUR);
@@ -484,16 +610,34 @@ async fn a_giveaway_is_drawn_at_its_end_and_the_signed_winner_list_verifies(app:
 
     app.clock.set(start);
     app.run_jobs().await;
-    let g = ext(&app, &acct, reqwest::Method::GET, &format!("/external/giveaway/{id}"), None).await;
+    let g = ext(
+        &app,
+        &acct,
+        reqwest::Method::GET,
+        &format!("/external/giveaway/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(g.body["status"], json!("LIVE"));
     for i in 0..20 {
         let room = if i % 2 == 0 { "r1" } else { "r2" };
-        join(&app, &acct, id, json!({ "userId": format!("u{i}"), "roomId": room, "name": format!("Viewer {i}"), "messageCount": 3 }))
-            .await
-            .expect(201);
+        join(
+            &app,
+            &acct,
+            id,
+            json!({ "userId": format!("u{i}"), "roomId": room, "name": format!("Viewer {i}"), "messageCount": 3 }),
+        )
+        .await
+        .expect(201);
     }
     // A participant whose latest profile breaks a rule is not drawn: u0 now has no messages.
-    let refused = join(&app, &acct, id, json!({ "userId": "u0", "roomId": "r1", "messageCount": 0 })).await;
+    let refused = join(
+        &app,
+        &acct,
+        id,
+        json!({ "userId": "u0", "roomId": "r1", "messageCount": 0 }),
+    )
+    .await;
     expect_refused(&refused, "minMessages");
 
     app.clock.set(end - 1);
@@ -501,7 +645,14 @@ async fn a_giveaway_is_drawn_at_its_end_and_the_signed_winner_list_verifies(app:
     assert!(got.lock().unwrap().is_empty(), "nothing before the end");
     app.clock.set(end);
     app.run_jobs().await;
-    let g = ext(&app, &acct, reqwest::Method::GET, &format!("/external/giveaway/{id}"), None).await;
+    let g = ext(
+        &app,
+        &acct,
+        reqwest::Method::GET,
+        &format!("/external/giveaway/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(g.body["status"], json!("FINISHED"), "{}", g.text);
     let verify_url = g.body["verifyUrl"].as_str().unwrap().to_owned();
 
@@ -526,20 +677,29 @@ async fn a_giveaway_is_drawn_at_its_end_and_the_signed_winner_list_verifies(app:
         assert_ne!(user, "u0", "the latest profile of u0 breaks minMessages");
         let n: usize = user[1..].parse().unwrap();
         assert_eq!(w["name"], json!(format!("Viewer {n}")));
-        assert_eq!(w["roomId"], json!(if n % 2 == 0 { "r1" } else { "r2" }));
+        assert_eq!(w["roomId"], json!(if n.is_multiple_of(2) { "r1" } else { "r2" }));
     }
     assert_eq!(body["announcement"].as_object().unwrap().len(), 12);
     assert!(body["announcement"]["en"].as_str().unwrap().contains("Stream Cup"));
     // The receiver re-verifies the certificate from the public routes.
     let hash = body["verification"]["sha256"].as_str().unwrap();
     assert_eq!(body["verification"]["verify_url"], json!(verify_url));
-    assert!(body["verification"]["certificate_pdf"].as_str().unwrap().ends_with(".pdf"));
+    assert!(
+        body["verification"]["certificate_pdf"]
+            .as_str()
+            .unwrap()
+            .ends_with(".pdf")
+    );
     let (cert, pool, cert_json) = fetch_and_verify(&app, hash).await;
     assert_eq!(cert.commitment.to_hex(), commitment, "the seed committed at creation");
     assert_eq!(cert.pool_size, 19);
     assert_eq!(cert.total_weight, 19, "one ticket each");
     assert!(pool.iter().all(|c| c.id.starts_with('u') && c.id != "u0"));
-    let ids = |v: &[Value]| v.iter().map(|w| w["userId"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let ids = |v: &[Value]| {
+        v.iter()
+            .map(|w| w["userId"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(cert.winners, ids(winners));
     assert_eq!(cert.extras, ids(alternates));
     assert_eq!(cert_json["subject"]["chat_giveaway_id"], json!(id));
@@ -547,12 +707,24 @@ async fn a_giveaway_is_drawn_at_its_end_and_the_signed_winner_list_verifies(app:
     let page = app.http.get(app.url(&format!("/verify/{hash}"))).send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Stream Cup"));
-    let pdf_path = body["verification"]["certificate_pdf"].as_str().unwrap().strip_prefix("https://fairdraw.test").unwrap().to_owned();
+    let pdf_path = body["verification"]["certificate_pdf"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("https://fairdraw.test")
+        .unwrap()
+        .to_owned();
     let pdf = app.http.get(app.url(&pdf_path)).send().await.unwrap();
     assert_eq!(pdf.status(), 200);
 
     // The winners call says the same.
-    let w = ext(&app, &acct, reqwest::Method::GET, &format!("/external/giveaway/{id}/winners"), None).await;
+    let w = ext(
+        &app,
+        &acct,
+        reqwest::Method::GET,
+        &format!("/external/giveaway/{id}/winners"),
+        None,
+    )
+    .await;
     w.expect(200);
     assert_eq!(w.body["winners"], json!(winners));
     assert_eq!(w.body["alternates"], json!(alternates));
@@ -569,12 +741,28 @@ async fn a_giveaway_is_drawn_at_its_end_and_the_signed_winner_list_verifies(app:
 async fn fewer_than_min_participants_cancels_and_tells_the_partner(app: TestApp) {
     let acct = app.account().await;
     let (url, got) = receiver().await;
-    let id = live(&app, &acct, json!({ "minParticipants": 3, "winnerListUrl": url, "data": "d" })).await;
-    join(&app, &acct, id, json!({ "userId": "a", "roomId": "r1" })).await.expect(201);
-    join(&app, &acct, id, json!({ "userId": "b", "roomId": "r1" })).await.expect(201);
+    let id = live(
+        &app,
+        &acct,
+        json!({ "minParticipants": 3, "winnerListUrl": url, "data": "d" }),
+    )
+    .await;
+    join(&app, &acct, id, json!({ "userId": "a", "roomId": "r1" }))
+        .await
+        .expect(201);
+    join(&app, &acct, id, json!({ "userId": "b", "roomId": "r1" }))
+        .await
+        .expect(201);
     app.clock.advance(HOUR);
     app.run_jobs().await;
-    let g = ext(&app, &acct, reqwest::Method::GET, &format!("/external/giveaway/{id}"), None).await;
+    let g = ext(
+        &app,
+        &acct,
+        reqwest::Method::GET,
+        &format!("/external/giveaway/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(g.body["status"], json!("CANCELLED"));
     assert!(g.body["cancelReason"].as_str().unwrap().contains("minParticipants"));
     assert_eq!(g.body["verifyUrl"], Value::Null);
@@ -587,7 +775,14 @@ async fn fewer_than_min_participants_cancels_and_tells_the_partner(app: TestApp)
     assert_eq!(body["status"], json!("CANCELLED"));
     assert_eq!(body["data"], json!("d"));
     assert!(body["reason"].as_str().unwrap().contains("2 of 3"), "{body}");
-    let w = ext(&app, &acct, reqwest::Method::GET, &format!("/external/giveaway/{id}/winners"), None).await;
+    let w = ext(
+        &app,
+        &acct,
+        reqwest::Method::GET,
+        &format!("/external/giveaway/{id}/winners"),
+        None,
+    )
+    .await;
     assert_eq!(w.body["winners"], json!([]));
 }
 
@@ -605,19 +800,51 @@ async fn patch_and_cancel_follow_the_lifecycle(app: TestApp) {
     .await;
     let id = r.body["id"].as_i64().unwrap();
     let path = format!("/external/giveaway/{id}");
-    let p = ext(&app, &acct, reqwest::Method::PATCH, &path, Some(json!({ "title": "After", "roomIds": "r5,r6", "maxWinners": 2 }))).await;
+    let p = ext(
+        &app,
+        &acct,
+        reqwest::Method::PATCH,
+        &path,
+        Some(json!({ "title": "After", "roomIds": "r5,r6", "maxWinners": 2 })),
+    )
+    .await;
     p.expect(200);
     assert_eq!(p.body["title"], json!("After"));
     assert_eq!(p.body["roomIds"], json!(["r5", "r6"]));
     assert_eq!(p.body["status"], json!("SOON"));
-    let problems = expect_400(&ext(&app, &acct, reqwest::Method::PATCH, &path, Some(json!({ "endTime": fmt(now + 30 * MINUTE) }))).await);
+    let problems = expect_400(
+        &ext(
+            &app,
+            &acct,
+            reqwest::Method::PATCH,
+            &path,
+            Some(json!({ "endTime": fmt(now + 30 * MINUTE) })),
+        )
+        .await,
+    );
     assert_eq!(problems, ["endTime must be after startTime"]);
     // Live: only a later end.
     app.clock.set(now + HOUR);
-    let problems = expect_400(&ext(&app, &acct, reqwest::Method::PATCH, &path, Some(json!({ "title": "x", "endTime": fmt(now + 90 * MINUTE) }))).await);
+    let problems = expect_400(
+        &ext(
+            &app,
+            &acct,
+            reqwest::Method::PATCH,
+            &path,
+            Some(json!({ "title": "x", "endTime": fmt(now + 90 * MINUTE) })),
+        )
+        .await,
+    );
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(problems[0].starts_with("title cannot be changed"));
-    let p = ext(&app, &acct, reqwest::Method::PATCH, &path, Some(json!({ "endTime": fmt(now + 3 * HOUR) }))).await;
+    let p = ext(
+        &app,
+        &acct,
+        reqwest::Method::PATCH,
+        &path,
+        Some(json!({ "endTime": fmt(now + 3 * HOUR) })),
+    )
+    .await;
     p.expect(200);
     assert_eq!(p.body["endTime"], json!(fmt(now + 3 * HOUR)));
     // The old end passes: nothing is drawn.
@@ -629,8 +856,18 @@ async fn patch_and_cancel_follow_the_lifecycle(app: TestApp) {
     let c = ext(&app, &acct, reqwest::Method::POST, &format!("{path}/cancel"), None).await;
     c.expect(200);
     assert_eq!(c.body["status"], json!("CANCELLED"));
-    ext(&app, &acct, reqwest::Method::POST, &format!("{path}/cancel"), None).await.expect(409);
-    ext(&app, &acct, reqwest::Method::PATCH, &path, Some(json!({ "endTime": fmt(now + 5 * HOUR) }))).await.expect(409);
+    ext(&app, &acct, reqwest::Method::POST, &format!("{path}/cancel"), None)
+        .await
+        .expect(409);
+    ext(
+        &app,
+        &acct,
+        reqwest::Method::PATCH,
+        &path,
+        Some(json!({ "endTime": fmt(now + 5 * HOUR) })),
+    )
+    .await
+    .expect(409);
     app.run_jobs().await;
     let posts = got.lock().unwrap().clone();
     assert_eq!(posts.len(), 1);
@@ -645,22 +882,49 @@ async fn participants_are_listed_and_removed(app: TestApp) {
     let acct = app.account().await;
     let id = live(&app, &acct, json!({})).await;
     for u in ["c", "a", "b"] {
-        join(&app, &acct, id, json!({ "userId": u, "roomId": "r1", "badgeIds": [1] })).await.expect(201);
+        join(&app, &acct, id, json!({ "userId": u, "roomId": "r1", "badgeIds": [1] }))
+            .await
+            .expect(201);
     }
     let path = format!("/external/giveaway/{id}/participants");
-    let page = ext(&app, &acct, reqwest::Method::GET, &format!("{path}?page=1&limit=2"), None).await;
+    let page = ext(
+        &app,
+        &acct,
+        reqwest::Method::GET,
+        &format!("{path}?page=1&limit=2"),
+        None,
+    )
+    .await;
     page.expect(200);
-    let users: Vec<&str> = page.body["data"].as_array().unwrap().iter().map(|p| p["userId"].as_str().unwrap()).collect();
+    let users: Vec<&str> = page.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["userId"].as_str().unwrap())
+        .collect();
     assert_eq!(users, ["a", "b"]);
     assert_eq!(page.body["total"], json!(3));
     assert_eq!(page.body["data"][0]["badgeIds"], json!([1]));
     expect_400(&ext(&app, &acct, reqwest::Method::GET, &format!("{path}?limit=500"), None).await);
-    ext(&app, &acct, reqwest::Method::DELETE, &format!("{path}/a"), None).await.expect(204);
-    ext(&app, &acct, reqwest::Method::DELETE, &format!("{path}/a"), None).await.expect(404);
-    let g = ext(&app, &acct, reqwest::Method::GET, &format!("/external/giveaway/{id}"), None).await;
+    ext(&app, &acct, reqwest::Method::DELETE, &format!("{path}/a"), None)
+        .await
+        .expect(204);
+    ext(&app, &acct, reqwest::Method::DELETE, &format!("{path}/a"), None)
+        .await
+        .expect(404);
+    let g = ext(
+        &app,
+        &acct,
+        reqwest::Method::GET,
+        &format!("/external/giveaway/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(g.body["participantsCount"], json!(2));
     // A removed user may join again.
-    join(&app, &acct, id, json!({ "userId": "a", "roomId": "r1" })).await.expect(201);
+    join(&app, &acct, id, json!({ "userId": "a", "roomId": "r1" }))
+        .await
+        .expect(201);
 }
 
 async fn a_draw_happens_once_however_often_it_runs(app: TestApp) {
@@ -668,7 +932,9 @@ async fn a_draw_happens_once_however_often_it_runs(app: TestApp) {
     let (url, got) = receiver().await;
     let id = live(&app, &acct, json!({ "winnerListUrl": url, "maxWinners": 2 })).await;
     for i in 0..10 {
-        join(&app, &acct, id, json!({ "userId": format!("u{i}"), "roomId": "r1" })).await.expect(201);
+        join(&app, &acct, id, json!({ "userId": format!("u{i}"), "roomId": "r1" }))
+            .await
+            .expect(201);
     }
     app.clock.advance(HOUR);
     // Several ticks and draw runs at once, as several instances would.
@@ -707,8 +973,23 @@ async fn lists_filter_by_status_and_room(app: TestApp) {
     let a = live(&app, &acct, json!({ "roomIds": ["x", "y"] })).await;
     let b = live(&app, &acct, json!({ "roomIds": ["y"], "startTime": fmt(now + MINUTE) })).await;
     let c = live(&app, &acct, json!({ "roomIds": ["z"] })).await;
-    ext(&app, &acct, reqwest::Method::POST, &format!("/external/giveaway/{c}/cancel"), None).await.expect(200);
-    let ids = |r: &Reply| -> Vec<i64> { r.body["data"].as_array().unwrap().iter().map(|g| g["id"].as_i64().unwrap()).collect() };
+    ext(
+        &app,
+        &acct,
+        reqwest::Method::POST,
+        &format!("/external/giveaway/{c}/cancel"),
+        None,
+    )
+    .await
+    .expect(200);
+    let ids = |r: &Reply| -> Vec<i64> {
+        r.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["id"].as_i64().unwrap())
+            .collect()
+    };
     let get = |q: &str| {
         let path = format!("/external/giveaways{q}");
         let (app, acct) = (app.clone(), acct.clone());

@@ -17,9 +17,11 @@ async fn the_chat_widget_joins_refuses_counts_down_and_shows_winners(app: TestAp
             .post(app.url("/external/giveaway"))
             .header("x-api-key", &acct.public_key)
             .bearer_auth(&acct.key)
-            .json(&json!({ "title": "Widget Cup", "text": "Win a headset", "buttonText": "Mitmachen!",
+            .json(
+                &json!({ "title": "Widget Cup", "text": "Win a headset", "buttonText": "Mitmachen!",
                 "rewardName": "Headset", "roomIds": ["r1"], "endTime": end, "maxWinners": 2,
-                "enableTranslation": true, "enableWinnersAnnouncement": true })),
+                "enableTranslation": true, "enableWinnersAnnouncement": true }),
+            ),
     )
     .await;
     r.expect(201);

@@ -114,7 +114,9 @@ impl Engine {
             .map(ServerSeed)
             .map_err(|_| internal(format!("chat giveaway {id}: the seed is not 32 bytes")))?;
         if seed.commitment().to_hex() != g.row.commitment {
-            return Err(internal(format!("chat giveaway {id}: the seed does not match its commitment")));
+            return Err(internal(format!(
+                "chat giveaway {id}: the seed does not match its commitment"
+            )));
         }
         let participants = tx.participants().await?;
         let count = participants.len();
@@ -174,7 +176,9 @@ impl Engine {
         let by_user: HashMap<&str, &fairdraw_store::chat_giveaways::ParticipantRow> =
             participants.iter().map(|p| (p.user_id.as_str(), p)).collect();
         let list = |ids: &[String]| -> Vec<Value> {
-            ids.iter().map(|u| person(by_user.get(u.as_str()).copied(), u)).collect()
+            ids.iter()
+                .map(|u| person(by_user.get(u.as_str()).copied(), u))
+                .collect()
         };
         let winners = list(&outcome.winners);
         let alternates = list(&outcome.extras);
@@ -203,13 +207,19 @@ impl Engine {
             let names: Vec<String> = outcome
                 .winners
                 .iter()
-                .map(|u| by_user.get(u.as_str()).and_then(|p| p.name.clone()).unwrap_or_else(|| u.clone()))
+                .map(|u| {
+                    by_user
+                        .get(u.as_str())
+                        .and_then(|p| p.name.clone())
+                        .unwrap_or_else(|| u.clone())
+                })
                 .collect();
             body["announcement"] = Value::Object(i18n::announcements(&spec.title, &names));
         }
         let job = notice_job(&g, "giveaway.finished", body);
         let pool_ids: Vec<&str> = pool.iter().map(|c| c.id).collect();
-        tx.finish(&new, &pool_ids, &result.to_string(), job.as_ref(), now).await?;
+        tx.finish(&new, &pool_ids, &result.to_string(), job.as_ref(), now)
+            .await?;
         Ok(())
     }
 }

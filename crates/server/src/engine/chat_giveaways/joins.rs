@@ -183,9 +183,9 @@ impl Engine {
             .await
             .map_err(|e| match e {
                 StoreError::NotFound => EngineError::NotFound("Participant"),
-                StoreError::Conflict(_) => {
-                    EngineError::Conflict("This giveaway is finished or cancelled; its participants are final.".to_owned())
-                }
+                StoreError::Conflict(_) => EngineError::Conflict(
+                    "This giveaway is finished or cancelled; its participants are final.".to_owned(),
+                ),
                 other => other.into(),
             })
     }
@@ -206,11 +206,7 @@ pub(super) fn profile_of(row: &ParticipantRow) -> Profile {
 impl Engine {
     /// What the widget shows: the giveaway, and whether `user` (when its `sig` is right) is a
     /// participant.
-    pub async fn widget_view(
-        &self,
-        id: i64,
-        user: Option<(&str, &str)>,
-    ) -> EngineResult<(super::ChatGiveaway, bool)> {
+    pub async fn widget_view(&self, id: i64, user: Option<(&str, &str)>) -> EngineResult<(super::ChatGiveaway, bool)> {
         let g = self.public_chat_giveaway(id).await?;
         let joined = match user {
             Some((user_id, sig)) if self.widget_sig_ok(g.row.brand_id, user_id, sig).await? => self

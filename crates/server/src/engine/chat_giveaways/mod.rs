@@ -11,7 +11,7 @@ mod draw;
 mod joins;
 mod secrets;
 
-pub use draw::{NOTIFY_JOB, DRAW_JOB, Notice};
+pub use draw::{DRAW_JOB, NOTIFY_JOB, Notice};
 pub use joins::{ChatJoiner, Joined};
 pub use secrets::{sign_hex, widget_sig};
 
@@ -142,7 +142,14 @@ impl Engine {
     ) -> EngineResult<String> {
         let id = format!("m_{}", hex::encode(random_bytes::<12>()));
         self.db()
-            .insert_media(&id, brand_id, image.ext, image.content_type, &image.bytes, self.now_ms())
+            .insert_media(
+                &id,
+                brand_id,
+                image.ext,
+                image.content_type,
+                &image.bytes,
+                self.now_ms(),
+            )
             .await?;
         Ok(format!("{}/media/{id}.{}", public_url.trim_end_matches('/'), image.ext))
     }
@@ -190,7 +197,10 @@ impl Engine {
             .db()
             .list_chat_giveaways(who.brand_id, &filter, self.now_ms(), page.limit(), page.offset())
             .await?;
-        let list = rows.into_iter().map(ChatGiveaway::from_row).collect::<EngineResult<_>>()?;
+        let list = rows
+            .into_iter()
+            .map(ChatGiveaway::from_row)
+            .collect::<EngineResult<_>>()?;
         Ok((list, PageInfo::new(page, u64::try_from(total).unwrap_or(0))))
     }
 
@@ -210,7 +220,11 @@ impl Engine {
         if matches!(status, ChatStatus::Finished | ChatStatus::Cancelled) || now >= g.row.end_at {
             return Err(EngineError::Conflict(format!(
                 "This giveaway is {} and can no longer change.",
-                if now >= g.row.end_at && status == ChatStatus::Live { "ended" } else { status.as_str() }
+                if now >= g.row.end_at && status == ChatStatus::Live {
+                    "ended"
+                } else {
+                    status.as_str()
+                }
             ))
             .into());
         }
@@ -284,7 +298,9 @@ fn check_winner_url(spec: &ChatGiveawaySpec, allow_private: bool) -> Result<(), 
     if let Some(url) = &spec.winner_list_url
         && let Err(refused) = crate::outbound::guard::check_url(url, allow_private)
     {
-        return Err(ChatError::Invalid(Problems(vec![format!("winnerListUrl is not allowed: {refused}")])));
+        return Err(ChatError::Invalid(Problems(vec![format!(
+            "winnerListUrl is not allowed: {refused}"
+        )])));
     }
     Ok(())
 }

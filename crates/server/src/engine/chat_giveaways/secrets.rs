@@ -51,7 +51,9 @@ impl Engine {
         })?;
         if rotate {
             let secret = new_secret();
-            self.db().put_external_secret(brand_id, &secret, true, self.now_ms()).await?;
+            self.db()
+                .put_external_secret(brand_id, &secret, true, self.now_ms())
+                .await?;
             return Ok(secret);
         }
         self.ensure_external_secret(brand_id).await
@@ -63,21 +65,6 @@ impl Engine {
             return Ok(false);
         };
         Ok(same(&widget_sig(&secret, user_id), &sig.to_ascii_lowercase()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signatures() {
-        // RFC 4231 test case 2.
-        assert_eq!(
-            sign_hex("Jefe", b"what do ya want for nothing?"),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-        assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
     }
 }
 
@@ -101,5 +88,20 @@ impl Engine {
             .filter(|o| o.kind == KeyKind::Public.as_str() && o.brand_id == principal.brand_id)
             .ok_or_else(invalid)?;
         Ok(principal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures() {
+        // RFC 4231 test case 2.
+        assert_eq!(
+            sign_hex("Jefe", b"what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
     }
 }

@@ -48,7 +48,10 @@ pub async fn require_keys(State(state): State<AppState>, mut req: Request, next:
     if !verdict.allowed {
         let mut response = error(
             StatusCode::TOO_MANY_REQUESTS,
-            json!(format!("Rate limit exceeded. Retry in {} seconds.", verdict.retry_after)),
+            json!(format!(
+                "Rate limit exceeded. Retry in {} seconds.",
+                verdict.retry_after
+            )),
         );
         set_limit_headers(response.headers_mut(), &verdict);
         response

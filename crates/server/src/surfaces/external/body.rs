@@ -30,7 +30,10 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
                     Ok(Some(f)) => f,
                     Ok(None) => break,
                     Err(e) => {
-                        return Err(bad_request(vec![format!("the form could not be read: {}", e.body_text())]));
+                        return Err(bad_request(vec![format!(
+                            "the form could not be read: {}",
+                            e.body_text()
+                        )]));
                     }
                 };
                 let name = field.name().unwrap_or_default().to_owned();

@@ -74,7 +74,10 @@ fn language(g: &ChatGiveaway, lang: Option<&str>, headers: &HeaderMap) -> &'stat
 
 /// JSON that is safe inside a `<script>` element.
 fn script_json(v: &Value) -> String {
-    v.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    v.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// What the widget's script shows and polls.
@@ -110,7 +113,10 @@ fn state(g: &ChatGiveaway, joined: bool, lang: &'static str, now: i64, public_ur
 }
 
 fn id_of(raw: &str) -> Result<i64, EngineError> {
-    raw.parse::<i64>().ok().filter(|i| *i > 0).ok_or(EngineError::NotFound("Giveaway"))
+    raw.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or(EngineError::NotFound("Giveaway"))
 }
 
 #[utoipa::path(get, path = "/external/widget/{id}", tag = "External chat giveaways",
@@ -199,7 +205,9 @@ struct JoinBody {
 pub async fn join(State(state_): State<AppState>, Path(id): Path<String>, body: axum::body::Bytes) -> ExtResult {
     let id = id_of(&id)?;
     let Ok(b) = serde_json::from_slice::<JoinBody>(&body) else {
-        return Ok(bad_request(vec!["the body must be a JSON object with userId, roomId and sig".to_owned()]));
+        return Ok(bad_request(vec![
+            "the body must be a JSON object with userId, roomId and sig".to_owned(),
+        ]));
     };
     let user = b.user_id.unwrap_or_default();
     let room = b.room_id.filter(|r| !r.is_empty());
@@ -213,7 +221,10 @@ pub async fn join(State(state_): State<AppState>, Path(id): Path<String>, body: 
 
 pub async fn script() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
         SCRIPT,
     )
         .into_response()
@@ -221,7 +232,10 @@ pub async fn script() -> Response {
 
 pub async fn style() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
         STYLE,
     )
         .into_response()
