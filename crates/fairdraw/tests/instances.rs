@@ -297,6 +297,112 @@ fn logs_name_routes_not_personal_data() {
     for secret in ["zelda", "Zelda", "Quux", key.as_str()] {
         assert!(!logs.contains(secret), "{secret:?} is in the logs:\n{logs}");
     }
+/// Two instances with workers on one PostgreSQL database: a chat giveaway ending now is drawn
+/// once, and its winner list reaches the partner's receiver once.
+fn two_processes_draw_a_chat_giveaway_once() {
+    let admin = env_url(POSTGRES_ENV).expect("PostgreSQL URL");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let db = rt.block_on(PostgresDatabase::create(&admin));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let env = [
+        ("FAIRDRAW_DATABASE_URL", db.url.as_str()),
+        ("FAIRDRAW_DATA_DIR", data),
+        ("FAIRDRAW_WEBHOOK_ALLOW_PRIVATE", "true"),
+    ];
+    let acct = support::create_account(&env, "Chat", 10_000, 10_000);
+    let (secret, public) = (
+        acct["api_key"].as_str().unwrap().to_owned(),
+        acct["public_key"].as_str().unwrap().to_owned(),
+    );
+    let a = serve(&env);
+    let b = serve(&env);
+    rt.block_on(async {
+        let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let hook_got = got.clone();
+        let router = axum::Router::new().route(
+            "/winners",
+            axum::routing::post(move |body: String| {
+                let got = hook_got.clone();
+                async move {
+                    got.lock().unwrap().push(body);
+                    "ok"
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/winners", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        let http = reqwest::Client::new();
+        let call = |base: &str, path: &str| {
+            http.post(format!("{base}{path}"))
+                .header("x-api-key", &public)
+                .bearer_auth(&secret)
+        };
+        let end = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(4);
+        let created: serde_json::Value = call(&a.base, "/external/giveaway")
+            .json(
+                &serde_json::json!({ "title": "Two instances", "roomIds": ["r1"], "maxWinners": 2,
+                "endTime": end.to_string(), "winnerListUrl": url }),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = created["id"].as_i64().expect("giveaway id");
+        for i in 0..10 {
+            let base = if i % 2 == 0 { &a.base } else { &b.base };
+            let r = call(base, &format!("/external/giveaway/{id}/participants"))
+                .json(&serde_json::json!({ "userId": format!("u{i}"), "roomId": "r1" }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 201, "join {i}");
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while got.lock().unwrap().is_empty() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        // Both schedulers keep ticking; give them time to (wrongly) draw again.
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        let posts = got.lock().unwrap().clone();
+        assert_eq!(posts.len(), 1, "exactly one winner list: {posts:?}");
+        let body: serde_json::Value = serde_json::from_str(&posts[0]).unwrap();
+        assert_eq!(body["event"], "giveaway.finished");
+        let hash = body["verification"]["sha256"].as_str().unwrap().to_owned();
+        for base in [&a.base, &b.base] {
+            let w: serde_json::Value = http
+                .get(format!("{base}/external/giveaway/{id}/winners"))
+                .header("x-api-key", &public)
+                .bearer_auth(&secret)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(w["verification"]["sha256"], serde_json::json!(hash), "{base}");
+        }
+    });
+    let draws: i64 = rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM draws")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        n
+    });
+    assert_eq!(draws, 1, "one draw in the database");
+    assert!(a.terminate().success());
+    assert!(b.terminate().success());
+    rt.block_on(db.drop_now());
 }
 
 fn main() {
@@ -330,6 +436,11 @@ fn main() {
         }),
         Trial::test("two_processes_share_rate_limits_on_postgres", || {
             on_postgres();
+            Ok(())
+        })
+        .with_ignored_flag(!postgres),
+        Trial::test("two_processes_draw_a_chat_giveaway_once_on_postgres", || {
+            two_processes_draw_a_chat_giveaway_once();
             Ok(())
         })
         .with_ignored_flag(!postgres),

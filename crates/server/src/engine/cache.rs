@@ -68,14 +68,19 @@ impl<T> EntryConfigCache<T> {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
-    fn get(&self, id: i64) -> Option<Arc<T>> {
+    /// The current generation, to stamp a read with before it starts.
+    pub(super) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    pub(super) fn get(&self, id: i64) -> Option<Arc<T>> {
         let generation = self.generation.load(Ordering::Acquire);
         let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         let slot = slots.get(&id)?;
         (slot.generation == generation && slot.read_at.elapsed() < TTL).then(|| slot.config.clone())
     }
 
-    fn put(&self, id: i64, generation: u64, read_at: Instant, config: Arc<T>) {
+    pub(super) fn put(&self, id: i64, generation: u64, read_at: Instant, config: Arc<T>) {
         let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         if slots.len() > PRUNE_ABOVE {
             slots.retain(|_, s| s.read_at.elapsed() < TTL);

@@ -13,6 +13,8 @@ mod emails;
 mod entries;
 mod entry_events;
 mod entry_methods;
+mod external;
+mod external_widget;
 mod giveaway_settings;
 mod giveaways;
 mod hostile;
@@ -58,6 +60,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         webhooks::scenarios(),
         scheduler::scenarios(),
         translog::scenarios(),
+        external::scenarios(),
     ]
     .into_iter()
     .flatten()
@@ -102,7 +105,7 @@ fn main() {
         );
     }
     // Browser scenarios check pages in Chromium; one backend is enough for that.
-    for (name, scenario) in browser::scenarios() {
+    for (name, scenario) in browser::scenarios().into_iter().chain(external_widget::scenarios()) {
         trials.push(Trial::test(format!("sqlite::{name}"), move || {
             run(Backend::Sqlite, scenario);
             Ok(())
