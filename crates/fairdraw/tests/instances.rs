@@ -297,6 +297,8 @@ fn logs_name_routes_not_personal_data() {
     for secret in ["zelda", "Zelda", "Quux", key.as_str()] {
         assert!(!logs.contains(secret), "{secret:?} is in the logs:\n{logs}");
     }
+}
+
 /// Two instances with workers on one PostgreSQL database: a chat giveaway ending now is drawn
 /// once, and its winner list reaches the partner's receiver once.
 fn two_processes_draw_a_chat_giveaway_once() {
