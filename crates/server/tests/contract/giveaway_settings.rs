@@ -533,7 +533,7 @@ async fn email_settings_round_trip_any_text(app: TestApp) {
     let id = app.create_giveaway(&acct.key, json!({})).await;
     let subject = "🎉 ¡Ganaste! — مبروك 你中奖了 <b>&amp;</b>";
     let body = "<div dir=\"rtl\">שלום {{name}}! 👋🏽</div>\n<p>日本語テキスト &nbsp; \u{200d}\u{1F469}\u{200D}\u{1F4BB}</p>\r\n\t<script>alert('x')</script>";
-    let html = "<!DOCTYPE html><html><body style=\"font-family:'Noto Sans'\">Ωμέγα ✓ \\ \"quotes\" \u{0}</body></html>";
+    let html = "<!DOCTYPE html><html><body style=\"font-family:'Noto Sans'\">Ωμέγα ✓ \\ \"quotes\" \u{1}</body></html>";
     let settings = json!({
         "confirmation_email": {
             "status": 1,
@@ -551,6 +551,15 @@ async fn email_settings_round_trip_any_text(app: TestApp) {
         .expect(200);
     let r = app.get(&acct.key, &path(id, "emails")).await;
     assert_eq!(r.data(), &settings);
+    // Any text but NUL, which no field takes (PostgreSQL cannot store it in text).
+    let r = app
+        .put(
+            &acct.key,
+            &path(id, "emails"),
+            json!({ "confirmation_email": { "custom_html": "<p>\u{0}</p>" } }),
+        )
+        .await;
+    r.expect_error(400);
     // Limits are in characters: 255 four-byte characters are a valid subject.
     let emoji_subject = "🎉".repeat(255);
     app.put(
