@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod apikey;
+pub mod comments;
 pub mod draw;
 pub mod entry_methods;
 pub mod events;
