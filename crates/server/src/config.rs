@@ -29,6 +29,40 @@ pub struct Config {
     pub workers: WorkerConfig,
     /// How the server reaches out: webhooks and e-mail.
     pub outbound: OutboundConfig,
+    /// The comment draws of `/v1`: platform API addresses, waiting, prices.
+    pub v1: V1Config,
+}
+
+pub const DEFAULT_V1_SYNC_WAIT_MS: u64 = 25_000;
+pub const DEFAULT_INSTAGRAM_GRAPH_URL: &str = "https://graph.facebook.com/v21.0";
+pub const DEFAULT_YOUTUBE_API_URL: &str = "https://www.googleapis.com/youtube/v3";
+pub const DEFAULT_TIKTOK_API_URL: &str = "https://open.tiktokapis.com";
+
+/// Comment draws (`/v1/draws`).
+#[derive(Clone, Debug)]
+pub struct V1Config {
+    /// How long `POST /v1/draws` works on a draw before answering 202 and leaving it to the queue.
+    pub sync_wait_ms: u64,
+    /// Base URLs of the platform APIs (tests point them at local stand-ins).
+    pub instagram_graph_url: String,
+    pub youtube_api_url: String,
+    pub tiktok_api_url: String,
+    /// Price of a completed draw per tier, in cents.
+    pub price_standard_cents: i64,
+    pub price_premium_cents: i64,
+}
+
+impl Default for V1Config {
+    fn default() -> Self {
+        V1Config {
+            sync_wait_ms: DEFAULT_V1_SYNC_WAIT_MS,
+            instagram_graph_url: DEFAULT_INSTAGRAM_GRAPH_URL.to_owned(),
+            youtube_api_url: DEFAULT_YOUTUBE_API_URL.to_owned(),
+            tiktok_api_url: DEFAULT_TIKTOK_API_URL.to_owned(),
+            price_standard_cents: 299,
+            price_premium_cents: 749,
+        }
+    }
 }
 
 pub const DEFAULT_WORKER_CONCURRENCY: u32 = 8;
@@ -208,6 +242,12 @@ pub struct ConfigLayer {
     pub smtp_url: Option<Secret<String>>,
     pub mail_from: Option<String>,
     pub webhook_allow_private: Option<bool>,
+    pub v1_sync_wait_ms: Option<u64>,
+    pub instagram_graph_url: Option<String>,
+    pub youtube_api_url: Option<String>,
+    pub tiktok_api_url: Option<String>,
+    pub price_standard_cents: Option<u32>,
+    pub price_premium_cents: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -299,6 +339,18 @@ impl ConfigLayer {
             webhook_allow_private: get("FAIRDRAW_WEBHOOK_ALLOW_PRIVATE")
                 .map(|v| boolean("FAIRDRAW_WEBHOOK_ALLOW_PRIVATE", &v))
                 .transpose()?,
+            v1_sync_wait_ms: get("FAIRDRAW_V1_SYNC_WAIT_MS")
+                .map(|v| whole_number("FAIRDRAW_V1_SYNC_WAIT_MS", &v).map(u64::from))
+                .transpose()?,
+            instagram_graph_url: get("FAIRDRAW_INSTAGRAM_GRAPH_URL"),
+            youtube_api_url: get("FAIRDRAW_YOUTUBE_API_URL"),
+            tiktok_api_url: get("FAIRDRAW_TIKTOK_API_URL"),
+            price_standard_cents: get("FAIRDRAW_PRICE_STANDARD_CENTS")
+                .map(|v| whole_number("FAIRDRAW_PRICE_STANDARD_CENTS", &v))
+                .transpose()?,
+            price_premium_cents: get("FAIRDRAW_PRICE_PREMIUM_CENTS")
+                .map(|v| whole_number("FAIRDRAW_PRICE_PREMIUM_CENTS", &v))
+                .transpose()?,
         })
     }
 
@@ -327,6 +379,12 @@ impl ConfigLayer {
             smtp_url: other.smtp_url.or(self.smtp_url),
             mail_from: other.mail_from.or(self.mail_from),
             webhook_allow_private: other.webhook_allow_private.or(self.webhook_allow_private),
+            v1_sync_wait_ms: other.v1_sync_wait_ms.or(self.v1_sync_wait_ms),
+            instagram_graph_url: other.instagram_graph_url.or(self.instagram_graph_url),
+            youtube_api_url: other.youtube_api_url.or(self.youtube_api_url),
+            tiktok_api_url: other.tiktok_api_url.or(self.tiktok_api_url),
+            price_standard_cents: other.price_standard_cents.or(self.price_standard_cents),
+            price_premium_cents: other.price_premium_cents.or(self.price_premium_cents),
         }
     }
 
@@ -397,7 +455,14 @@ impl ConfigLayer {
             mail_from: self.mail_from.unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
             allow_private: self.webhook_allow_private.unwrap_or(false),
         };
+        let v1 = v1_config(
+            self.v1_sync_wait_ms,
+            [self.instagram_graph_url, self.youtube_api_url, self.tiktok_api_url],
+            self.price_standard_cents,
+            self.price_premium_cents,
+        )?;
         Ok(Config {
+            v1,
             bind,
             database_url,
             public_url,
@@ -410,6 +475,34 @@ impl ConfigLayer {
             outbound,
         })
     }
+}
+
+fn v1_config(
+    sync_wait_ms: Option<u64>,
+    [instagram, youtube, tiktok]: [Option<String>; 3],
+    standard: Option<u32>,
+    premium: Option<u32>,
+) -> Result<V1Config, ConfigError> {
+    let d = V1Config::default();
+    let base = |name: &'static str, v: Option<String>, default: String| -> Result<String, ConfigError> {
+        let v = v.unwrap_or(default).trim().trim_end_matches('/').to_owned();
+        if v.starts_with("https://") || v.starts_with("http://") {
+            Ok(v)
+        } else {
+            Err(ConfigError::Invalid {
+                name,
+                message: "must start with http:// or https://".to_owned(),
+            })
+        }
+    };
+    Ok(V1Config {
+        sync_wait_ms: sync_wait_ms.unwrap_or(d.sync_wait_ms),
+        instagram_graph_url: base("instagram_graph_url", instagram, d.instagram_graph_url)?,
+        youtube_api_url: base("youtube_api_url", youtube, d.youtube_api_url)?,
+        tiktok_api_url: base("tiktok_api_url", tiktok, d.tiktok_api_url)?,
+        price_standard_cents: standard.map_or(d.price_standard_cents, i64::from),
+        price_premium_cents: premium.map_or(d.price_premium_cents, i64::from),
+    })
 }
 
 fn whole_number(name: &'static str, value: &str) -> Result<u32, ConfigError> {

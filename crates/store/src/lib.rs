@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod analytics;
+pub mod comment_draws;
 pub mod db;
 pub mod draws;
 pub mod entries;

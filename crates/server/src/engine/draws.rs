@@ -313,7 +313,7 @@ impl Engine {
         cert.committed_at = g.row.committed_at.map(format_rfc3339);
         cert.pool_url = Some(links.pool_url.clone());
         cert.sign(self.signing_key());
-        let new = new_draw(&cert, g.id(), g.row.committed_at, now)?;
+        let new = new_draw(&cert, Some(g.id()), g.row.committed_at, now)?;
         // Weights are below 2^63 (the pool checked), so they fit a stored integer.
         let pool_rows: Vec<(&str, i64)> = pool.iter().map(|c| (c.id, c.weight as i64)).collect();
         let draw_id = tx.insert_draw(&new, &pool_rows).await.map_err(|e| match e {
@@ -513,14 +513,19 @@ impl Engine {
 }
 
 /// The row to store for a signed certificate.
-fn new_draw(cert: &Certificate, giveaway_id: i64, committed_at: Option<i64>, now: i64) -> EngineResult<NewDraw> {
+pub(super) fn new_draw(
+    cert: &Certificate,
+    giveaway_id: Option<i64>,
+    committed_at: Option<i64>,
+    now: i64,
+) -> EngineResult<NewDraw> {
     let (Some(signature), Some(public_key)) = (&cert.signature, &cert.public_key) else {
         return Err(internal("a draw certificate is stored signed".to_owned()));
     };
     let as_i64 = |n: u64| i64::try_from(n).map_err(|_| internal(format!("{n} does not fit a stored integer")));
     Ok(NewDraw {
         public_id: cert.draw_id.clone().unwrap_or_default(),
-        giveaway_id: Some(giveaway_id),
+        giveaway_id,
         round: i64::from(cert.round),
         requested_winners: i64::from(cert.requested_winners.unwrap_or(0)),
         requested_extras: i64::from(cert.requested_extras.unwrap_or(0)),

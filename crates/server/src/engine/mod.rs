@@ -4,6 +4,7 @@
 mod accounts;
 pub mod analytics;
 mod cache;
+pub mod comment_draws;
 mod clock;
 pub mod draws;
 pub mod entries;
