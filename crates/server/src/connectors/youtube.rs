@@ -142,9 +142,18 @@ impl YoutubePages {
 fn explain(r: &Refusal) -> FetchError {
     let e = &r.body["error"];
     let said = e["message"].as_str().unwrap_or("no message");
-    let reason = e["errors"][0]["reason"].as_str().unwrap_or_default();
+    let mut reason = e["errors"][0]["reason"].as_str().unwrap_or_default();
+    // Key problems are named in `details` (google.rpc.ErrorInfo), with a generic `badRequest`.
+    if let Some(r) = e["details"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find_map(|d| d["reason"].as_str().filter(|r| r.starts_with("API_KEY_")))
+    {
+        reason = r;
+    }
     let message = match reason {
-        "keyInvalid" | "keyExpired" => format!(
+        "keyInvalid" | "keyExpired" | "API_KEY_INVALID" | "API_KEY_EXPIRED" => format!(
             "the API key is not valid or has expired ({reason}: {said}); reconnect with POST /v1/connections"
         ),
         "commentsDisabled" => "comments are disabled on this video".to_owned(),

@@ -3,9 +3,12 @@
 //! so a run never passes them silently.
 
 mod support;
+mod v1_support;
 
 mod account;
 mod analytics;
+mod comment_connectors;
+mod comment_draws;
 mod conventions;
 mod emails;
 mod entries;
@@ -52,6 +55,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         emails::scenarios(),
         webhooks::scenarios(),
         scheduler::scenarios(),
+        comment_draws::scenarios(),
+        comment_connectors::scenarios(),
     ]
     .into_iter()
     .flatten()

@@ -25,7 +25,7 @@ pub struct UsageQuery {
     format: Option<String>,
 }
 
-#[utoipa::path(get, path = "/usage", tag = "Usage", summary = "Billed draws of a month",
+#[utoipa::path(get, path = "/usage", tag = "Draw usage", summary = "Billed draws of a month",
     params(("month" = Option<String>, Query, description = "YYYY-MM (UTC); default this month"),
         ("format" = Option<String>, Query, description = "json (default) or csv: the invoice lines")),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]

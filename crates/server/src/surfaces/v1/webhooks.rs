@@ -30,7 +30,7 @@ fn webhook_json(w: &V1WebhookRow) -> Value {
     })
 }
 
-#[utoipa::path(post, path = "/webhooks", tag = "Webhooks", summary = "Register a webhook",
+#[utoipa::path(post, path = "/webhooks", tag = "Draw webhooks", summary = "Register a webhook",
     description = "For draw.completed and draw.failed (default both). The request that creates the brand's first \
         webhook also answers `secret`, the brand's one /v1 signing secret; later ones do not (rotate it with \
         POST /v1/webhooks/secret).",
@@ -52,7 +52,7 @@ pub async fn create_webhook(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-#[utoipa::path(get, path = "/webhooks", tag = "Webhooks", summary = "List webhooks",
+#[utoipa::path(get, path = "/webhooks", tag = "Draw webhooks", summary = "List webhooks",
     responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
 pub async fn list_webhooks(State(state): State<AppState>, Caller(who): Caller) -> V1Result {
     let hooks = state.engine.v1_webhooks(&who).await?;
@@ -60,7 +60,7 @@ pub async fn list_webhooks(State(state): State<AppState>, Caller(who): Caller) -
     Ok(Json(json!({ "data": data, "has_more": false, "next_cursor": null })).into_response())
 }
 
-#[utoipa::path(delete, path = "/webhooks/{id}", tag = "Webhooks", summary = "Delete a webhook",
+#[utoipa::path(delete, path = "/webhooks/{id}", tag = "Draw webhooks", summary = "Delete a webhook",
     params(("id" = String, Path, description = "wh_…")),
     responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_webhook(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> V1Result {
@@ -68,7 +68,7 @@ pub async fn delete_webhook(State(state): State<AppState>, Caller(who): Caller, 
     Ok(Json(json!({ "id": id, "deleted": true })).into_response())
 }
 
-#[utoipa::path(post, path = "/webhooks/secret", tag = "Webhooks", summary = "Rotate the signing secret",
+#[utoipa::path(post, path = "/webhooks/secret", tag = "Draw webhooks", summary = "Rotate the signing secret",
     description = "Replaces the brand's /v1 signing secret and answers the new one; every delivery from now on is \
         signed with it.",
     responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
