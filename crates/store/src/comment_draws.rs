@@ -262,7 +262,9 @@ impl Db {
         let mut last = None;
         for _ in 0..5 {
             match self.try_create_comment_draw(d, now).await {
-                Err(StoreError::Conflict(c)) if c.contains("serial") || c.contains("UNIQUE") || c.contains("unique") => {
+                Err(StoreError::Conflict(c))
+                    if c.contains("serial") || c.contains("UNIQUE") || c.contains("unique") =>
+                {
                     last = Some(StoreError::Conflict(c));
                 }
                 other => return other,
@@ -614,11 +616,12 @@ async fn finish_in(conn: &mut AnyConnection, row: &CommentDrawRow, event: &DrawE
         .bind(run_key(row.id))
         .execute(&mut *conn)
         .await?;
-    let hooks: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, url, events FROM v1_webhooks WHERE brand_id = $1 AND deleted_at IS NULL ORDER BY id")
-            .bind(row.brand_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let hooks: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, url, events FROM v1_webhooks WHERE brand_id = $1 AND deleted_at IS NULL ORDER BY id",
+    )
+    .bind(row.brand_id)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut targets: Vec<(Option<i64>, String)> = hooks
         .into_iter()
         .filter(|(_, _, events)| {

@@ -469,7 +469,11 @@ pub(crate) async fn winner_removed_in(conn: &mut AnyConnection, winner_id: i64, 
     .await
 }
 
-pub(crate) async fn insert_draw_in(tx: &mut Transaction<'static, Any>, d: &NewDraw, pool: &[(&str, i64)]) -> StoreResult<i64> {
+pub(crate) async fn insert_draw_in(
+    tx: &mut Transaction<'static, Any>,
+    d: &NewDraw,
+    pool: &[(&str, i64)],
+) -> StoreResult<i64> {
     let json = |ids: &[String]| serde_json::to_string(ids).expect("a list of strings serializes");
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO draws (public_id, giveaway_id, round, requested_winners, requested_extras, pool_size, \

@@ -94,7 +94,11 @@ impl Filters {
             if users.len() > MAX_EXCLUDED {
                 errors.add("filters.exclude_users", format!("At most {MAX_EXCLUDED} handles."));
             }
-            let set: BTreeSet<String> = users.iter().map(|u| normalize_handle(u)).filter(|u| !u.is_empty()).collect();
+            let set: BTreeSet<String> = users
+                .iter()
+                .map(|u| normalize_handle(u))
+                .filter(|u| !u.is_empty())
+                .collect();
             f.exclude_users = set.into_iter().collect();
         }
         if let Some(k) = input.keyword.as_deref().map(str::trim).filter(|k| !k.is_empty()) {

@@ -136,10 +136,7 @@ impl FirstComments {
             return;
         }
         let handle = normalize_handle(&c.username);
-        if self.wanted.contains(&handle)
-            && !self.found.contains_key(&handle)
-            && tally.qualifying_handle(c).is_some()
-        {
+        if self.wanted.contains(&handle) && !self.found.contains_key(&handle) && tally.qualifying_handle(c).is_some() {
             self.found.insert(handle, c.text.clone());
         }
     }
@@ -204,7 +201,8 @@ mod tests {
         let got: Vec<_> = pool.iter().map(|c| (c.id.to_owned(), c.weight)).collect();
         assert_eq!(got, [("ana".to_owned(), 2), ("bia".to_owned(), 1)]);
 
-        let f = Filters::parse(&serde_json::from_value(serde_json::json!({"exclude_duplicates": true})).unwrap()).unwrap();
+        let f =
+            Filters::parse(&serde_json::from_value(serde_json::json!({"exclude_duplicates": true})).unwrap()).unwrap();
         let mut t = Tally::new(f, None);
         t.add(&c("ana", "a"));
         t.add(&c("ANA", "b"));

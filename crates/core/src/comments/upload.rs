@@ -4,8 +4,8 @@
 //! error that names its line.
 
 use super::{Comment, normalize_handle, parse_instant};
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::io::Read;
 
@@ -67,7 +67,9 @@ fn check_username(raw: &str) -> Result<String, String> {
         return Err("username is empty".to_owned());
     }
     if handle.chars().count() > MAX_USERNAME || handle.chars().any(char::is_whitespace) {
-        return Err(format!("username {raw:?} is not a handle (no spaces, at most {MAX_USERNAME} characters)"));
+        return Err(format!(
+            "username {raw:?} is not a handle (no spaces, at most {MAX_USERNAME} characters)"
+        ));
     }
     Ok(raw.trim().to_owned())
 }
@@ -91,7 +93,10 @@ pub fn read(format: Format, input: impl Read, each: impl FnMut(Comment)) -> Resu
 
 fn read_csv(input: impl Read, mut each: impl FnMut(Comment)) -> Result<u64, UploadError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let headers = reader.headers().map_err(|e| at(1, format!("cannot read the header: {e}")))?.clone();
+    let headers = reader
+        .headers()
+        .map_err(|e| at(1, format!("cannot read the header: {e}")))?
+        .clone();
     let find = |name: &str| {
         headers
             .iter()
@@ -332,7 +337,11 @@ mod tests {
         .unwrap();
         assert_eq!(got.len(), 2);
         assert_eq!(got[1].parent_id.as_deref(), Some("5"));
-        let got = all(Format::Json, r#"{"post":"x","comments":[{"username":"ana","comment":"hi"}]}"#).unwrap();
+        let got = all(
+            Format::Json,
+            r#"{"post":"x","comments":[{"username":"ana","comment":"hi"}]}"#,
+        )
+        .unwrap();
         assert_eq!(got.len(), 1);
     }
 

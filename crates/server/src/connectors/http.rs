@@ -123,7 +123,12 @@ pub fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
 pub fn same_origin(base: &str, next: &str) -> bool {
     let origin = |u: &str| -> Option<String> {
         let url = reqwest::Url::parse(u).ok()?;
-        Some(format!("{}://{}:{}", url.scheme(), url.host_str()?, url.port_or_known_default()?))
+        Some(format!(
+            "{}://{}:{}",
+            url.scheme(),
+            url.host_str()?,
+            url.port_or_known_default()?
+        ))
     };
     origin(base).is_some() && origin(base) == origin(next)
 }

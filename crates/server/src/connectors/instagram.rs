@@ -44,10 +44,17 @@ impl InstagramPages {
 
     async fn get(&self, url: &str) -> Result<Value, FetchError> {
         if !same_origin(&self.base, url) {
-            return Err(fail(true, "the API answered a next page on another host; it was not followed".to_owned()));
+            return Err(fail(
+                true,
+                "the API answered a next page on another host; it was not followed".to_owned(),
+            ));
         }
         let token = self.token.clone();
-        match self.http.json(PLATFORM, |c| c.get(with_query(url, &[("access_token", &token)]))).await? {
+        match self
+            .http
+            .json(PLATFORM, |c| c.get(with_query(url, &[("access_token", &token)])))
+            .await?
+        {
             Ok(v) => Ok(v),
             Err(refusal) => Err(explain(&refusal)),
         }
@@ -69,7 +76,12 @@ impl InstagramPages {
                 Stage::Done => return Ok(None),
                 Stage::FindMedia(url) => {
                     let v = self.get(&url.clone()).await?;
-                    let found = v["data"].as_array().into_iter().flatten().find(|m| self.matches(m)).cloned();
+                    let found = v["data"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .find(|m| self.matches(m))
+                        .cloned();
                     if let Some(media) = found {
                         let id = media["id"].as_str().unwrap_or_default().to_owned();
                         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {

@@ -47,7 +47,11 @@ impl TiktokPages {
         let token = self.token.clone();
         let v = match self
             .http
-            .json(PLATFORM, |c| c.post(with_query(&url, &[("fields", FIELDS)])).bearer_auth(&token).json(&body))
+            .json(PLATFORM, |c| {
+                c.post(with_query(&url, &[("fields", FIELDS)]))
+                    .bearer_auth(&token)
+                    .json(&body)
+            })
             .await?
         {
             Ok(v) => v,
@@ -73,7 +77,8 @@ impl TiktokPages {
                     username,
                     text: c["text"].as_str().unwrap_or_default().to_owned(),
                     timestamp: c["create_time"].as_i64().map(|s| s * 1000),
-                    parent_id: scalar(&c["parent_comment_id"]).filter(|p| Some(p.as_str()) != scalar(&c["video_id"]).as_deref() && p != "0"),
+                    parent_id: scalar(&c["parent_comment_id"])
+                        .filter(|p| Some(p.as_str()) != scalar(&c["video_id"]).as_deref() && p != "0"),
                     by_owner: false,
                 }
             })

@@ -41,11 +41,7 @@ impl YoutubePages {
         let mut pairs = query.to_vec();
         pairs.push(("key", &self.key));
         let url = with_query(&url, &pairs);
-        match self
-            .http
-            .json(PLATFORM, |c| c.get(&url))
-            .await?
-        {
+        match self.http.json(PLATFORM, |c| c.get(&url)).await? {
             Ok(v) => Ok(v),
             Err(r) => Err(explain(&r)),
         }
@@ -78,7 +74,12 @@ impl YoutubePages {
             let mut comments = Vec::new();
             let mut token: Option<String> = None;
             loop {
-                let mut q = vec![("part", "snippet"), ("parentId", thread.as_str()), ("maxResults", "100"), ("textFormat", "plainText")];
+                let mut q = vec![
+                    ("part", "snippet"),
+                    ("parentId", thread.as_str()),
+                    ("maxResults", "100"),
+                    ("textFormat", "plainText"),
+                ];
                 if let Some(t) = &token {
                     q.push(("pageToken", t.as_str()));
                 }
@@ -153,9 +154,9 @@ fn explain(r: &Refusal) -> FetchError {
         reason = r;
     }
     let message = match reason {
-        "keyInvalid" | "keyExpired" | "API_KEY_INVALID" | "API_KEY_EXPIRED" => format!(
-            "the API key is not valid or has expired ({reason}: {said}); reconnect with POST /v1/connections"
-        ),
+        "keyInvalid" | "keyExpired" | "API_KEY_INVALID" | "API_KEY_EXPIRED" => {
+            format!("the API key is not valid or has expired ({reason}: {said}); reconnect with POST /v1/connections")
+        }
         "commentsDisabled" => "comments are disabled on this video".to_owned(),
         "videoNotFound" => "the video does not exist or is private".to_owned(),
         "quotaExceeded" => format!("the API key's daily quota is used up ({said})"),

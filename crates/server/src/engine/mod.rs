@@ -4,8 +4,8 @@
 mod accounts;
 pub mod analytics;
 mod cache;
-pub mod comment_draws;
 mod clock;
+pub mod comment_draws;
 pub mod draws;
 pub mod entries;
 pub mod entry_methods;

@@ -117,7 +117,9 @@ async fn dispatch(state: &AppState, job: &Job) -> Result<(), JobError> {
         fairdraw_store::events::WEBHOOK_DELIVER => crate::outbound::webhooks::deliver_job(state, job).await,
         _ if kind.starts_with("email.") => crate::outbound::mail::send_job(state, job).await,
         fairdraw_store::comment_draws::COMMENT_DRAW_RUN => comment_draws::run_job(state, job).await,
-        fairdraw_store::comment_draws::V1_WEBHOOK_DELIVER => crate::outbound::v1_webhooks::deliver_job(state, job).await,
+        fairdraw_store::comment_draws::V1_WEBHOOK_DELIVER => {
+            crate::outbound::v1_webhooks::deliver_job(state, job).await
+        }
         _ => Err(JobError::permanent(format!("no handler for job kind {kind:?}"))),
     }
 }

@@ -59,39 +59,79 @@ async fn an_upload_draw_answers_as_documented_and_verifies(app: TestApp) {
     let acct = app.account().await;
     let url = upload_csv(&app, &acct.key, CSV).await;
     let filters = json!({ "require_tag": true, "min_tag_count": 1 });
-    let r = draw(&app, &acct.key, json!({ "url": url, "winners": 3, "extras": 2, "filters": filters, "tier": "premium" })).await;
+    let r = draw(
+        &app,
+        &acct.key,
+        json!({ "url": url, "winners": 3, "extras": 2, "filters": filters, "tier": "premium" }),
+    )
+    .await;
     r.expect(200);
     let d = &r.body;
     assert_eq!(
         keys(d),
-        set(&["id", "status", "url", "comments_processed", "winners", "extras", "verification", "duration_ms"]),
+        set(&[
+            "id",
+            "status",
+            "url",
+            "comments_processed",
+            "winners",
+            "extras",
+            "verification",
+            "duration_ms"
+        ]),
         "{}",
         r.text
     );
     let id = d["id"].as_str().unwrap();
     assert!(id.starts_with("drw_") && id.len() == 30, "{id}");
-    assert!(id[4..].bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()), "{id}");
+    assert!(
+        id[4..].bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()),
+        "{id}"
+    );
     assert_eq!(d["status"], json!("completed"));
     assert_eq!(d["url"], json!(url));
     assert_eq!(d["comments_processed"], json!(8));
     assert!(d["duration_ms"].is_i64());
     let expected = tagged();
     let mut seen = BTreeSet::new();
-    for (list, fields) in [(&d["winners"], set(&["username", "comment", "drawn_at"])), (&d["extras"], set(&["username", "comment"]))] {
+    for (list, fields) in [
+        (&d["winners"], set(&["username", "comment", "drawn_at"])),
+        (&d["extras"], set(&["username", "comment"])),
+    ] {
         for w in list.as_array().unwrap() {
             assert_eq!(keys(w), fields, "{w}");
-            let name = w["username"].as_str().unwrap().strip_prefix('@').expect("usernames as @name");
+            let name = w["username"]
+                .as_str()
+                .unwrap()
+                .strip_prefix('@')
+                .expect("usernames as @name");
             let (_, first) = expected[name];
-            assert_eq!(w["comment"], json!(first), "a winner is shown with their first qualifying comment");
+            assert_eq!(
+                w["comment"],
+                json!(first),
+                "a winner is shown with their first qualifying comment"
+            );
             assert!(seen.insert(name.to_owned()), "nobody is drawn twice");
         }
     }
-    assert_eq!((d["winners"].as_array().unwrap().len(), d["extras"].as_array().unwrap().len()), (3, 2));
+    assert_eq!(
+        (
+            d["winners"].as_array().unwrap().len(),
+            d["extras"].as_array().unwrap().len()
+        ),
+        (3, 2)
+    );
     assert!(d["winners"][0]["drawn_at"].as_str().unwrap().ends_with('Z'));
     let hash = d["verification"]["sha256"].as_str().unwrap();
     assert_eq!(hash.len(), 64);
-    assert_eq!(d["verification"]["verify_url"], json!(format!("https://fairdraw.test/verify/{hash}")));
-    assert_eq!(d["verification"]["certificate_pdf"], json!(format!("https://fairdraw.test/cert/{id}.pdf")));
+    assert_eq!(
+        d["verification"]["verify_url"],
+        json!(format!("https://fairdraw.test/verify/{hash}"))
+    );
+    assert_eq!(
+        d["verification"]["certificate_pdf"],
+        json!(format!("https://fairdraw.test/cert/{id}.pdf"))
+    );
 
     // The certificate anyone can fetch re-runs to this answer, over the pool the rules make.
     let (cert, pool, cert_json) = fetch_and_verify(&app, hash).await;
@@ -99,7 +139,11 @@ async fn an_upload_draw_answers_as_documented_and_verifies(app: TestApp) {
     let want: BTreeMap<String, u64> = expected.iter().map(|(k, (w, _))| ((*k).to_owned(), *w)).collect();
     assert_eq!(served, want);
     let names = |v: &Value| -> Vec<String> {
-        v.as_array().unwrap().iter().map(|w| w["username"].as_str().unwrap()[1..].to_owned()).collect()
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["username"].as_str().unwrap()[1..].to_owned())
+            .collect()
     };
     assert_eq!(cert.winners, names(&d["winners"]));
     assert_eq!(cert.extras, names(&d["extras"]));
@@ -179,9 +223,15 @@ pub async fn scrape_all(app: &TestApp, key: &str, url: &str, filters: Value) -> 
         for e in r.body["data"].as_array().unwrap() {
             let name = e["username"].as_str().unwrap()[1..].to_owned();
             assert!(e["comments"].as_array().unwrap().len() as u64 <= e["qualifying_comments"].as_u64().unwrap());
-            out.insert(name, (e["qualifying_comments"].as_u64().unwrap(), e["weight"].as_u64().unwrap()));
+            out.insert(
+                name,
+                (
+                    e["qualifying_comments"].as_u64().unwrap(),
+                    e["weight"].as_u64().unwrap(),
+                ),
+            );
         }
-        assert_eq!(r.body["pool_size"].as_u64().unwrap() as usize >= out.len(), true);
+        assert!(r.body["pool_size"].as_u64().unwrap() as usize >= out.len());
         if r.body["has_more"] == json!(true) {
             cursor = Some(r.body["next_cursor"].as_str().unwrap().to_owned());
         } else {
@@ -213,7 +263,13 @@ async fn filters_follow_the_documented_rules(app: TestApp) {
         { "id": "9", "username": "hal", "comment": "@a", "timestamp": "2026-05-01T00:00:00Z" },
         { "id": "10", "username": "ivy", "comment": "no time @x" },
     ]);
-    let r = upload(&app, &acct.key, "application/json", &json!({ "comments": comments }).to_string()).await;
+    let r = upload(
+        &app,
+        &acct.key,
+        "application/json",
+        &json!({ "comments": comments }).to_string(),
+    )
+    .await;
     r.expect(201);
     assert_eq!(r.body["comments"], json!(10));
     let url = r.body["url"].as_str().unwrap().to_owned();
@@ -224,19 +280,43 @@ async fn filters_follow_the_documented_rules(app: TestApp) {
     assert_eq!(people(&pool), ["ana", "bob", "dan", "fay", "gus", "hal", "ivy"]);
     assert_eq!(pool["ana"], (2, 2));
 
-    let (_, pool) = scrape_all(&app, &acct.key, &url, json!({ "require_tag": true, "exclude_duplicates": true })).await;
+    let (_, pool) = scrape_all(
+        &app,
+        &acct.key,
+        &url,
+        json!({ "require_tag": true, "exclude_duplicates": true }),
+    )
+    .await;
     assert_eq!(pool["ana"], (2, 1), "one entry each with exclude_duplicates");
 
-    let (_, pool) = scrape_all(&app, &acct.key, &url, json!({ "require_tag": true, "include_replies": false })).await;
+    let (_, pool) = scrape_all(
+        &app,
+        &acct.key,
+        &url,
+        json!({ "require_tag": true, "include_replies": false }),
+    )
+    .await;
     assert!(!pool.contains_key("fay"));
 
-    let (_, pool) = scrape_all(&app, &acct.key, &url, json!({ "require_tag": true, "min_tag_count": 2 })).await;
+    let (_, pool) = scrape_all(
+        &app,
+        &acct.key,
+        &url,
+        json!({ "require_tag": true, "min_tag_count": 2 }),
+    )
+    .await;
     assert_eq!(people(&pool), ["gus"], "two distinct accounts: @HAL is @hal again");
 
     let (_, pool) = scrape_all(&app, &acct.key, &url, json!({ "keyword": "win" })).await;
     assert_eq!(people(&pool), ["gus"]);
 
-    let (_, pool) = scrape_all(&app, &acct.key, &url, json!({ "require_tag": true, "exclude_users": ["@BOB", "dan"] })).await;
+    let (_, pool) = scrape_all(
+        &app,
+        &acct.key,
+        &url,
+        json!({ "require_tag": true, "exclude_users": ["@BOB", "dan"] }),
+    )
+    .await;
     assert_eq!(people(&pool), ["ana", "fay", "gus", "hal", "ivy"]);
 
     let (_, pool) = scrape_all(
@@ -251,7 +331,11 @@ async fn filters_follow_the_documented_rules(app: TestApp) {
     assert_eq!(pool["ana"], (1, 1));
 
     let bad = app
-        .post(&acct.key, "/v1/comments/scrape", json!({ "url": url, "filters": { "since": "last week" } }))
+        .post(
+            &acct.key,
+            "/v1/comments/scrape",
+            json!({ "url": url, "filters": { "since": "last week" } }),
+        )
         .await;
     assert_v1_error(&bad, 422, "validation_error");
     assert_eq!(bad.body["error"]["param"], json!("filters.since"));
@@ -262,20 +346,36 @@ async fn uploads_take_csv_json_and_multipart_and_name_bad_lines(app: TestApp) {
     let bad_time = "username,comment,timestamp\nana,hi,2026-04-28T10:00:00Z\nbia,yo,tomorrow\n";
     let r = upload(&app, &acct.key, "text/csv", bad_time).await;
     assert_v1_error(&r, 400, "invalid_file");
-    assert!(r.body["error"]["message"].as_str().unwrap().starts_with("Line 3:"), "{}", r.text);
+    assert!(
+        r.body["error"]["message"].as_str().unwrap().starts_with("Line 3:"),
+        "{}",
+        r.text
+    );
     assert_eq!(r.body["error"]["param"], json!("file"));
 
     let r = upload(&app, &acct.key, "text/csv", "user,text\nana,hi\n").await;
     assert_v1_error(&r, 400, "invalid_file");
-    assert!(r.body["error"]["message"].as_str().unwrap().starts_with("Line 1:"), "{}", r.text);
+    assert!(
+        r.body["error"]["message"].as_str().unwrap().starts_with("Line 1:"),
+        "{}",
+        r.text
+    );
 
     let r = upload(&app, &acct.key, "text/csv", "username,comment\n,hi\n").await;
-    assert!(r.body["error"]["message"].as_str().unwrap().starts_with("Line 2:"), "{}", r.text);
+    assert!(
+        r.body["error"]["message"].as_str().unwrap().starts_with("Line 2:"),
+        "{}",
+        r.text
+    );
 
     let json_bad = "[\n{\"username\": \"ana\", \"comment\": \"hi\"},\n{\"username\": \"bia\"}\n]";
     let r = upload(&app, &acct.key, "application/json", json_bad).await;
     assert_v1_error(&r, 400, "invalid_file");
-    assert!(r.body["error"]["message"].as_str().unwrap().starts_with("Line 3:"), "{}", r.text);
+    assert!(
+        r.body["error"]["message"].as_str().unwrap().starts_with("Line 3:"),
+        "{}",
+        r.text
+    );
 
     let r = upload(&app, &acct.key, "text/csv", "username,comment\n").await;
     assert_v1_error(&r, 400, "invalid_file");
@@ -285,13 +385,28 @@ async fn uploads_take_csv_json_and_multipart_and_name_bad_lines(app: TestApp) {
         "file",
         reqwest::multipart::Part::bytes(CSV.as_bytes().to_vec()).file_name("comments.csv"),
     );
-    let r = TestApp::read(app.http.post(app.url("/v1/comments/uploads")).bearer_auth(&acct.key).multipart(form)).await;
+    let r = TestApp::read(
+        app.http
+            .post(app.url("/v1/comments/uploads"))
+            .bearer_auth(&acct.key)
+            .multipart(form),
+    )
+    .await;
     r.expect(201);
-    assert_eq!((r.body["format"].as_str(), r.body["comments"].as_i64()), (Some("csv"), Some(8)));
+    assert_eq!(
+        (r.body["format"].as_str(), r.body["comments"].as_i64()),
+        (Some("csv"), Some(8))
+    );
     let id = r.body["id"].as_str().unwrap();
     assert!(id.starts_with("upload_"));
     assert_eq!(r.body["url"], json!(format!("upload://{id}")));
-    let r = upload(&app, &acct.key, "application/octet-stream", "[{\"username\":\"ana\",\"text\":\"hi\"}]").await;
+    let r = upload(
+        &app,
+        &acct.key,
+        "application/octet-stream",
+        "[{\"username\":\"ana\",\"text\":\"hi\"}]",
+    )
+    .await;
     r.expect(201);
     assert_eq!(r.body["format"], json!("json"));
 
@@ -309,7 +424,12 @@ async fn uploads_take_csv_json_and_multipart_and_name_bad_lines(app: TestApp) {
     let url = r.body["url"].as_str().unwrap();
     let d = draw(&app, &other.key, json!({ "url": url, "winners": 1 })).await;
     assert_v1_error(&d, 422, "validation_error");
-    let d = draw(&app, &acct.key, json!({ "url": url, "winners": 5, "filters": { "require_tag": true } })).await;
+    let d = draw(
+        &app,
+        &acct.key,
+        json!({ "url": url, "winners": 5, "filters": { "require_tag": true } }),
+    )
+    .await;
     d.expect(200);
     assert_eq!(d.body["comments_processed"], json!(60_000));
 }
@@ -331,8 +451,14 @@ async fn errors_have_the_documented_shape(app: TestApp) {
         (json!({ "url": url, "winners": 1, "extras": 1001 }), "extras"),
         (json!({ "url": url, "winners": 1, "tier": "gold" }), "tier"),
         (json!({ "winners": 1 }), "url"),
-        (json!({ "url": url, "winners": 1, "webhook_url": "ftp://x" }), "webhook_url"),
-        (json!({ "url": url, "winners": 1, "filters": { "min_tag_count": 0 } }), "filters.min_tag_count"),
+        (
+            json!({ "url": url, "winners": 1, "webhook_url": "ftp://x" }),
+            "webhook_url",
+        ),
+        (
+            json!({ "url": url, "winners": 1, "filters": { "min_tag_count": 0 } }),
+            "filters.min_tag_count",
+        ),
     ] {
         let r = draw(&app, &acct.key, body.clone()).await;
         assert_v1_error(&r, 422, "validation_error");
@@ -341,21 +467,56 @@ async fn errors_have_the_documented_shape(app: TestApp) {
     let r = draw(&app, &acct.key, json!({ "url": url, "winners": "three" })).await;
     assert_v1_error(&r, 400, "invalid_request");
     assert_eq!(r.body["error"]["param"], json!("winners"));
-    let r = TestApp::read(app.http.post(app.url("/v1/draws")).bearer_auth(&acct.key).body("{not json")).await;
+    let r = TestApp::read(
+        app.http
+            .post(app.url("/v1/draws"))
+            .bearer_auth(&acct.key)
+            .body("{not json"),
+    )
+    .await;
     assert_v1_error(&r, 400, "invalid_request");
 
     // A URL no connector handles, and a platform without a connection: 422 saying what to do.
-    let r = draw(&app, &acct.key, json!({ "url": "https://example.com/post/1", "winners": 1 })).await;
+    let r = draw(
+        &app,
+        &acct.key,
+        json!({ "url": "https://example.com/post/1", "winners": 1 }),
+    )
+    .await;
     assert_v1_error(&r, 422, "validation_error");
-    assert!(r.body["error"]["message"].as_str().unwrap().contains("/v1/comments/uploads"), "{}", r.text);
-    let r = draw(&app, &acct.key, json!({ "url": "https://www.instagram.com/p/CxxxxxxxxxX/", "winners": 1 })).await;
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/v1/comments/uploads"),
+        "{}",
+        r.text
+    );
+    let r = draw(
+        &app,
+        &acct.key,
+        json!({ "url": "https://www.instagram.com/p/CxxxxxxxxxX/", "winners": 1 }),
+    )
+    .await;
     assert_v1_error(&r, 422, "validation_error");
-    assert!(r.body["error"]["message"].as_str().unwrap().contains("POST /v1/connections"), "{}", r.text);
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("POST /v1/connections"),
+        "{}",
+        r.text
+    );
     let r = draw(&app, &acct.key, json!({ "url": "upload://upload_NOPE", "winners": 1 })).await;
     assert_v1_error(&r, 422, "validation_error");
 
     // Nothing qualifies: the draw fails (and is recorded as failed).
-    let r = draw(&app, &acct.key, json!({ "url": url, "winners": 1, "filters": { "keyword": "zzz" } })).await;
+    let r = draw(
+        &app,
+        &acct.key,
+        json!({ "url": url, "winners": 1, "filters": { "keyword": "zzz" } }),
+    )
+    .await;
     assert_v1_error(&r, 422, "no_qualifying_comments");
     let list = app.get(&acct.key, "/v1/draws").await;
     assert_eq!(list.body["data"][0]["status"], json!("failed"));
@@ -365,8 +526,16 @@ async fn errors_have_the_documented_shape(app: TestApp) {
     assert_v1_error(&app.get(&acct.key, "/v1/nothing-here").await, 404, "not_found");
     assert_v1_error(&app.get(&acct.key, "/v1/draws?limit=0").await, 400, "invalid_request");
     assert_v1_error(&app.get(&acct.key, "/v1/draws?limit=101").await, 400, "invalid_request");
-    assert_v1_error(&app.get(&acct.key, "/v1/draws?cursor=drw_NOPE").await, 400, "invalid_request");
-    assert_v1_error(&app.get(&acct.key, "/v1/usage?month=2026-13").await, 400, "invalid_request");
+    assert_v1_error(
+        &app.get(&acct.key, "/v1/draws?cursor=drw_NOPE").await,
+        400,
+        "invalid_request",
+    );
+    assert_v1_error(
+        &app.get(&acct.key, "/v1/usage?month=2026-13").await,
+        400,
+        "invalid_request",
+    );
 }
 
 async fn draws_list_newest_first_with_a_cursor(app: TestApp) {
@@ -424,7 +593,12 @@ async fn an_idempotent_retry_is_one_draw_and_only_completed_draws_are_billed(app
     assert_eq!(retry.header("idempotent-replayed"), Some("true"));
     let r = draw(&app, &acct.key, json!({ "url": url, "winners": 1 })).await;
     r.expect(200);
-    let r = draw(&app, &acct.key, json!({ "url": url, "winners": 1, "filters": { "keyword": "zzz" } })).await;
+    let r = draw(
+        &app,
+        &acct.key,
+        json!({ "url": url, "winners": 1, "filters": { "keyword": "zzz" } }),
+    )
+    .await;
     r.expect(422);
     let list = app.get(&acct.key, "/v1/draws").await;
     assert_eq!(list.body["data"].as_array().unwrap().len(), 3, "the retry made no draw");
@@ -432,8 +606,14 @@ async fn an_idempotent_retry_is_one_draw_and_only_completed_draws_are_billed(app
     let usage = app.get(&acct.key, "/v1/usage?month=2026-06").await;
     usage.expect(200);
     assert_eq!(usage.body["month"], json!("2026-06"));
-    assert_eq!(usage.body["tiers"]["premium"], json!({ "draws": 1, "amount": "7.49", "amount_cents": 749 }));
-    assert_eq!(usage.body["tiers"]["standard"], json!({ "draws": 1, "amount": "2.99", "amount_cents": 299 }));
+    assert_eq!(
+        usage.body["tiers"]["premium"],
+        json!({ "draws": 1, "amount": "7.49", "amount_cents": 749 })
+    );
+    assert_eq!(
+        usage.body["tiers"]["standard"],
+        json!({ "draws": 1, "amount": "2.99", "amount_cents": 299 })
+    );
     assert_eq!(usage.body["total"]["draws"], json!(2), "the failed draw is not billed");
     assert_eq!(usage.body["total"]["amount"], json!("10.48"));
     let this_month = app.get(&acct.key, "/v1/usage").await;
@@ -466,9 +646,18 @@ async fn rate_limits_follow_the_plan(app: TestApp) {
     app.get(&free.key, "/v1/draws").await.expect(200);
 
     let pro = app.account_with(Plan::Pro, LimitOverrides::default()).await;
-    assert_eq!(app.get(&pro.key, "/v1/draws").await.header("x-ratelimit-limit"), Some("300"));
+    assert_eq!(
+        app.get(&pro.key, "/v1/draws").await.header("x-ratelimit-limit"),
+        Some("300")
+    );
     let custom = app
-        .account_with(Plan::Enterprise, LimitOverrides { rpm: Some(3), ..Default::default() })
+        .account_with(
+            Plan::Enterprise,
+            LimitOverrides {
+                rpm: Some(3),
+                ..Default::default()
+            },
+        )
         .await;
     for _ in 0..3 {
         let r = app.get(&custom.key, "/v1/draws").await;

@@ -69,7 +69,9 @@ impl Instance {
             ..ConfigLayer::default()
         };
         let config = base.merge(layer).resolve().expect("test config");
-        let server = Server::build_with_clock(config, clock.clone()).await.expect("server starts");
+        let server = Server::build_with_clock(config, clock.clone())
+            .await
+            .expect("server starts");
         let url = format!("http://{}", server.local_addr());
         let engine = server.state().engine.clone();
         let worker = server.worker();
@@ -134,7 +136,11 @@ pub async fn upload_csv(app: &TestApp, key: &str, csv: &str) -> String {
 pub fn assert_v1_error(r: &crate::support::Reply, status: u16, code: &str) {
     assert_eq!(r.status, status, "{}", r.text);
     assert_eq!(r.body["error"]["code"], json!(code), "{}", r.text);
-    assert!(r.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", r.text);
+    assert!(
+        r.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{}",
+        r.text
+    );
     assert!(r.body["error"].get("param").is_some(), "{}", r.text);
     assert!(r.body.get("success").is_none(), "{}", r.text);
 }
@@ -159,7 +165,9 @@ impl Delivery {
         let Some(sig) = self.headers.get("x-pickawin-signature").and_then(|v| v.to_str().ok()) else {
             return false;
         };
-        let Some(hex_sig) = sig.strip_prefix("sha256=") else { return false };
+        let Some(hex_sig) = sig.strip_prefix("sha256=") else {
+            return false;
+        };
         let Ok(bytes) = hex::decode(hex_sig) else { return false };
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).unwrap();
         mac.update(&self.body);
@@ -225,7 +233,11 @@ impl StandIn {
     async fn count(&self, page: usize) -> Option<Response> {
         let n = self.requests.fetch_add(1, Ordering::SeqCst) + 1;
         if self.throttle_request == Some(n) {
-            let mut r = (StatusCode::TOO_MANY_REQUESTS, Json(json!({ "error": { "message": "slow down" } }))).into_response();
+            let mut r = (
+                StatusCode::TOO_MANY_REQUESTS,
+                Json(json!({ "error": { "message": "slow down" } })),
+            )
+                .into_response();
             r.headers_mut().insert("retry-after", "1".parse().unwrap());
             return Some(r);
         }
@@ -262,7 +274,11 @@ pub async fn instagram(stand_in: StandIn, shortcode: &'static str, owner: &'stat
         )
             .into_response()
     }
-    async fn media(State(st): State<S>, Path(_account): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
+    async fn media(
+        State(st): State<S>,
+        Path(_account): Path<String>,
+        Query(q): Query<HashMap<String, String>>,
+    ) -> Response {
         if q.get("access_token").map(String::as_str) == Some("expired") {
             return expired();
         }
@@ -282,7 +298,11 @@ pub async fn instagram(stand_in: StandIn, shortcode: &'static str, owner: &'stat
             "next": format!("{base}/17841400000000001/media?fields=id&access_token={token}&after=b") } }))
         .into_response()
     }
-    async fn comments(State(st): State<S>, Path(media): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
+    async fn comments(
+        State(st): State<S>,
+        Path(media): Path<String>,
+        Query(q): Query<HashMap<String, String>>,
+    ) -> Response {
         if q.get("access_token").map(String::as_str) == Some("expired") {
             return expired();
         }
@@ -297,11 +317,17 @@ pub async fn instagram(stand_in: StandIn, shortcode: &'static str, owner: &'stat
         let token = q.get("access_token").cloned().unwrap_or_default();
         let mut paging = json!({ "cursors": { "before": "x", "after": next.unwrap_or(0).to_string() } });
         if let Some(n) = next {
-            paging["next"] = json!(format!("{base}/901/comments?access_token={token}&fields=id,text,replies{{id}}&after={n}"));
+            paging["next"] = json!(format!(
+                "{base}/901/comments?access_token={token}&fields=id,text,replies{{id}}&after={n}"
+            ));
         }
         Json(json!({ "data": data, "paging": paging })).into_response()
     }
-    let state = S { s: stand_in.clone(), shortcode, owner };
+    let state = S {
+        s: stand_in.clone(),
+        shortcode,
+        owner,
+    };
     let app = axum::Router::new()
         .route("/{id}/media", axum::routing::get(media))
         .route("/{id}/comments", axum::routing::get(comments))
@@ -346,7 +372,10 @@ pub async fn youtube(stand_in: StandIn, extra_replies: HashMap<String, Vec<Value
         }
         assert_eq!(q.get("part").map(String::as_str), Some("snippet,replies"));
         assert_eq!(q.get("videoId").map(String::as_str), Some("dQw4w9WgXcQ"));
-        let offset: usize = q.get("pageToken").and_then(|a| a.strip_prefix("tok").and_then(|n| n.parse().ok())).unwrap_or(0);
+        let offset: usize = q
+            .get("pageToken")
+            .and_then(|a| a.strip_prefix("tok").and_then(|n| n.parse().ok()))
+            .unwrap_or(0);
         if let Some(r) = st.s.count(offset).await {
             return r;
         }
@@ -403,8 +432,16 @@ pub fn yt_thread(id: &str, top: Value, replies: Vec<Value>, total_replies: usize
 /// A TikTok Research API stand-in: `POST /v2/research/video/comment/list/` with `cursor` and
 /// `has_more`, `access_token_invalid` for the token `expired`.
 pub async fn tiktok(stand_in: StandIn) -> String {
-    async fn list(State(st): State<StandIn>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>, Json(body): Json<Value>) -> Response {
-        let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    async fn list(
+        State(st): State<StandIn>,
+        headers: HeaderMap,
+        Query(q): Query<HashMap<String, String>>,
+        Json(body): Json<Value>,
+    ) -> Response {
+        let auth = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
         if auth == "Bearer expired" {
             return (
                 StatusCode::UNAUTHORIZED,
@@ -413,7 +450,10 @@ pub async fn tiktok(stand_in: StandIn) -> String {
             )
                 .into_response();
         }
-        assert!(q.get("fields").is_some_and(|f| f.contains("parent_comment_id")), "{q:?}");
+        assert!(
+            q.get("fields").is_some_and(|f| f.contains("parent_comment_id")),
+            "{q:?}"
+        );
         assert_eq!(body["video_id"], json!(7301234567890123456_i64));
         let offset = body["cursor"].as_u64().unwrap_or(0) as usize;
         if let Some(r) = st.count(offset).await {

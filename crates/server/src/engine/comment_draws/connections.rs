@@ -37,14 +37,20 @@ impl Engine {
         match token {
             None => errors.add("access_token", "access_token is required."),
             Some(t) if t.len() > 4096 || t.chars().any(char::is_whitespace) => {
-                errors.add("access_token", "access_token must be one token of at most 4,096 characters.");
+                errors.add(
+                    "access_token",
+                    "access_token must be one token of at most 4,096 characters.",
+                );
             }
             Some(_) => {}
         }
         let account_id = input.account_id.as_deref().map(str::trim).filter(|a| !a.is_empty());
         if platform == Some(Platform::Instagram) {
             match account_id {
-                None => errors.add("account_id", "account_id (the Instagram business account id) is required for instagram."),
+                None => errors.add(
+                    "account_id",
+                    "account_id (the Instagram business account id) is required for instagram.",
+                ),
                 Some(a) if !a.bytes().all(|b| b.is_ascii_digit()) || a.len() > 32 => {
                     errors.add("account_id", "account_id is the numeric Instagram business account id.");
                 }
@@ -54,7 +60,14 @@ impl Engine {
         errors.into_result()?;
         let (platform, token) = (platform.expect("checked"), token.expect("checked"));
         let now = self.now_ms();
-        let hint: String = token.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        let hint: String = token
+            .chars()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         let mut row = ConnectionRow {
             id: 0,
             public_id: format!("conn_{}", time_ordered_id(now, random_bytes())),

@@ -50,7 +50,11 @@ mod tests {
 
     #[test]
     fn limits_by_plan() {
-        let configured = RateLimits { rpm: 5, rpd: 10, burst: 1 };
+        let configured = RateLimits {
+            rpm: 5,
+            rpd: 10,
+            burst: 1,
+        };
         assert_eq!(v1_limits(Plan::Free, configured).rpm, 30);
         assert_eq!(v1_limits(Plan::Pro, configured).rpm, 300);
         assert_eq!(v1_limits(Plan::Enterprise, configured).rpm, 5);

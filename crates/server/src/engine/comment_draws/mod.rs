@@ -263,12 +263,19 @@ impl Engine {
                 if self.db().upload(brand_id, id).await?.is_none() {
                     return Err(unprocessable(
                         "url",
-                        format!("No upload {id} in this account. Upload the comments with POST /v1/comments/uploads first."),
+                        format!(
+                            "No upload {id} in this account. Upload the comments with POST /v1/comments/uploads first."
+                        ),
                     ));
                 }
             }
             Source::Post(post) => {
-                if self.db().connection_for(brand_id, post.platform.as_str()).await?.is_none() {
+                if self
+                    .db()
+                    .connection_for(brand_id, post.platform.as_str())
+                    .await?
+                    .is_none()
+                {
                     return Err(unprocessable(
                         "url",
                         format!(
@@ -318,7 +325,10 @@ impl Engine {
 /// with what is known so far (and `error` when it failed).
 pub fn draw_json(row: &CommentDrawRow) -> Value {
     if row.status == "completed"
-        && let Some(v) = row.result.as_deref().and_then(|r| serde_json::from_str::<Value>(r).ok())
+        && let Some(v) = row
+            .result
+            .as_deref()
+            .and_then(|r| serde_json::from_str::<Value>(r).ok())
     {
         return v;
     }

@@ -73,7 +73,11 @@ struct Drawn {
     comments: HashMap<String, String>,
 }
 
-fn draw_and_find(tally: &Tally, input: &DrawInput, second_pass: impl FnOnce(&mut FirstComments)) -> Result<(Pool, DrawOutcome, HashMap<String, String>), RunFailure> {
+fn draw_and_find(
+    tally: &Tally,
+    input: &DrawInput,
+    second_pass: impl FnOnce(&mut FirstComments),
+) -> Result<(Pool, DrawOutcome, HashMap<String, String>), RunFailure> {
     let pool = tally.pool().map_err(|e| internal(format!("building the pool: {e}")))?;
     if pool.is_empty() {
         return Err(RunFailure::Unprocessable {
@@ -110,15 +114,20 @@ impl Engine {
     ) -> Result<(Tally, CommentSet), RunFailure> {
         match source {
             Source::Upload(id) => {
-                let upload = self.db().upload(brand_id, id).await?.ok_or_else(|| RunFailure::Unprocessable {
-                    code: "upload_not_found",
-                    message: format!("The upload {id} no longer exists."),
-                })?;
+                let upload = self
+                    .db()
+                    .upload(brand_id, id)
+                    .await?
+                    .ok_or_else(|| RunFailure::Unprocessable {
+                        code: "upload_not_found",
+                        message: format!("The upload {id} no longer exists."),
+                    })?;
                 let path = uploads::file_path(&env.uploads_dir, &upload);
                 let format = uploads::format_of(&upload)?;
                 let tally = tokio::task::spawn_blocking(move || -> Result<Tally, RunFailure> {
                     let mut tally = Tally::new(filters, None);
-                    let file = std::fs::File::open(&path).map_err(|e| internal(format!("opening {}: {e}", path.display())))?;
+                    let file =
+                        std::fs::File::open(&path).map_err(|e| internal(format!("opening {}: {e}", path.display())))?;
                     fairdraw_core::comments::upload::read(format, file, |c| tally.add(&c))
                         .map_err(|e| internal(format!("a stored upload no longer reads: {e}")))?;
                     Ok(tally)
@@ -184,7 +193,9 @@ impl Engine {
             engine: self,
             draw_id: row.id,
         };
-        let (tally, set) = self.read_comments(row.brand_id, &source, filters, env, progress).await?;
+        let (tally, set) = self
+            .read_comments(row.brand_id, &source, filters, env, progress)
+            .await?;
         let seed = ServerSeed::from_hex(&row.server_seed).map_err(|e| internal(format!("stored seed: {e}")))?;
         let input = DrawInput {
             server_seed: ServerSeed(seed.0),
@@ -196,7 +207,8 @@ impl Engine {
         };
         let uploads_dir = env.uploads_dir.to_owned();
         let drawn = tokio::task::spawn_blocking(move || -> Result<Drawn, RunFailure> {
-            let (pool, outcome, comments) = draw_and_find(&tally, &input, |first| set.second_pass(&tally, first, &uploads_dir))?;
+            let (pool, outcome, comments) =
+                draw_and_find(&tally, &input, |first| set.second_pass(&tally, first, &uploads_dir))?;
             Ok(Drawn {
                 processed: tally.processed(),
                 pool,
@@ -206,7 +218,8 @@ impl Engine {
         })
         .await
         .map_err(|e| internal(format!("the draw task failed: {e}")))??;
-        self.complete(row, env, &input_of(row, seed), drawn, started, in_request).await
+        self.complete(row, env, &input_of(row, seed), drawn, started, in_request)
+            .await
     }
 
     async fn complete(
@@ -305,7 +318,11 @@ impl Engine {
     }
 
     /// Records a failed draw and queues `draw.failed`.
-    pub(crate) async fn fail_comment_draw(&self, row: &CommentDrawRow, failure: &RunFailure) -> Result<(), EngineError> {
+    pub(crate) async fn fail_comment_draw(
+        &self,
+        row: &CommentDrawRow,
+        failure: &RunFailure,
+    ) -> Result<(), EngineError> {
         let now = self.now_ms();
         let message = failure.message();
         let body = json!({

@@ -55,7 +55,10 @@ impl Engine {
         errors.into_result()?;
         let (url, source, filters) = parsed.expect("no errors means every part parsed");
         self.check_source(who.brand_id, &source).await?;
-        let (tally, set) = match self.read_comments(who.brand_id, &source, filters, env, NoProgress).await {
+        let (tally, set) = match self
+            .read_comments(who.brand_id, &source, filters, env, NoProgress)
+            .await
+        {
             Ok(read) => read,
             Err(RunFailure::Internal(e)) => return Err(e),
             Err(failure) => return Ok(Err(failure)),
@@ -68,7 +71,8 @@ impl Engine {
         ids.sort_unstable();
         let has_more = ids.len() > limit;
         ids.truncate(limit);
-        let mut comments: HashMap<String, Vec<String>> = ids.iter().map(|(id, _)| ((*id).to_owned(), Vec::new())).collect();
+        let mut comments: HashMap<String, Vec<String>> =
+            ids.iter().map(|(id, _)| ((*id).to_owned(), Vec::new())).collect();
         let uploads_dir = env.uploads_dir.to_owned();
         set.for_each(&uploads_dir, |c| {
             if let Some(list) = comments.get_mut(&normalize_handle(&c.username))

@@ -25,7 +25,9 @@ impl Platform {
     }
 
     pub fn parse(s: &str) -> Option<Platform> {
-        Platform::ALL.into_iter().find(|p| p.as_str() == s.trim().to_ascii_lowercase())
+        Platform::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s.trim().to_ascii_lowercase())
     }
 
     pub fn display_name(self) -> &'static str {
@@ -88,12 +90,20 @@ pub fn parse_source(raw: &str) -> Result<Source, String> {
         .ok_or_else(unsupported)?;
     let (host, path_query) = rest.split_once('/').unwrap_or((rest, ""));
     let host = host.to_ascii_lowercase();
-    let host = host.strip_prefix("www.").or_else(|| host.strip_prefix("m.")).unwrap_or(&host);
+    let host = host
+        .strip_prefix("www.")
+        .or_else(|| host.strip_prefix("m."))
+        .unwrap_or(&host);
     let (path, query) = path_query.split_once('?').unwrap_or((path_query, ""));
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let post = |platform, id: &str| {
         id_chars(id)
-            .then(|| Source::Post(PostRef { platform, id: id.to_owned() }))
+            .then(|| {
+                Source::Post(PostRef {
+                    platform,
+                    id: id.to_owned(),
+                })
+            })
             .ok_or_else(unsupported)
     };
     match host {
@@ -195,13 +205,24 @@ mod tests {
     fn urls_of_each_platform() {
         assert_eq!(post("https://www.instagram.com/p/CxxxxxxxxxX/").id, "CxxxxxxxxxX");
         assert_eq!(post("https://instagram.com/reel/Abc_-1/?igsh=x").id, "Abc_-1");
-        assert_eq!(post("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=1").id, "dQw4w9WgXcQ");
+        assert_eq!(
+            post("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=1").id,
+            "dQw4w9WgXcQ"
+        );
         assert_eq!(post("https://youtu.be/dQw4w9WgXcQ?si=1").platform, Platform::Youtube);
         assert_eq!(post("https://youtube.com/shorts/abc123").id, "abc123");
         let t = post("https://www.tiktok.com/@brand/video/7301234567890123456");
         assert_eq!((t.platform, t.id.as_str()), (Platform::Tiktok, "7301234567890123456"));
-        assert_eq!(parse_source("upload://upload_01ABC"), Ok(Source::Upload("upload_01ABC".into())));
-        for bad in ["https://example.com/p/x", "ftp://instagram.com/p/x", "upload://../etc", "instagram.com/p/x"] {
+        assert_eq!(
+            parse_source("upload://upload_01ABC"),
+            Ok(Source::Upload("upload_01ABC".into()))
+        );
+        for bad in [
+            "https://example.com/p/x",
+            "ftp://instagram.com/p/x",
+            "upload://../etc",
+            "instagram.com/p/x",
+        ] {
             assert!(parse_source(bad).is_err(), "{bad}");
         }
         assert_eq!(

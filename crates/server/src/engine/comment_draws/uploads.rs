@@ -17,8 +17,11 @@ pub fn file_path(uploads_dir: &Path, upload: &UploadRow) -> PathBuf {
 }
 
 pub fn format_of(upload: &UploadRow) -> Result<Format, RunFailure> {
-    Format::parse(&upload.format)
-        .ok_or_else(|| RunFailure::Internal(EngineError::Internal(format!("upload format {:?}", upload.format).into())))
+    Format::parse(&upload.format).ok_or_else(|| {
+        RunFailure::Internal(EngineError::Internal(
+            format!("upload format {:?}", upload.format).into(),
+        ))
+    })
 }
 
 /// Why an upload was refused: a 400 naming the line.
@@ -89,4 +92,3 @@ impl Engine {
             .ok_or(EngineError::NotFound("Upload"))
     }
 }
-

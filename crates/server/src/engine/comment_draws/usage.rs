@@ -39,7 +39,10 @@ impl Month {
         };
         let start = |y: i16, m: i8| -> Result<i64, String> {
             let d = jiff::civil::date(y, m, 1);
-            Ok(d.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| e.to_string())?.timestamp().as_millisecond())
+            Ok(d.to_zoned(jiff::tz::TimeZone::UTC)
+                .map_err(|e| e.to_string())?
+                .timestamp()
+                .as_millisecond())
         };
         let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
         Ok(Month {
@@ -62,7 +65,11 @@ pub fn dollars(cents: i64) -> String {
 
 impl Engine {
     /// The invoice lines of a month.
-    pub async fn comment_draw_usage(&self, who: &Principal, month: Option<&str>) -> EngineResult<(Month, Vec<UsageLine>)> {
+    pub async fn comment_draw_usage(
+        &self,
+        who: &Principal,
+        month: Option<&str>,
+    ) -> EngineResult<(Month, Vec<UsageLine>)> {
         let month = Month::parse(month, self.now_ms()).map_err(EngineError::BadRequest)?;
         let lines = self.db().comment_draw_usage(who.brand_id, month.from, month.to).await?;
         Ok((month, lines))

@@ -64,7 +64,10 @@ impl Engine {
                 let mut out: Vec<String> = Vec::new();
                 for e in list {
                     if !EVENTS.contains(&e.as_str()) {
-                        errors.add("events", format!("Unknown event {e:?}; the events are draw.completed and draw.failed."));
+                        errors.add(
+                            "events",
+                            format!("Unknown event {e:?}; the events are draw.completed and draw.failed."),
+                        );
                     } else if !out.contains(e) {
                         out.push(e.clone());
                     }
@@ -81,7 +84,14 @@ impl Engine {
         let events = serde_json::to_string(&events).map_err(|e| EngineError::Internal(Box::new(e)))?;
         let (webhook, secret) = self
             .db()
-            .create_v1_webhook(who.brand_id, &public_id, url.unwrap_or_default(), &events, &new_secret(), now)
+            .create_v1_webhook(
+                who.brand_id,
+                &public_id,
+                url.unwrap_or_default(),
+                &events,
+                &new_secret(),
+                now,
+            )
             .await?;
         Ok(CreatedV1Webhook { webhook, secret })
     }

@@ -39,10 +39,14 @@ pub async fn scrape(
 ) -> V1Result {
     let limit = match page_limit(q.limit) {
         Ok(l) => l as usize,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let env = crate::connectors::draw_env(&state);
-    let cursor = q.cursor.as_deref().map(|c| c.trim().trim_start_matches('@')).filter(|c| !c.is_empty());
+    let cursor = q
+        .cursor
+        .as_deref()
+        .map(|c| c.trim().trim_start_matches('@'))
+        .filter(|c| !c.is_empty());
     let preview = match state.engine.scrape(&who, &input, cursor, limit, &env).await? {
         Ok(p) => p,
         Err(failure) => return Ok(failure_response(&failure)),

@@ -47,7 +47,10 @@ pub async fn create_draw(
 ) -> V1Result {
     let env = crate::connectors::draw_env(&state);
     let allow_private = state.config.outbound.allow_private;
-    let started = state.engine.start_comment_draw(&who, &input, &env, allow_private).await?;
+    let started = state
+        .engine
+        .start_comment_draw(&who, &input, &env, allow_private)
+        .await?;
     Ok(match started {
         Started::Completed(row) => (StatusCode::OK, Json(draw_json(&row))).into_response(),
         Started::Processing(row) => (StatusCode::ACCEPTED, Json(draw_json(&row))).into_response(),
@@ -80,11 +83,15 @@ pub struct ListQuery {
 pub async fn list_draws(State(state): State<AppState>, Caller(who): Caller, Query(q): Query<ListQuery>) -> V1Result {
     let limit = match page_limit(q.limit) {
         Ok(l) => l,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let cursor = q.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let (rows, has_more) = state.engine.list_comment_draws(&who, cursor, limit).await?;
-    let next_cursor = if has_more { rows.last().map(|r| r.public_id.clone()) } else { None };
+    let next_cursor = if has_more {
+        rows.last().map(|r| r.public_id.clone())
+    } else {
+        None
+    };
     let data: Vec<_> = rows.iter().map(draw_json).collect();
     Ok(Json(json!({ "data": data, "has_more": has_more, "next_cursor": next_cursor })).into_response())
 }

@@ -36,7 +36,10 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         // Uploads are larger than the idempotency layer keeps; an upload repeated is harmless.
         .merge(uploads::routes())
         .route_layer(middleware::from_fn_with_state(state, auth::require_key));
-    OpenApiRouter::new().merge(verify::routes()).merge(keyed).fallback(not_found)
+    OpenApiRouter::new()
+        .merge(verify::routes())
+        .merge(keyed)
+        .fallback(not_found)
 }
 
 /// Marker for this surface in shared middleware.
@@ -113,7 +116,12 @@ impl IntoResponse for V1Error {
                 // One line a person can read; the first field is the `param`.
                 let text = details.iter().map(|(_, m)| m.to_owned()).collect::<Vec<_>>().join(" ");
                 let param = details.iter().next().map(|(f, _)| f.to_owned());
-                return error_with(StatusCode::UNPROCESSABLE_ENTITY, "validation_error", &text, param.as_deref());
+                return error_with(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation_error",
+                    &text,
+                    param.as_deref(),
+                );
             }
             EngineError::BadRequest(_) => StatusCode::BAD_REQUEST,
             EngineError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
@@ -150,7 +158,11 @@ where
             BodyError::TooLarge => error_response(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large."),
             BodyError::Read => error_response(StatusCode::BAD_REQUEST, "Could not read the request body."),
         })?;
-        let slice: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
+        let slice: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &bytes
+        };
         let de = &mut serde_json::Deserializer::from_slice(slice);
         serde_path_to_error::deserialize(de).map(Body).map_err(|e| {
             let path = e.path().to_string();
@@ -201,15 +213,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 }
 
 /// A page of a cursor list: `limit` 1 to 100, default 20.
-pub fn page_limit(raw: Option<i64>) -> Result<i64, Response> {
+pub fn page_limit(raw: Option<i64>) -> Result<i64, Box<Response>> {
     match raw {
         None => Ok(20),
         Some(n) if (1..=100).contains(&n) => Ok(n),
-        Some(_) => Err(error_with(
+        Some(_) => Err(Box::new(error_with(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "limit must be between 1 and 100.",
             Some("limit"),
-        )),
+        ))),
     }
 }

@@ -69,7 +69,12 @@ pub async fn create_upload(State(state): State<AppState>, Caller(who): Caller, r
     {
         let mut multipart = match Multipart::from_request(req, &state).await {
             Ok(m) => m,
-            Err(e) => return Ok(error_response(StatusCode::BAD_REQUEST, &format!("Not a valid multipart body: {e}"))),
+            Err(e) => {
+                return Ok(error_response(
+                    StatusCode::BAD_REQUEST,
+                    &format!("Not a valid multipart body: {e}"),
+                ));
+            }
         };
         let mut found = None;
         loop {
@@ -82,12 +87,22 @@ pub async fn create_upload(State(state): State<AppState>, Caller(who): Caller, r
                     match field.bytes().await {
                         Ok(b) => found = Some((b, format)),
                         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(too_large()),
-                        Err(e) => return Ok(error_response(StatusCode::BAD_REQUEST, &format!("Could not read the file: {e}"))),
+                        Err(e) => {
+                            return Ok(error_response(
+                                StatusCode::BAD_REQUEST,
+                                &format!("Could not read the file: {e}"),
+                            ));
+                        }
                     }
                 }
                 Ok(None) => break,
                 Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(too_large()),
-                Err(e) => return Ok(error_response(StatusCode::BAD_REQUEST, &format!("Not a valid multipart body: {e}"))),
+                Err(e) => {
+                    return Ok(error_response(
+                        StatusCode::BAD_REQUEST,
+                        &format!("Not a valid multipart body: {e}"),
+                    ));
+                }
             }
         }
         match found {
@@ -111,14 +126,23 @@ pub async fn create_upload(State(state): State<AppState>, Caller(who): Caller, r
         return Ok(too_large());
     }
     let dir = uploads_dir(&state.config.data_dir);
-    let row = match state.engine.save_upload(&who, std::sync::Arc::from(&bytes[..]), format, &dir).await {
+    let row = match state
+        .engine
+        .save_upload(&who, std::sync::Arc::from(&bytes[..]), format, &dir)
+        .await
+    {
         Ok(r) => r,
         Err(UploadRefused::Invalid(e)) => {
             let message = match e.line {
                 Some(line) => format!("Line {line}: {}", e.message),
                 None => format!("The file was refused: {}", e.message),
             };
-            return Ok(error_with(StatusCode::BAD_REQUEST, "invalid_file", &message, Some("file")));
+            return Ok(error_with(
+                StatusCode::BAD_REQUEST,
+                "invalid_file",
+                &message,
+                Some("file"),
+            ));
         }
         Err(UploadRefused::Engine(e)) => return Err(V1Error(e)),
     };

@@ -39,7 +39,8 @@ pub async fn get_usage(State(state): State<AppState>, Caller(who): Caller, Query
     if csv {
         let mut out = csv::Writer::from_writer(Vec::new());
         let fail = |e: csv::Error| V1Error(EngineError::Internal(Box::new(e)));
-        out.write_record(["date", "draw_id", "url", "tier", "amount_usd"]).map_err(fail)?;
+        out.write_record(["date", "draw_id", "url", "tier", "amount_usd"])
+            .map_err(fail)?;
         for l in &lines {
             out.write_record([
                 format_rfc3339(l.completed_at).as_str(),
@@ -50,7 +51,9 @@ pub async fn get_usage(State(state): State<AppState>, Caller(who): Caller, Query
             ])
             .map_err(fail)?;
         }
-        let bytes = out.into_inner().map_err(|e| V1Error(EngineError::Internal(e.to_string().into())))?;
+        let bytes = out
+            .into_inner()
+            .map_err(|e| V1Error(EngineError::Internal(e.to_string().into())))?;
         let disposition = format!("attachment; filename=\"usage-{}.csv\"", month.label());
         return Ok((
             [
