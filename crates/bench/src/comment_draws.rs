@@ -11,9 +11,11 @@
 //!
 //! `cargo run --release -p fairdraw-bench --bin comment-draws -- [--database-url postgres://…]`
 
+#[path = "graph.rs"]
+mod graph;
+
 use anyhow::{Context, bail};
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use graph::PAGE;
 use clap::Parser;
 use fairdraw_core::account::{LimitOverrides, Plan};
 use fairdraw_core::comments::upload::{Format, read};
@@ -21,8 +23,6 @@ use fairdraw_core::comments::{Filters, Tally};
 use fairdraw_server::config::ConfigLayer;
 use fairdraw_server::engine::NewAccount;
 use serde_json::{Value, json};
-use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Parser, Debug)]
@@ -39,45 +39,6 @@ struct Args {
     /// Timed draws of the Instagram post (the median is reported).
     #[arg(long, default_value_t = 7)]
     runs: usize,
-}
-
-const PAGE: usize = 50;
-
-#[derive(Clone)]
-struct Graph {
-    base: Arc<std::sync::Mutex<String>>,
-    comments: Arc<Vec<Value>>,
-}
-
-async fn media(State(_g): State<Graph>, Path(_id): Path<String>) -> Json<Value> {
-    Json(
-        json!({ "data": [{ "id": "901", "shortcode": "CxxxxxxxxxX", "username": "brand",
-        "permalink": "https://www.instagram.com/p/CxxxxxxxxxX/", "timestamp": "2026-04-28T10:00:00+0000" }] }),
-    )
-}
-
-async fn comments(
-    State(g): State<Graph>,
-    Path(_id): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Json<Value> {
-    let offset: usize = q.get("after").and_then(|a| a.parse().ok()).unwrap_or(0);
-    let end = (offset + PAGE).min(g.comments.len());
-    let mut paging = json!({ "cursors": { "before": "x", "after": end.to_string() } });
-    if end < g.comments.len() {
-        let base = g.base.lock().unwrap().clone();
-        paging["next"] = json!(format!("{base}/901/comments?access_token=t&limit=50&after={end}"));
-    }
-    Json(json!({ "data": &g.comments[offset..end], "paging": paging }))
-}
-
-fn graph_comments(n: usize) -> Vec<Value> {
-    (0..n)
-        .map(|i| {
-            json!({ "id": format!("1790{i}"), "username": format!("fan_{}", i % (n / 2).max(1)),
-                "text": format!("Love this! @friend_{i} @other_{}", i % 7), "timestamp": "2026-04-28T14:23:11+0000" })
-        })
-        .collect()
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -104,18 +65,9 @@ async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
 
     // The stand-in.
-    let graph = Graph {
-        base: Arc::default(),
-        comments: Arc::new(graph_comments(args.comments)),
-    };
-    let app = axum::Router::new()
-        .route("/{id}/media", axum::routing::get(media))
-        .route("/{id}/comments", axum::routing::get(comments))
-        .with_state(graph.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let graph_url = format!("http://{}", listener.local_addr()?);
-    *graph.base.lock().unwrap() = graph_url.clone();
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(graph::serve(listener, graph_url.clone(), graph::comments(args.comments)));
 
     // The server.
     let dir = tempfile::tempdir()?;
