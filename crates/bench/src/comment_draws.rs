@@ -15,13 +15,13 @@
 mod graph;
 
 use anyhow::{Context, bail};
-use graph::PAGE;
 use clap::Parser;
 use fairdraw_core::account::{LimitOverrides, Plan};
 use fairdraw_core::comments::upload::{Format, read};
 use fairdraw_core::comments::{Filters, Tally};
 use fairdraw_server::config::ConfigLayer;
 use fairdraw_server::engine::NewAccount;
+use graph::PAGE;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -67,7 +67,11 @@ async fn main() -> anyhow::Result<()> {
     // The stand-in.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let graph_url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(graph::serve(listener, graph_url.clone(), graph::comments(args.comments)));
+    tokio::spawn(graph::serve(
+        listener,
+        graph_url.clone(),
+        graph::comments(args.comments),
+    ));
 
     // The server.
     let dir = tempfile::tempdir()?;

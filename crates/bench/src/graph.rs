@@ -18,12 +18,22 @@ struct Graph {
 }
 
 async fn media(Path(_id): Path<String>) -> Json<Value> {
-    Json(json!({ "data": [{ "id": "901", "shortcode": "CxxxxxxxxxX", "username": "brand",
-        "permalink": "https://www.instagram.com/p/CxxxxxxxxxX/", "timestamp": "2026-04-28T10:00:00+0000" }] }))
+    Json(
+        json!({ "data": [{ "id": "901", "shortcode": "CxxxxxxxxxX", "username": "brand",
+        "permalink": "https://www.instagram.com/p/CxxxxxxxxxX/", "timestamp": "2026-04-28T10:00:00+0000" }] }),
+    )
 }
 
-async fn comments_page(State(g): State<Graph>, Path(_id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Json<Value> {
-    let offset: usize = q.get("after").and_then(|a| a.parse().ok()).unwrap_or(0).min(g.comments.len());
+async fn comments_page(
+    State(g): State<Graph>,
+    Path(_id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Json<Value> {
+    let offset: usize = q
+        .get("after")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(0)
+        .min(g.comments.len());
     let end = (offset + PAGE).min(g.comments.len());
     let mut paging = json!({ "cursors": { "before": "x", "after": end.to_string() } });
     if end < g.comments.len() {

@@ -20,7 +20,10 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port)).await?;
     let base = format!("http://{}", listener.local_addr()?);
-    eprintln!("Instagram Graph stand-in on {base}: post https://www.instagram.com/p/CxxxxxxxxxX/, {} comments", args.comments);
+    eprintln!(
+        "Instagram Graph stand-in on {base}: post https://www.instagram.com/p/CxxxxxxxxxX/, {} comments",
+        args.comments
+    );
     graph::serve(listener, base, graph::comments(args.comments)).await?;
     Ok(())
 }

@@ -18,7 +18,10 @@ fn a_v1_comment_draw_verifies_offline_with_the_cli() {
         .unwrap()
         .to_owned();
     let server = support::serve(&env);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let (cert, pool, drawn) = rt.block_on(async {
         let http = reqwest::Client::new();
         let base = &server.base;
@@ -45,8 +48,22 @@ fn a_v1_comment_draw_verifies_offline_with_the_cli() {
             .await
             .unwrap();
         let hash = drawn["verification"]["sha256"].as_str().expect("a hash").to_owned();
-        let cert = http.get(format!("{base}/v1/verify/{hash}")).send().await.unwrap().text().await.unwrap();
-        let pool = http.get(format!("{base}/v1/verify/{hash}/pool")).send().await.unwrap().text().await.unwrap();
+        let cert = http
+            .get(format!("{base}/v1/verify/{hash}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let pool = http
+            .get(format!("{base}/v1/verify/{hash}/pool"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         (cert, pool, drawn)
     });
     assert!(server.terminate().success());
@@ -63,7 +80,11 @@ fn a_v1_comment_draw_verifies_offline_with_the_cli() {
     };
     let ok = verify(&cert_path);
     let out = String::from_utf8_lossy(&ok.stdout);
-    assert!(ok.status.success(), "verify failed: {out} {}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "verify failed: {out} {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert!(out.contains("verified"), "{out}");
     for w in drawn["winners"].as_array().unwrap() {
         let name = &w["username"].as_str().unwrap()[1..];

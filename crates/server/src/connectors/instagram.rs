@@ -117,6 +117,15 @@ impl InstagramPages {
                         for r in c["replies"]["data"].as_array().into_iter().flatten() {
                             comments.push(comment(r, parent.clone()));
                         }
+                        // A comment with many replies carries their first page only.
+                        let mut next = c["replies"]["paging"]["next"].as_str().map(str::to_owned);
+                        while let Some(url) = next {
+                            let page = self.get(&url).await?;
+                            for r in page["data"].as_array().into_iter().flatten() {
+                                comments.push(comment(r, parent.clone()));
+                            }
+                            next = page["paging"]["next"].as_str().map(str::to_owned);
+                        }
                     }
                     self.stage = match v["paging"]["next"].as_str() {
                         Some(next) => Stage::Comments(next.to_owned()),

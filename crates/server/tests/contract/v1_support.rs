@@ -321,7 +321,19 @@ pub async fn instagram(stand_in: StandIn, shortcode: &'static str, owner: &'stat
                 "{base}/901/comments?access_token={token}&fields=id,text,replies{{id}}&after={n}"
             ));
         }
-        Json(json!({ "data": data, "paging": paging })).into_response()
+        // `__BASE__` in the data stands for the stand-in's own address (nested reply pages).
+        let body = json!({ "data": data, "paging": paging })
+            .to_string()
+            .replace("__BASE__", &base);
+        ([("content-type", "application/json")], body).into_response()
+    }
+    async fn replies(Path(comment): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
+        assert!(q.contains_key("access_token"), "{q:?}");
+        Json(
+            json!({ "data": [{ "id": format!("{comment}.r"), "username": "fay", "text": "@gus too",
+            "timestamp": "2026-04-28T15:00:00+0000" }] }),
+        )
+        .into_response()
     }
     let state = S {
         s: stand_in.clone(),
@@ -331,6 +343,7 @@ pub async fn instagram(stand_in: StandIn, shortcode: &'static str, owner: &'stat
     let app = axum::Router::new()
         .route("/{id}/media", axum::routing::get(media))
         .route("/{id}/comments", axum::routing::get(comments))
+        .route("/{id}/replies", axum::routing::get(replies))
         .with_state(state);
     let base = serve(app).await;
     *stand_in.base.lock().unwrap() = base.clone();
