@@ -177,11 +177,7 @@ async fn main() -> anyhow::Result<()> {
     csv.push_str("username,comment\n");
     for i in 0..args.upload_comments {
         let who = i % args.upload_people;
-        csv.push_str(&format!(
-            "fan_{who},Love it @friend_{} @pal_{}\n",
-            i % 9_973,
-            i % 13
-        ));
+        csv.push_str(&format!("fan_{who},Love it @friend_{} @pal_{}\n", i % 9_973, i % 13));
     }
     let csv = csv.into_bytes();
     let rss_before = peak_rss_mib();
