@@ -31,6 +31,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Webhook and e-mail delivery.
     pub outbound: Arc<Outbound>,
+    /// The platforms' comment APIs (comment draws on `/v1`).
+    pub connectors: Arc<crate::connectors::Connectors>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,6 +165,7 @@ impl Server {
     pub async fn build_with_clock(config: Config, clock: Clock) -> Result<Server, StartError> {
         let engine = open_engine(&config, clock).await?;
         let outbound = Outbound::from_config(&config).map_err(StartError::Outbound)?;
+        let connectors = crate::connectors::Connectors::new(&config.v1).map_err(StartError::Outbound)?;
         let addr = config.bind;
         let listener = TcpListener::bind(addr)
             .await
@@ -173,6 +176,7 @@ impl Server {
                 engine,
                 config: Arc::new(config),
                 outbound: Arc::new(outbound),
+                connectors: Arc::new(connectors),
             },
         })
     }

@@ -31,6 +31,40 @@ pub struct Config {
     pub outbound: OutboundConfig,
     /// Limits on client connections (cap, head and body read timeouts).
     pub connections: crate::http::serve::ConnectionLimits,
+    /// The comment draws of `/v1`: platform API addresses, waiting, prices.
+    pub v1: V1Config,
+}
+
+pub const DEFAULT_V1_SYNC_WAIT_MS: u64 = 25_000;
+pub const DEFAULT_INSTAGRAM_GRAPH_URL: &str = "https://graph.facebook.com/v21.0";
+pub const DEFAULT_YOUTUBE_API_URL: &str = "https://www.googleapis.com/youtube/v3";
+pub const DEFAULT_TIKTOK_API_URL: &str = "https://open.tiktokapis.com";
+
+/// Comment draws (`/v1/draws`).
+#[derive(Clone, Debug)]
+pub struct V1Config {
+    /// How long `POST /v1/draws` works on a draw before answering 202 and leaving it to the queue.
+    pub sync_wait_ms: u64,
+    /// Base URLs of the platform APIs (tests point them at local stand-ins).
+    pub instagram_graph_url: String,
+    pub youtube_api_url: String,
+    pub tiktok_api_url: String,
+    /// Price of a completed draw per tier, in cents.
+    pub price_standard_cents: i64,
+    pub price_premium_cents: i64,
+}
+
+impl Default for V1Config {
+    fn default() -> Self {
+        V1Config {
+            sync_wait_ms: DEFAULT_V1_SYNC_WAIT_MS,
+            instagram_graph_url: DEFAULT_INSTAGRAM_GRAPH_URL.to_owned(),
+            youtube_api_url: DEFAULT_YOUTUBE_API_URL.to_owned(),
+            tiktok_api_url: DEFAULT_TIKTOK_API_URL.to_owned(),
+            price_standard_cents: 299,
+            price_premium_cents: 749,
+        }
+    }
 }
 
 pub const DEFAULT_WORKER_CONCURRENCY: u32 = 8;
@@ -213,6 +247,12 @@ pub struct ConfigLayer {
     pub max_connections: Option<usize>,
     pub header_read_timeout_secs: Option<u64>,
     pub body_read_timeout_secs: Option<u64>,
+    pub v1_sync_wait_ms: Option<u64>,
+    pub instagram_graph_url: Option<String>,
+    pub youtube_api_url: Option<String>,
+    pub tiktok_api_url: Option<String>,
+    pub price_standard_cents: Option<u32>,
+    pub price_premium_cents: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -313,6 +353,18 @@ impl ConfigLayer {
             body_read_timeout_secs: get("FAIRDRAW_BODY_READ_TIMEOUT_SECS")
                 .map(|v| number("FAIRDRAW_BODY_READ_TIMEOUT_SECS", &v))
                 .transpose()?,
+            v1_sync_wait_ms: get("FAIRDRAW_V1_SYNC_WAIT_MS")
+                .map(|v| whole_number("FAIRDRAW_V1_SYNC_WAIT_MS", &v).map(u64::from))
+                .transpose()?,
+            instagram_graph_url: get("FAIRDRAW_INSTAGRAM_GRAPH_URL"),
+            youtube_api_url: get("FAIRDRAW_YOUTUBE_API_URL"),
+            tiktok_api_url: get("FAIRDRAW_TIKTOK_API_URL"),
+            price_standard_cents: get("FAIRDRAW_PRICE_STANDARD_CENTS")
+                .map(|v| whole_number("FAIRDRAW_PRICE_STANDARD_CENTS", &v))
+                .transpose()?,
+            price_premium_cents: get("FAIRDRAW_PRICE_PREMIUM_CENTS")
+                .map(|v| whole_number("FAIRDRAW_PRICE_PREMIUM_CENTS", &v))
+                .transpose()?,
         })
     }
 
@@ -344,6 +396,12 @@ impl ConfigLayer {
             max_connections: other.max_connections.or(self.max_connections),
             header_read_timeout_secs: other.header_read_timeout_secs.or(self.header_read_timeout_secs),
             body_read_timeout_secs: other.body_read_timeout_secs.or(self.body_read_timeout_secs),
+            v1_sync_wait_ms: other.v1_sync_wait_ms.or(self.v1_sync_wait_ms),
+            instagram_graph_url: other.instagram_graph_url.or(self.instagram_graph_url),
+            youtube_api_url: other.youtube_api_url.or(self.youtube_api_url),
+            tiktok_api_url: other.tiktok_api_url.or(self.tiktok_api_url),
+            price_standard_cents: other.price_standard_cents.or(self.price_standard_cents),
+            price_premium_cents: other.price_premium_cents.or(self.price_premium_cents),
         }
     }
 
@@ -419,8 +477,15 @@ impl ConfigLayer {
             self.header_read_timeout_secs,
             self.body_read_timeout_secs,
         )?;
+        let v1 = v1_config(
+            self.v1_sync_wait_ms,
+            [self.instagram_graph_url, self.youtube_api_url, self.tiktok_api_url],
+            self.price_standard_cents,
+            self.price_premium_cents,
+        )?;
         Ok(Config {
             connections,
+            v1,
             bind,
             database_url,
             public_url,
@@ -469,6 +534,34 @@ fn connection_limits(
         max_connections,
         header_read_timeout: secs("header_read_timeout_secs", header_secs, d.header_read_timeout)?,
         body_read_timeout: secs("body_read_timeout_secs", body_secs, d.body_read_timeout)?,
+    })
+}
+
+fn v1_config(
+    sync_wait_ms: Option<u64>,
+    [instagram, youtube, tiktok]: [Option<String>; 3],
+    standard: Option<u32>,
+    premium: Option<u32>,
+) -> Result<V1Config, ConfigError> {
+    let d = V1Config::default();
+    let base = |name: &'static str, v: Option<String>, default: String| -> Result<String, ConfigError> {
+        let v = v.unwrap_or(default).trim().trim_end_matches('/').to_owned();
+        if v.starts_with("https://") || v.starts_with("http://") {
+            Ok(v)
+        } else {
+            Err(ConfigError::Invalid {
+                name,
+                message: "must start with http:// or https://".to_owned(),
+            })
+        }
+    };
+    Ok(V1Config {
+        sync_wait_ms: sync_wait_ms.unwrap_or(d.sync_wait_ms),
+        instagram_graph_url: base("instagram_graph_url", instagram, d.instagram_graph_url)?,
+        youtube_api_url: base("youtube_api_url", youtube, d.youtube_api_url)?,
+        tiktok_api_url: base("tiktok_api_url", tiktok, d.tiktok_api_url)?,
+        price_standard_cents: standard.map_or(d.price_standard_cents, i64::from),
+        price_premium_cents: premium.map_or(d.price_premium_cents, i64::from),
     })
 }
 

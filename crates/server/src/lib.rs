@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod config;
+pub mod connectors;
 pub mod engine;
 pub mod http;
 pub mod openapi;

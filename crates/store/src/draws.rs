@@ -469,7 +469,11 @@ pub(crate) async fn winner_removed_in(conn: &mut AnyConnection, winner_id: i64, 
     .await
 }
 
-async fn insert_draw_in(tx: &mut Transaction<'static, Any>, d: &NewDraw, pool: &[(&str, i64)]) -> StoreResult<i64> {
+pub(crate) async fn insert_draw_in(
+    tx: &mut Transaction<'static, Any>,
+    d: &NewDraw,
+    pool: &[(&str, i64)],
+) -> StoreResult<i64> {
     let id = insert_draw_row_in(tx, d).await?;
     insert_pool_in(tx, id, pool).await?;
     Ok(id)

@@ -6,6 +6,7 @@ pub mod analytics;
 mod cache;
 pub mod chat_giveaways;
 mod clock;
+pub mod comment_draws;
 pub mod draws;
 pub mod entries;
 pub mod entry_methods;

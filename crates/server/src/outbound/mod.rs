@@ -4,6 +4,7 @@
 
 pub mod guard;
 pub mod mail;
+pub mod v1_webhooks;
 pub mod webhooks;
 
 use crate::config::Config;

@@ -4,10 +4,13 @@
 //! run on SQLite only.
 
 mod support;
+mod v1_support;
 
 mod account;
 mod analytics;
 mod browser;
+mod comment_connectors;
+mod comment_draws;
 mod conventions;
 mod emails;
 mod entries;
@@ -61,6 +64,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         scheduler::scenarios(),
         translog::scenarios(),
         external::scenarios(),
+        comment_draws::scenarios(),
+        comment_connectors::scenarios(),
     ]
     .into_iter()
     .flatten()

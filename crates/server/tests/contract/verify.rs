@@ -29,7 +29,8 @@ async fn public_get(app: &TestApp, path: &str) -> (u16, String, String) {
 fn assert_v1_error(status: u16, text: &str, expected: u16, kind: &str) {
     assert_eq!(status, expected, "{text}");
     let body: Value = serde_json::from_str(text).unwrap();
-    assert_eq!(body["error"]["type"], json!(kind), "{text}");
+    assert_eq!(body["error"]["code"], json!(kind), "{text}");
+    assert!(body["error"].get("param").is_some(), "{text}");
     assert!(
         body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
         "{text}"
