@@ -146,6 +146,10 @@ pub fn router(state: AppState) -> Router {
                 None,
             )
         }))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::surfaces::error_for_path as crate::http::ErrorStyle,
+            crate::http::nul::refuse_in_uri,
+        ))
         .layer(axum::middleware::from_fn(crate::http::headers::defaults))
         .layer(axum::middleware::from_fn(crate::http::request_id::assign))
         .with_state(state)

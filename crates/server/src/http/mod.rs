@@ -10,6 +10,10 @@ pub mod serve;
 use axum::http::StatusCode;
 use axum::response::Response;
 
+/// Writes an error for a request path in the style of the surface that owns it (for middleware
+/// that runs in front of every surface).
+pub type ErrorStyle = fn(&str, StatusCode, &str) -> Response;
+
 /// How a surface writes an error produced by shared middleware.
 pub trait SurfaceErrors: Send + Sync + 'static {
     fn error(status: StatusCode, message: &str) -> Response;

@@ -3,6 +3,28 @@
 //! address needs it. JSON can only carry it escaped (`\u0000`), a URL or form only as `%00`, so
 //! a byte scan finds it before anything is parsed; each surface answers in its own error style.
 
+/// Refuses a request whose path or query carries `%00`, before any handler sees it, in the
+/// error style of the surface the path belongs to (`style`).
+pub async fn refuse_in_uri(
+    axum::extract::State(style): axum::extract::State<super::ErrorStyle>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if in_uri(req.uri()) {
+        // Inside a nested router the URI has lost its prefix; the original names the surface.
+        let path = req
+            .extensions()
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| req.uri().path().to_owned(), |u| u.path().to_owned());
+        return style(
+            &path,
+            axum::http::StatusCode::BAD_REQUEST,
+            "The URL may not contain the NUL character (%00).",
+        );
+    }
+    next.run(req).await
+}
+
 /// Whether a URL's path or query carries `%00`.
 pub fn in_uri(uri: &axum::http::Uri) -> bool {
     percent_nul(uri.path().as_bytes()) || uri.query().is_some_and(|q| percent_nul(q.as_bytes()))

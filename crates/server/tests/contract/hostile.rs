@@ -93,6 +93,16 @@ async fn the_nul_character_is_refused_at_every_entrance(app: TestApp) {
             r.text
         );
     }
+    // On /v1, in its own error style, naming the field.
+    let r = app
+        .post(key, "/v1/draws", json!({ "url": "upload://upload_\u{0}", "winners": 1 }))
+        .await;
+    r.expect(400);
+    assert_eq!(r.body["error"]["param"], "url", "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "invalid_request", "{}", r.text);
+    let r = app.get(key, "/v1/draws/drw_%00").await;
+    r.expect(400);
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("NUL"), "{}", r.text);
     // Nothing was stored: still one giveaway, no participant, no prize, no reward.
     let list = app.get(key, "/v2/giveaways?status=all").await;
     assert_eq!(list.data().as_array().unwrap().len(), 1, "{}", list.text);

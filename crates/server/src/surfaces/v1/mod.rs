@@ -14,7 +14,7 @@ mod webhooks;
 
 use crate::app::AppState;
 use crate::engine::{EngineError, Principal};
-use crate::http::{BodyError, SurfaceErrors, idempotency, read_body};
+use crate::http::{BodyError, SurfaceErrors, idempotency, nul, read_body};
 use axum::Json;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
@@ -160,6 +160,14 @@ where
             BodyError::TooLarge => error_response(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large."),
             BodyError::Read => error_response(StatusCode::BAD_REQUEST, "Could not read the request body."),
         })?;
+        if let Some(field) = nul::in_json(&bytes) {
+            return Err(error_with(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Text may not contain the NUL character (\\u0000).",
+                Some(&field),
+            ));
+        }
         let slice: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
             b"{}"
         } else {

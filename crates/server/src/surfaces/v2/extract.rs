@@ -1,6 +1,7 @@
 //! Extractors that turn request parts into typed values, answering bad input in the `/v2`
 //! error style: malformed JSON and wrong types are 400 (naming the field), an oversized body is
-//! 413, an unparseable path id is 404, and the NUL character anywhere (body, path, query) is 400.
+//! 413, an unparseable path id is 404, and the NUL character in a body is 400 (in a URL it is
+//! refused before routing: `http::nul::refuse_in_uri`).
 
 use super::response::error_response;
 use crate::app::AppState;
@@ -66,15 +67,6 @@ fn nul_refused(field: &str) -> Response {
     error_response(StatusCode::BAD_REQUEST, &message, None)
 }
 
-/// `%00` in the path or the query string.
-fn nul_in_uri_refused() -> Response {
-    error_response(
-        StatusCode::BAD_REQUEST,
-        "The URL may not contain the NUL character (%00).",
-        None,
-    )
-}
-
 fn strip_position(message: &str) -> &str {
     message.split(" at line ").next().unwrap_or(message)
 }
@@ -86,9 +78,6 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        if nul::in_uri(&parts.uri) {
-            return Err(nul_in_uri_refused());
-        }
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
@@ -109,9 +98,6 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        if nul::in_uri(&parts.uri) {
-            return Err(nul_in_uri_refused());
-        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| Path(p.0))
