@@ -379,8 +379,10 @@ impl Db {
                 .map(|&i| serde_json::json!({ "u": joins[i].profile.user_id }))
                 .collect();
             let sql = format!(
-                "SELECT p.user_id, p.joined FROM {} JOIN chat_participants p \
-                 ON p.giveaway_id = $2 AND p.user_id = (j.value ->> 'u')",
+                // An IN over the batch lets both databases probe the primary key per user; a
+                // join on the JSON expression made SQLite scan the participants per user.
+                "SELECT p.user_id, p.joined FROM chat_participants p WHERE p.giveaway_id = $2 \
+                 AND p.user_id IN (SELECT j.value ->> 'u' FROM {})",
                 json_rows(&tx)
             );
             let existing: Vec<(String, i64)> = sqlx::query_as(AssertSqlSafe(sql))
