@@ -103,6 +103,29 @@ async fn the_nul_character_is_refused_at_every_entrance(app: TestApp) {
     let r = app.get(key, "/v1/draws/drw_%00").await;
     r.expect(400);
     assert!(r.body["error"]["message"].as_str().unwrap().contains("NUL"), "{}", r.text);
+    // On /external, in the NestJS style.
+    let ext = |path: &str| {
+        app.http
+            .post(app.url(path))
+            .header("x-api-key", &acct.public_key)
+            .bearer_auth(key)
+    };
+    let r = TestApp::read(ext("/external/giveaway").json(&json!({
+        "title": NUL, "endTime": "2030-01-01T00:00:00Z", "roomIds": ["room_1"]
+    })))
+    .await;
+    r.expect(400);
+    assert_eq!(r.body["statusCode"], 400, "{}", r.text);
+    assert!(r.body["message"][0].as_str().unwrap().contains("title"), "{}", r.text);
+    let r = TestApp::read(
+        app.http
+            .get(app.url("/external/giveaway/1%00"))
+            .header("x-api-key", &acct.public_key)
+            .bearer_auth(key),
+    )
+    .await;
+    r.expect(400);
+    assert_eq!(r.body["statusCode"], 400, "{}", r.text);
     // Nothing was stored: still one giveaway, no participant, no prize, no reward.
     let list = app.get(key, "/v2/giveaways?status=all").await;
     assert_eq!(list.data().as_array().unwrap().len(), 1, "{}", list.text);

@@ -1,7 +1,7 @@
 //! The create and patch bodies: `application/json` or `multipart/form-data`, read into the
 //! named fields core validates (text fields, files, or JSON values).
 
-use super::response::bad_request;
+use super::response::{bad_request, nul_refused, refuse_nul_in_json};
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -49,6 +49,7 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
                     Raw::File(bytes.to_vec())
                 } else {
                     match String::from_utf8(bytes.to_vec()) {
+                        Ok(s) if s.contains('\0') => return Err(nul_refused(&name)),
                         Ok(s) => Raw::Text(s),
                         Err(_) => return Err(bad_request(vec![format!("{name} must be UTF-8 text")])),
                     }
@@ -61,6 +62,7 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
             let bytes = axum::body::Bytes::from_request(req, state)
                 .await
                 .map_err(IntoResponse::into_response)?;
+            refuse_nul_in_json(&bytes)?;
             let value: serde_json::Value = serde_json::from_slice(&bytes)
                 .map_err(|e| bad_request(vec![format!("the body is not valid JSON: {e}")]))?;
             let serde_json::Value::Object(map) = value else {

@@ -49,6 +49,9 @@ pub async fn join(
     body: axum::body::Bytes,
 ) -> ExtResult {
     let id = id_of(&id)?;
+    if let Err(refused) = super::response::refuse_nul_in_json(&body) {
+        return Ok(refused);
+    }
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return Ok(bad_request(vec![format!("the body is not valid JSON: {e}")])),

@@ -34,6 +34,19 @@ pub fn bad_request(problems: Vec<String>) -> Response {
     error(StatusCode::BAD_REQUEST, json!(problems))
 }
 
+/// The NUL character, refused in any field (`crate::http::nul`).
+pub fn nul_refused(field: &str) -> Response {
+    bad_request(vec![format!("{field} must not contain the NUL character")])
+}
+
+/// A JSON body with `\u0000` in a string is refused, naming the field.
+pub fn refuse_nul_in_json(bytes: &[u8]) -> Result<(), Response> {
+    match crate::http::nul::in_json(bytes) {
+        Some(field) => Err(nul_refused(&field)),
+        None => Ok(()),
+    }
+}
+
 pub fn ok(body: Value) -> Response {
     (StatusCode::OK, Json(body)).into_response()
 }

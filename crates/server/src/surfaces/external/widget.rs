@@ -204,6 +204,9 @@ struct JoinBody {
     responses((status = 201, body = Object), (status = 200, body = Object), (status = 403, body = Object)))]
 pub async fn join(State(state_): State<AppState>, Path(id): Path<String>, body: axum::body::Bytes) -> ExtResult {
     let id = id_of(&id)?;
+    if let Err(refused) = super::response::refuse_nul_in_json(&body) {
+        return Ok(refused);
+    }
     let Ok(b) = serde_json::from_slice::<JoinBody>(&body) else {
         return Ok(bad_request(vec![
             "the body must be a JSON object with userId, roomId and sig".to_owned(),
