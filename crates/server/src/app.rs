@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::engine::{Clock, Engine};
 use crate::openapi::ApiDoc;
 use crate::outbound::Outbound;
-use crate::surfaces::{ops, pages, public, v1, v2};
+use crate::surfaces::{hosted, ops, pages, public, v1, v2};
 use crate::worker::Worker;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -121,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/v2", v2::router(state.clone()))
         .nest("/api/public", public::router(state.clone()))
         .nest("/v1", v1::router(state.clone()))
+        .merge(hosted::router())
         .split_for_parts();
     let max_body = state.config.max_body_bytes;
     Router::new()

@@ -41,7 +41,7 @@ pub struct EntryConfig {
 #[derive(Debug)]
 pub struct EntryConfigCache<T = EntryConfig> {
     /// Moves on every management write; copies read before it are not used.
-    generation: AtomicU64,
+    pub(super) generation: AtomicU64,
     slots: Mutex<HashMap<i64, Slot<T>>>,
 }
 
@@ -68,14 +68,14 @@ impl<T> EntryConfigCache<T> {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
-    fn get(&self, id: i64) -> Option<Arc<T>> {
+    pub(super) fn get(&self, id: i64) -> Option<Arc<T>> {
         let generation = self.generation.load(Ordering::Acquire);
         let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         let slot = slots.get(&id)?;
         (slot.generation == generation && slot.read_at.elapsed() < TTL).then(|| slot.config.clone())
     }
 
-    fn put(&self, id: i64, generation: u64, read_at: Instant, config: Arc<T>) {
+    pub(super) fn put(&self, id: i64, generation: u64, read_at: Instant, config: Arc<T>) {
         let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         if slots.len() > PRUNE_ABOVE {
             slots.retain(|_, s| s.read_at.elapsed() < TTL);

@@ -13,6 +13,7 @@ mod entry_events;
 mod entry_methods;
 mod giveaway_settings;
 mod giveaways;
+mod hosted_page;
 mod jobs;
 mod lists;
 mod pages;
@@ -48,6 +49,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         winners::scenarios(),
         verify::scenarios(),
         pages::scenarios(),
+        hosted_page::scenarios(),
         jobs::scenarios(),
         emails::scenarios(),
         webhooks::scenarios(),
