@@ -30,8 +30,8 @@ id=$(curl -s "${auth[@]}" -X POST "$api/v2/giveaways" -d '{
 curl -s "${auth[@]}" -X POST "$api/v2/giveaways/$id/entry-methods" -d '{"entry_method": 7, "entry_amount": 3, "entry_link": "https://example.com"}' >/dev/null
 curl -s "${auth[@]}" -X POST "$api/v2/giveaways/$id/entry-methods" -d '{"entry_method": 9, "entry_amount": 2, "entry_title": "Favourite colour?", "daily": true}' >/dev/null
 curl -s "${auth[@]}" -X POST "$api/v2/giveaways/$id/entry-methods" -d '{"entry_method": 5, "entry_amount": 5}' >/dev/null
-curl -s "${auth[@]}" -X POST "$api/v2/giveaways/$id/prizes" -d '{"name": "A bicycle", "value": "500", "quantity": 1}' >/dev/null
-curl -s "${auth[@]}" -X POST "$api/v2/giveaways/$id/rewards" -d '{"title": "10% coupon", "entries_required": 5, "reward_type": 1, "coupon_code": "SAVE10"}' >/dev/null
+curl -s "${auth[@]}" -X POST "$api/v2/giveaways/$id/prizes" -d '{"prize_name": "A bicycle", "prize_value": "500", "prize_winners_allowed": 1}' >/dev/null
+curl -s "${auth[@]}" -X POST "$api/v2/giveaways/$id/rewards" -d '{"type": 2, "title": "10% coupon", "entries_required": 5, "coupon_code": "SAVE10"}' >/dev/null
 for i in $(seq 1 20); do
   curl -s -X POST "$api/api/public/giveaways/$id/entries" -H "Content-Type: application/json" \
     -d "{\"name\": \"Person $i\", \"email\": \"p$i@bench.example\", \"consent\": true}" >/dev/null

@@ -91,10 +91,16 @@ fn token_cookie(headers: &HeaderMap, id: i64) -> Option<String> {
         .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// Over https the cookie must cross into the widget's iframe on another site: `SameSite=None`
+/// The cookie must reach the page inside the widget's iframe on another site: `SameSite=None`
 /// with `Partitioned`, so it is kept per embedding site and never follows the visitor elsewhere.
+/// That needs `Secure`, which browsers accept over https and on loopback; a server reached
+/// over plain http elsewhere gets a first-party cookie (`SameSite=Lax`) instead.
 fn set_token_cookie(public_url: &str, id: i64, token: &str) -> String {
-    let attrs = if public_url.starts_with("https://") {
+    let loopback = reqwest::Url::parse(public_url).is_ok_and(|u| {
+        u.host_str()
+            .is_some_and(|h| matches!(h, "localhost" | "127.0.0.1" | "[::1]") || h.ends_with(".localhost"))
+    });
+    let attrs = if public_url.starts_with("https://") || loopback {
         "; Secure; SameSite=None; Partitioned"
     } else {
         "; SameSite=Lax"
@@ -444,5 +450,6 @@ mod tests {
         assert_eq!(token_cookie(&h, 2), None);
         assert!(set_token_cookie("https://x", 3, "ab").contains("SameSite=None; Partitioned"));
         assert!(set_token_cookie("http://x", 3, "ab").ends_with("HttpOnly; SameSite=Lax"));
+        assert!(set_token_cookie("http://127.0.0.1:8080", 3, "ab").contains("Secure; SameSite=None"));
     }
 }

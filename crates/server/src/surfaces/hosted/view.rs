@@ -115,7 +115,7 @@ pub struct CaptchaView {
 }
 
 #[derive(Template)]
-#[template(path = "hosted/page.html")]
+#[template(path = "hosted/page.html", whitespace = "minimize")]
 pub struct PageTemplate {
     pub t: &'static Strings,
     pub key: String,
@@ -161,7 +161,7 @@ pub struct EntrantView {
 }
 
 #[derive(Template)]
-#[template(path = "hosted/not_found.html")]
+#[template(path = "hosted/not_found.html", whitespace = "minimize")]
 pub struct NotFoundTemplate {
     pub t: &'static Strings,
     pub title: &'static str,
