@@ -2,6 +2,7 @@
 //! named by `FAIRDRAW_TEST_POSTGRES_URL`, dropped when the test ends (also when it panics).
 #![forbid(unsafe_code)]
 
+pub mod browser;
 pub mod geoip;
 pub mod smtp;
 

@@ -1,11 +1,13 @@
 //! The contract suite: every scenario runs against SQLite, and against PostgreSQL when
 //! `FAIRDRAW_TEST_POSTGRES_URL` is set. Without it the PostgreSQL runs are listed as ignored,
-//! so a run never passes them silently.
+//! so a run never passes them silently. The browser scenarios (`browser.rs`, headless Chromium)
+//! run on SQLite only.
 
 mod support;
 
 mod account;
 mod analytics;
+mod browser;
 mod conventions;
 mod emails;
 mod entries;
@@ -96,6 +98,13 @@ fn main() {
             })
             .with_ignored_flag(!postgres),
         );
+    }
+    // Browser scenarios check pages in Chromium; one backend is enough for that.
+    for (name, scenario) in browser::scenarios() {
+        trials.push(Trial::test(format!("sqlite::{name}"), move || {
+            run(Backend::Sqlite, scenario);
+            Ok(())
+        }));
     }
     libtest_mimic::run(&args, trials).exit();
 }

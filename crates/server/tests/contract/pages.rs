@@ -18,15 +18,15 @@ const TITLE: &str = r#"Prize <b>&"quoted"</b>"#;
 const PUBLIC_URL: &str = "https://fairdraw.test";
 
 /// A published giveaway with five entrants (names with markup in them), drawn once.
-struct Drawn {
-    key: String,
-    giveaway_id: i64,
-    hash: String,
-    draw_id: String,
-    winners: Vec<String>,
+pub(crate) struct Drawn {
+    pub key: String,
+    pub giveaway_id: i64,
+    pub hash: String,
+    pub draw_id: String,
+    pub winners: Vec<String>,
 }
 
-async fn drawn(app: &TestApp) -> Drawn {
+pub(crate) async fn drawn(app: &TestApp) -> Drawn {
     let acct = app.account().await;
     let id = app
         .create_giveaway(&acct.key, json!({ "title": TITLE, "is_draft": false }))
