@@ -1,24 +1,29 @@
 // The hosted giveaway page and the embed widget in a real browser (headless Chromium through
-// playwright-core), against a running server: entering on a phone, entry methods, refusals,
-// referrals, the widget on a page of the test's own, the winners after a draw, keyboard-only
-// entering, and a title that tries to be a script. Screenshots of each state go to
-// docs/screenshots/.
-//
-// Run: BASE=http://127.0.0.1:8080 KEY=sk_live_… node crates/server/tests/browser/hosted_page.mjs
-// (the server's public URL must be BASE, so the links it prints lead back to it).
+// playwright-core), against the server the contract scenario started: entering on a phone and
+// completing two entry methods, a refusal that keeps the input, a referral, the widget on a page
+// of the test's own, the winners after a draw, keyboard-only entering, and a title that tries
+// to be a script. Screenshots of each state (docs/screenshots/ with FAIRDRAW_SCREENSHOTS=1).
+// Usage: node hosted_page.mjs <base> <secret-api-key> [scenario-name-filter]
+import http from 'node:http';
+import { args, base, check, phonePage, run, screenshot } from './lib.mjs';
 
-import { chromium } from "playwright-core";
-import http from "node:http";
-import fs from "node:fs";
-import path from "node:path";
-import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+const BASE = base;
+const [KEY, only] = args;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const SHOTS = process.env.SCREENSHOTS || path.resolve(here, "../../../../docs/screenshots");
-const BASE = process.env.BASE;
-const KEY = process.env.KEY;
-const PHONE = { width: 390, height: 844 };
+/** The server's public URL, as its links carry it. */
+let PUBLIC = '';
+
+/** The server's links carry its public URL; the test reaches it at `base`. */
+function local(url) {
+  const u = new URL(url);
+  return BASE + u.pathname + u.search;
+}
+
+const assert = {
+  equal: (a, b, m) => check(a === b, `${m || 'equal'}: ${JSON.stringify(a)} !== ${JSON.stringify(b)}`),
+  ok: (a, m) => check(Boolean(a), m || 'ok'),
+  match: (a, re, m) => check(re.test(a), `${m || 'match'}: ${a} !~ ${re}`),
+};
 
 async function api(method, p, body) {
   const r = await fetch(BASE + p, {
@@ -47,6 +52,7 @@ async function giveaway(extra = {}) {
   });
   const id = g.data.id;
   const view = new URL(g.data.view_url).pathname;
+  PUBLIC = new URL(g.data.view_url).origin;
   return { id, view };
 }
 
@@ -55,8 +61,7 @@ async function method(id, body) {
 }
 
 async function shot(page, name) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+  await screenshot(page, name.replace(/\.png$/, ''));
 }
 
 async function fillEntry(page, name, email) {
@@ -77,11 +82,7 @@ const scenarios = {
     await method(id, { entry_method: 5, entry_amount: 5 });
     await api("POST", `/v2/giveaways/${id}/prizes`, { prize_name: "Weekend in Lisbon", prize_value: "900", prize_currency: "EUR", prize_winners_allowed: 1 });
     await api("POST", `/v2/giveaways/${id}/rewards`, { type: 2, title: "10% off coupon", entries_required: 5, coupon_code: "SAVE10" });
-    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
-    const page = await context.newPage();
-    const errors = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    const page = await phonePage(browser);
     await page.goto(BASE + view);
     await page.locator(".fd-countdown").filter({ hasText: /\d\d:\d\d:\d\d/ }).waitFor();
     await shot(page, "page-form.png");
@@ -104,14 +105,13 @@ const scenarios = {
     // The page reported its view through the public view endpoint.
     const stats = await api("GET", `/v2/giveaways/${id}/stats`);
     assert.ok(stats.data.total_page_views >= 1, JSON.stringify(stats.data));
-    assert.deepEqual(errors, [], "no script errors and no CSP violations");
-    await context.close();
+    check(page.errors.length === 0, `no script errors, CSP violations or failed loads: ${page.errors}`);
+    await page.context().close();
   },
 
   async a_refusal_shows_its_message_and_keeps_the_input(browser) {
     const { view } = await giveaway({ rules_config: { age_limit: 18 } });
-    const context = await browser.newContext({ viewport: PHONE, isMobile: true });
-    const page = await context.newPage();
+    const page = await phonePage(browser);
     await page.goto(BASE + view);
     await fillEntry(page, "Young Person", "young@example.com");
     await page.getByLabel("Date of birth").fill("2015-05-05");
@@ -125,36 +125,35 @@ const scenarios = {
     assert.ok(await page.getByLabel(/I accept the official rules/).isChecked());
     assert.equal(await page.getByLabel("Date of birth").getAttribute("aria-invalid"), "true");
     await shot(page, "page-refused.png");
-    await context.close();
+    await page.context().close();
   },
 
   async a_referral_link_brings_a_friend_who_credits_the_first_person(browser) {
     const { id, view } = await giveaway();
     await method(id, { entry_method: 5, entry_amount: 5 });
-    const first = await browser.newContext({ viewport: PHONE });
-    const a = await first.newPage();
+    const a = await phonePage(browser);
     await a.goto(BASE + view);
     await fillEntry(a, "Ana First", "ana.first@example.com");
     await a.getByRole("button", { name: "Enter the giveaway" }).click();
     const link = await a.locator("#fd-ref-link").inputValue();
     assert.match(link, /\?ref=[a-z0-9]+$/);
-    const second = await browser.newContext({ viewport: PHONE });
-    const b = await second.newPage();
-    await b.goto(link);
+    const b = await phonePage(browser);
+    await b.goto(local(link));
     await fillEntry(b, "Bo Friend", "bo.friend@example.com");
     await b.getByRole("button", { name: "Enter the giveaway" }).click();
     await b.locator("#fd-my-total").waitFor();
     await a.reload();
     assert.equal(await total(a), 1 + 5);
-    await first.close();
-    await second.close();
+    await a.context().close();
+    await b.context().close();
   },
 
   async the_widget_mounts_on_another_site_and_resizes(browser) {
     const one = await giveaway({ title: "Widget one" });
     const two = await giveaway({ title: "Widget two" });
-    const embed = (await api("GET", `/v2/giveaways/${one.id}/embed-code`)).data.embed_code;
-    const embed2 = (await api("GET", `/v2/giveaways/${two.id}/embed-code`)).data.embed_code;
+    // The documented embed code, pointed at the server under test.
+    const embed = (await api("GET", `/v2/giveaways/${one.id}/embed-code`)).data.embed_code.replaceAll(PUBLIC, BASE);
+    const embed2 = (await api("GET", `/v2/giveaways/${two.id}/embed-code`)).data.embed_code.replaceAll(PUBLIC, BASE);
     const html = `<!doctype html><html><head><meta name="viewport" content="width=device-width"><title>A shop</title></head>
 <body style="margin:0;font-family:sans-serif"><h1 style="padding:8px">Our shop</h1>${embed}<p>Between the widgets</p>${embed2}<p id="after">After</p></body></html>`;
     const site = http.createServer((req, res) => {
@@ -164,8 +163,7 @@ const scenarios = {
     await new Promise((r) => site.listen(0, "127.0.0.1", r));
     // Another origin: "localhost" is a different host from the server's 127.0.0.1.
     const url = `http://localhost:${site.address().port}/`;
-    const context = await browser.newContext({ viewport: PHONE });
-    const page = await context.newPage();
+    const page = await phonePage(browser);
     await page.goto(url);
     const frames = page.locator("div.sw_container iframe");
     await frames.nth(1).waitFor();
@@ -182,8 +180,15 @@ const scenarios = {
     await fillEntry(frame, "Framed Person", "framed@example.com");
     await frame.getByRole("button", { name: "Enter the giveaway" }).click();
     await frame.locator("#fd-my-total").waitFor();
+    await page.waitForTimeout(300);
+    const heights = await frames.evaluateAll((fs) => fs.map((f) => f.style.height));
+    const body = await page.evaluate(() => document.documentElement.scrollHeight);
+    console.log(`widget frames ${heights} in a page of ${body}px`);
+    // Frames of another site are painted only inside the viewport: show the whole page at once.
+    await page.setViewportSize({ width: 375, height: body });
+    await page.waitForTimeout(300);
     await shot(page, "widget.png");
-    await context.close();
+    await page.context().close();
     site.close();
   },
 
@@ -197,24 +202,21 @@ const scenarios = {
       });
     }
     await api("POST", `/v2/giveaways/${id}/winners/random`, { count: 1 });
-    const context = await browser.newContext({ viewport: PHONE });
-    const page = await context.newPage();
+    const page = await phonePage(browser);
     await page.goto(BASE + view);
     const winners = page.locator(".fd-winners");
     await winners.waitFor();
     const link = winners.getByRole("link", { name: "Verify the draw" });
     assert.match(await link.getAttribute("href"), /\/verify\/[0-9a-f]{64}$/);
     await shot(page, "page-winners.png");
-    await link.click();
-    await page.waitForURL(/\/verify\//);
+    await page.goto(local(await link.getAttribute("href")));
     await page.locator("h1").waitFor();
-    await context.close();
+    await page.context().close();
   },
 
   async a_person_enters_with_the_keyboard_only(browser) {
     const { view } = await giveaway();
-    const context = await browser.newContext({ viewport: PHONE });
-    const page = await context.newPage();
+    const page = await phonePage(browser);
     await page.goto(BASE + view);
     // Tab from the top of the page to the name field, then through the form in order.
     for (let i = 0; i < 20; i += 1) {
@@ -240,44 +242,34 @@ const scenarios = {
     await page.keyboard.press("Enter");
     await page.locator("#fd-my-total").waitFor();
     assert.equal(await total(page), 1);
-    await context.close();
+    await page.context().close();
   },
 
   async a_title_that_is_a_script_stays_text(browser) {
     const title = `<script>window.__xss=1</script><img src=x onerror="window.__xss=2">`;
     const { view } = await giveaway({ title, description: `<b onclick="x()">bold?</b>` });
-    const context = await browser.newContext({ viewport: PHONE });
-    const page = await context.newPage();
+    const page = await phonePage(browser);
     await page.goto(BASE + view);
     assert.equal(await page.locator("h1.fd-title").textContent(), title);
     assert.equal(await page.title(), title);
     assert.equal(await page.evaluate(() => window.__xss), undefined);
     assert.equal(await page.locator(".fd-description b").count(), 0);
     await shot(page, "page-xss-title.png");
-    await context.close();
+    await page.context().close();
   },
 };
 
-async function main() {
-  assert.ok(BASE && KEY, "set BASE and KEY");
-  const only = process.argv[2];
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox"],
-  });
+await run(async (browser) => {
   let failed = 0;
-  for (const [name, run] of Object.entries(scenarios)) {
+  for (const [name, scenario] of Object.entries(scenarios)) {
     if (only && !name.includes(only)) continue;
     try {
-      await run(browser);
-      console.log(`ok   ${name}`);
+      await scenario(browser);
+      console.log(`ok ${name}`);
     } catch (e) {
       failed += 1;
       console.log(`FAIL ${name}\n${e.stack}`);
     }
   }
-  await browser.close();
-  if (failed) process.exit(1);
-}
-
-await main();
+  check(failed === 0, `${failed} scenario(s) failed`);
+});

@@ -611,3 +611,28 @@ async fn the_widget_script_mounts_the_documented_embed_code(app: TestApp) {
     let js = get(&app, "/w/j/w_init.js", None).await.text().await.unwrap();
     assert!(js.contains("div.sw_container") && js.contains("postMessage") || js.contains("fairdraw:height"));
 }
+
+/// The browser half (`tests/browser/hosted_page.mjs`, run from `browser.rs`): every scenario of
+/// the script runs in one Chromium against this server, with a key to set up its giveaways.
+pub(crate) async fn the_hosted_page_and_widget_work_in_the_browser(app: TestApp) {
+    let acct = app.account().await;
+    let filter = std::env::var("FAIRDRAW_BROWSER_ONLY").unwrap_or_default();
+    let out = fairdraw_testkit::browser::run("hosted_page", &app.base, &[&acct.key, &filter]).await;
+    println!("{out}");
+    for scenario in [
+        "a_person_enters_on_a_phone_and_completes_two_methods",
+        "a_refusal_shows_its_message_and_keeps_the_input",
+        "a_referral_link_brings_a_friend_who_credits_the_first_person",
+        "the_widget_mounts_on_another_site_and_resizes",
+        "winners_and_the_verify_link_appear_after_a_draw",
+        "a_person_enters_with_the_keyboard_only",
+        "a_title_that_is_a_script_stays_text",
+    ] {
+        if filter.is_empty() || scenario.contains(&filter) {
+            assert!(
+                out.contains(&format!("ok {scenario}")),
+                "{scenario} did not pass:\n{out}"
+            );
+        }
+    }
+}

@@ -78,6 +78,8 @@ impl PageEntrant {
 pub struct PublicPage {
     pub config: Arc<EntryConfig>,
     pub status: Status,
+    /// The giveaway's entries: as of the cached copy for a visitor, read now for an entrant.
+    pub total_entries: i64,
     pub extras: Arc<PageExtras>,
     pub entrant: Option<PageEntrant>,
 }
@@ -95,14 +97,23 @@ impl Engine {
         if status == Status::Draft {
             return Err(EngineError::NotFound("Giveaway"));
         }
-        let extras = self.page_extras(&config).await?;
         let entrant = match token.map(str::trim).filter(|t| !t.is_empty()) {
             Some(token) => self.page_entrant(&config, token).await?,
             None => None,
         };
+        // An entrant has just changed the counters and the leaderboard themselves: they see
+        // them as they are now, not as the shared copy had them up to a second ago.
+        let fresh = entrant.is_some();
+        let extras = self.page_extras(&config, fresh).await?;
+        let total_entries = if fresh {
+            self.db().stored_counters(id).await?.0
+        } else {
+            config.giveaway.row.total_entries
+        };
         Ok(PublicPage {
             config,
             status,
+            total_entries,
             extras,
             entrant,
         })
@@ -127,10 +138,11 @@ impl Engine {
         }))
     }
 
-    async fn page_extras(&self, config: &EntryConfig) -> EngineResult<Arc<PageExtras>> {
+    /// The shared parts of the page, from the copy at most a second old unless `fresh`.
+    async fn page_extras(&self, config: &EntryConfig, fresh: bool) -> EngineResult<Arc<PageExtras>> {
         let cache = &self.inner.page_extras;
         let g = &config.giveaway;
-        if let Some(extras) = cache.get(g.id()) {
+        if !fresh && let Some(extras) = cache.get(g.id()) {
             return Ok(extras);
         }
         let generation = cache.generation.load(Ordering::Acquire);

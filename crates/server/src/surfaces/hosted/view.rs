@@ -363,7 +363,7 @@ impl PageTemplate {
             end_ms: row.end_at,
             start_text: local_text(&row.start_local, &row.time_zone),
             end_text: local_text(&row.end_local, &row.time_zone),
-            total_entries: row.total_entries,
+            total_entries: page.total_entries,
             entrant: entrant_view,
             outcome,
             ask_birthday,
