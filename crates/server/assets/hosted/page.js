@@ -65,6 +65,14 @@
     });
   });
 
+  // A link to the rules opens them.
+  document.querySelectorAll('a[href="#fd-rules"]').forEach(function (a) {
+    a.addEventListener("click", function () {
+      var d = document.querySelector("#fd-rules details");
+      if (d) d.open = true;
+    });
+  });
+
   // One click, one post.
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function () {

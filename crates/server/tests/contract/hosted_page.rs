@@ -5,7 +5,8 @@
 //! (What needs a real browser is in `tests/browser`.)
 
 use crate::scenarios;
-use crate::support::{TestAccount, TestApp};
+use crate::support::{TestAccount, TestApp, start_with};
+use fairdraw_server::config::{CaptchaProvider, ConfigLayer};
 use serde_json::{Value, json};
 
 scenarios!(
@@ -21,6 +22,7 @@ scenarios!(
     winners_and_the_verify_link_appear_after_a_draw,
     the_design_and_custom_css_are_served_for_the_page_only,
     the_widget_script_mounts_the_documented_embed_code,
+    the_captcha_widget_and_cookie_notice_show_when_the_giveaway_asks,
 );
 
 /// A client that shows redirects instead of following them, like a test of a form post must.
@@ -635,4 +637,68 @@ pub(crate) async fn the_hosted_page_and_widget_work_in_the_browser(app: TestApp)
             );
         }
     }
+}
+
+async fn the_captcha_widget_and_cookie_notice_show_when_the_giveaway_asks(harness: TestApp) {
+    // A server of its own, with a captcha provider configured (never reached: no token is sent).
+    let layer = ConfigLayer {
+        captcha_provider: Some(CaptchaProvider::Turnstile),
+        captcha_secret: Some(fairdraw_core::secret::Secret::new("provider-secret".to_owned())),
+        captcha_verify_url: Some("http://127.0.0.1:9/siteverify".to_owned()),
+        captcha_site_key: Some("site-key-1".to_owned()),
+        ..ConfigLayer::default()
+    };
+    let (app, running) = start_with(harness.backend, layer).await;
+    let acct = app.account().await;
+    let (_, plain) = live(&app, &acct, json!({})).await;
+    let (_, key) = live(
+        &app,
+        &acct,
+        json!({ "settings": { "require_captcha": true, "show_cookies_consent_form": true } }),
+    )
+    .await;
+
+    let r = get(&app, &format!("/view/{plain}"), None).await;
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(
+        !csp.contains("cloudflare"),
+        "no captcha, no provider in the policy: {csp}"
+    );
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("cf-turnstile") && !html.contains("fd-cookie"));
+
+    let r = get(&app, &format!("/view/{key}"), None).await;
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(
+        csp.contains("script-src 'self' https://challenges.cloudflare.com;"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-src https://challenges.cloudflare.com;"), "{csp}");
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("<script src=\"https://challenges.cloudflare.com/turnstile/v0/api.js\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<div class=\"cf-turnstile\" data-sitekey=\"site-key-1\"></div>"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"fd-cookie\""), "the cookie notice");
+
+    // Without the widget's token the entry is refused, the message where the widget is.
+    let form = [
+        ("do", "enter"),
+        ("name", "Di"),
+        ("email", "di@example.com"),
+        ("consent", "true"),
+    ];
+    let r = post_form(&app, &format!("/view/{key}"), &form, None).await;
+    assert_eq!(r.status(), 403);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"fd-captcha-err\">Please complete the captcha.</p>"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"di@example.com\""));
+    running.stop().await;
 }
