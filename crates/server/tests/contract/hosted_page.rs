@@ -5,7 +5,7 @@
 //! (What needs a real browser is in `tests/browser`.)
 
 use crate::scenarios;
-use crate::support::{TestAccount, TestApp, start_with};
+use crate::support::{DAY, TestAccount, TestApp, start_with};
 use fairdraw_server::config::{CaptchaProvider, ConfigLayer};
 use serde_json::{Value, json};
 
@@ -23,6 +23,7 @@ scenarios!(
     the_design_and_custom_css_are_served_for_the_page_only,
     the_widget_script_mounts_the_documented_embed_code,
     the_captcha_widget_and_cookie_notice_show_when_the_giveaway_asks,
+    the_page_says_when_a_giveaway_has_not_started_or_has_ended,
 );
 
 /// A client that shows redirects instead of following them, like a test of a form post must.
@@ -701,4 +702,41 @@ async fn the_captcha_widget_and_cookie_notice_show_when_the_giveaway_asks(harnes
     );
     assert!(html.contains("value=\"di@example.com\""));
     running.stop().await;
+}
+
+async fn the_page_says_when_a_giveaway_has_not_started_or_has_ended(app: TestApp) {
+    let acct = app.account().await;
+    let (_, key) = live(
+        &app,
+        &acct,
+        json!({ "start_time": "2026-07-01 00:00:00", "end_time": "2026-07-31 23:59:59" }),
+    )
+    .await;
+    let form = [
+        ("do", "enter"),
+        ("name", "Flo"),
+        ("email", "flo@example.com"),
+        ("consent", "true"),
+    ];
+
+    let html = get(&app, &format!("/view/{key}"), None).await.text().await.unwrap();
+    assert!(html.contains("fd-badge-upcoming\">Starts soon<"), "{html}");
+    assert!(html.contains("This giveaway has not started yet."));
+    assert!(!html.contains("name=\"email\""), "no form before the start");
+    let r = post_form(&app, &format!("/view/{key}"), &form, None).await;
+    assert_eq!(r.status(), 403);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("This giveaway is not taking entries right now.")
+    );
+
+    app.clock.advance(60 * DAY);
+    let html = get(&app, &format!("/view/{key}"), None).await.text().await.unwrap();
+    assert!(html.contains("fd-badge-ended\">Ended<"), "{html}");
+    assert!(html.contains("This giveaway has ended."));
+    assert!(!html.contains("name=\"email\""));
+    let r = post_form(&app, &format!("/view/{key}"), &form, None).await;
+    assert_eq!(r.status(), 403);
 }

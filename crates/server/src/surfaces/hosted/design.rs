@@ -44,7 +44,7 @@ pub fn stylesheet(design: &Design) -> String {
     var("btn-radius", design.buttons.border_radius.as_deref(), "px");
     var("page-bg", design.landing_page.background_color.as_deref(), "");
     // A lone quote would run the string to the end of the line and swallow what follows.
-    let balanced = |f: &&str| f.matches('"').count() % 2 == 0 && f.matches('\'').count() % 2 == 0;
+    let balanced = |f: &&str| f.matches('"').count().is_multiple_of(2) && f.matches('\'').count().is_multiple_of(2);
     if let Some(font) = design.form.font_family.as_deref().filter(balanced) {
         let _ = write!(vars, "--fd-font:{font},system-ui,sans-serif;");
     }

@@ -401,7 +401,7 @@ async fn design_css(State(state): State<AppState>, Path(key): Path<String>) -> R
 }
 
 fn asset(content_type: &'static str, body: impl Into<axum::body::Body>, cache: &'static str) -> Response {
-    let mut r = axum::body::Body::from(body.into()).into_response();
+    let mut r = body.into().into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
