@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod apikey;
+pub mod chat;
 pub mod draw;
 pub mod entry_methods;
 pub mod events;
@@ -14,4 +15,5 @@ pub mod page;
 pub mod retry;
 pub mod secret;
 pub mod time;
+pub mod translog;
 pub mod validation;

@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::engine::{Clock, Engine};
 use crate::openapi::ApiDoc;
 use crate::outbound::Outbound;
-use crate::surfaces::{hosted, ops, pages, public, v1, v2};
+use crate::surfaces::{external, hosted, ops, pages, public, v1, v2};
 use crate::worker::Worker;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
@@ -122,6 +123,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/public", public::router(state.clone()))
         .nest("/v1", v1::router(state.clone()))
         .merge(hosted::router())
+        .nest("/external", external::router(state.clone()))
+        .merge(external::public_router())
         .split_for_parts();
     let max_body = state.config.max_body_bytes;
     Router::new()
@@ -133,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(ops::not_found)
         .method_not_allowed_fallback(v2::response::method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyTimeoutLayer::new(state.config.connections.body_read_timeout))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("handler panicked");
             v2::response::error_response(
@@ -141,6 +145,7 @@ pub fn router(state: AppState) -> Router {
                 None,
             )
         }))
+        .layer(axum::middleware::from_fn(crate::http::headers::defaults))
         .layer(axum::middleware::from_fn(crate::http::request_id::assign))
         .with_state(state)
 }
@@ -200,9 +205,7 @@ impl Server {
             .enabled
             .then(|| tokio::spawn(Worker::new(self.state.clone()).run(stop_rx)));
         let app = router(self.state.clone());
-        let result = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let result = crate::http::serve::serve(self.listener, app, self.state.config.connections, shutdown).await;
         let _ = stop_worker.send(true);
         if let Some(worker) = worker {
             let _ = worker.await;

@@ -29,6 +29,8 @@ pub struct Config {
     pub workers: WorkerConfig,
     /// How the server reaches out: webhooks and e-mail.
     pub outbound: OutboundConfig,
+    /// Limits on client connections (cap, head and body read timeouts).
+    pub connections: crate::http::serve::ConnectionLimits,
 }
 
 pub const DEFAULT_WORKER_CONCURRENCY: u32 = 8;
@@ -212,6 +214,9 @@ pub struct ConfigLayer {
     pub smtp_url: Option<Secret<String>>,
     pub mail_from: Option<String>,
     pub webhook_allow_private: Option<bool>,
+    pub max_connections: Option<usize>,
+    pub header_read_timeout_secs: Option<u64>,
+    pub body_read_timeout_secs: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -304,6 +309,15 @@ impl ConfigLayer {
             webhook_allow_private: get("FAIRDRAW_WEBHOOK_ALLOW_PRIVATE")
                 .map(|v| boolean("FAIRDRAW_WEBHOOK_ALLOW_PRIVATE", &v))
                 .transpose()?,
+            max_connections: get("FAIRDRAW_MAX_CONNECTIONS")
+                .map(|v| number("FAIRDRAW_MAX_CONNECTIONS", &v))
+                .transpose()?,
+            header_read_timeout_secs: get("FAIRDRAW_HEADER_READ_TIMEOUT_SECS")
+                .map(|v| number("FAIRDRAW_HEADER_READ_TIMEOUT_SECS", &v))
+                .transpose()?,
+            body_read_timeout_secs: get("FAIRDRAW_BODY_READ_TIMEOUT_SECS")
+                .map(|v| number("FAIRDRAW_BODY_READ_TIMEOUT_SECS", &v))
+                .transpose()?,
         })
     }
 
@@ -333,6 +347,9 @@ impl ConfigLayer {
             smtp_url: other.smtp_url.or(self.smtp_url),
             mail_from: other.mail_from.or(self.mail_from),
             webhook_allow_private: other.webhook_allow_private.or(self.webhook_allow_private),
+            max_connections: other.max_connections.or(self.max_connections),
+            header_read_timeout_secs: other.header_read_timeout_secs.or(self.header_read_timeout_secs),
+            body_read_timeout_secs: other.body_read_timeout_secs.or(self.body_read_timeout_secs),
         }
     }
 
@@ -404,7 +421,13 @@ impl ConfigLayer {
             mail_from: self.mail_from.unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
             allow_private: self.webhook_allow_private.unwrap_or(false),
         };
+        let connections = connection_limits(
+            self.max_connections,
+            self.header_read_timeout_secs,
+            self.body_read_timeout_secs,
+        )?;
         Ok(Config {
+            connections,
             bind,
             database_url,
             public_url,
@@ -417,6 +440,43 @@ impl ConfigLayer {
             outbound,
         })
     }
+}
+
+/// A whole number from the environment.
+fn number<T: std::str::FromStr>(name: &'static str, value: &str) -> Result<T, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::Invalid {
+        name,
+        message: "expected a whole number".to_owned(),
+    })
+}
+
+fn connection_limits(
+    max: Option<usize>,
+    header_secs: Option<u64>,
+    body_secs: Option<u64>,
+) -> Result<crate::http::serve::ConnectionLimits, ConfigError> {
+    use crate::http::serve::ConnectionLimits;
+    let d = ConnectionLimits::default();
+    let secs = |name: &'static str, v: Option<u64>, default: std::time::Duration| match v {
+        None => Ok(default),
+        Some(0) => Err(ConfigError::Invalid {
+            name,
+            message: "must be at least 1 second".to_owned(),
+        }),
+        Some(s) => Ok(std::time::Duration::from_secs(s)),
+    };
+    let max_connections = max.unwrap_or(d.max_connections);
+    if max_connections == 0 {
+        return Err(ConfigError::Invalid {
+            name: "max_connections",
+            message: "must be at least 1".to_owned(),
+        });
+    }
+    Ok(ConnectionLimits {
+        max_connections,
+        header_read_timeout: secs("header_read_timeout_secs", header_secs, d.header_read_timeout)?,
+        body_read_timeout: secs("body_read_timeout_secs", body_secs, d.body_read_timeout)?,
+    })
 }
 
 fn whole_number(name: &'static str, value: &str) -> Result<u32, ConfigError> {

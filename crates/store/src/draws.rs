@@ -470,6 +470,13 @@ pub(crate) async fn winner_removed_in(conn: &mut AnyConnection, winner_id: i64, 
 }
 
 async fn insert_draw_in(tx: &mut Transaction<'static, Any>, d: &NewDraw, pool: &[(&str, i64)]) -> StoreResult<i64> {
+    let id = insert_draw_row_in(tx, d).await?;
+    insert_pool_in(tx, id, pool).await?;
+    Ok(id)
+}
+
+/// The `draws` row alone (chat giveaways write their large pools their own way).
+pub(crate) async fn insert_draw_row_in(tx: &mut Transaction<'static, Any>, d: &NewDraw) -> StoreResult<i64> {
     let json = |ids: &[String]| serde_json::to_string(ids).expect("a list of strings serializes");
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO draws (public_id, giveaway_id, round, requested_winners, requested_extras, pool_size, \
@@ -501,6 +508,12 @@ async fn insert_draw_in(tx: &mut Transaction<'static, Any>, d: &NewDraw, pool: &
     .bind(&d.certificate)
     .fetch_one(&mut **tx)
     .await?;
+    // Every signed draw goes into the transparency log with it, whatever surface made it.
+    crate::translog::append_in(tx, id, &d.result_hash, d.drawn_at).await?;
+    Ok(id)
+}
+
+async fn insert_pool_in(tx: &mut Transaction<'static, Any>, id: i64, pool: &[(&str, i64)]) -> StoreResult<()> {
     let mut position = 0_i64;
     for chunk in pool.chunks(POOL_ROWS_PER_INSERT) {
         let sql = format!(
@@ -514,7 +527,7 @@ async fn insert_draw_in(tx: &mut Transaction<'static, Any>, d: &NewDraw, pool: &
         }
         query.execute(&mut **tx).await?;
     }
-    Ok(id)
+    Ok(())
 }
 
 /// `($1, $2, $3, $4), ($1, $5, $6, $7), …`: the draw id once, then three per row. Generated

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod analytics;
+pub mod chat_giveaways;
 pub mod db;
 pub mod draws;
 pub mod entries;
@@ -25,6 +26,7 @@ pub mod prizes;
 pub mod ratelimit;
 pub mod rewards;
 pub mod scheduler;
+pub mod translog;
 pub mod usage;
 pub mod webhooks;
 

@@ -47,6 +47,10 @@ pub struct Certificate {
     pub drawn_at: String,
     #[serde(default)]
     pub pool_url: Option<String>,
+    /// Where the draw stands in the instance's transparency log (`crate::translog`). Not
+    /// signed, like `pool_url`: it is added when the certificate is served and proves itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<crate::translog::LogInclusion>,
 }
 
 impl Certificate {
@@ -76,6 +80,7 @@ impl Certificate {
             public_key: None,
             drawn_at: drawn_at.into(),
             pool_url: None,
+            log: None,
         }
     }
 

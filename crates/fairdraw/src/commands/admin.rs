@@ -65,6 +65,16 @@ pub enum BrandsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Show the brand's external signing secret (made now if it has none), which signs the
+    /// winner lists of chat giveaways and the chat widget's links; `--rotate` replaces it.
+    Secret {
+        /// The brand id.
+        brand: i64,
+        #[arg(long)]
+        rotate: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -221,6 +231,16 @@ pub async fn brands(config: Config, command: BrandsCommand) -> anyhow::Result<()
                 println!("brand {brand_id} created");
                 println!("  secret API key : {}", secret.key.expose());
                 println!("  public key     : {}", public.key.expose());
+            }
+        }
+        BrandsCommand::Secret { brand, rotate, json } => {
+            let secret = engine.external_secret(brand, rotate).await.map_err(explain)?;
+            if json {
+                println!("{}", json!({ "website_id": brand, "external_secret": secret }));
+            } else {
+                println!("external signing secret of brand {brand}: {secret}");
+                println!("Winner lists carry X-Fairdraw-Signature: sha256=<hex HMAC-SHA256 of the body> under it;");
+                println!("the chat widget's sig is the hex HMAC-SHA256 of the userId under it.");
             }
         }
         BrandsCommand::List { account, json } => {

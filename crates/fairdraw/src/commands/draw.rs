@@ -128,6 +128,22 @@ pub fn run_verify(args: VerifyArgs) -> anyhow::Result<bool> {
                 )?,
                 _ => writeln!(out, "signature:    none (unsigned certificate)")?,
             }
+            // The log entry is not part of what the signature covers; it proves itself.
+            match (&cert.log, cert.public_key) {
+                (Some(log), Some(key)) => match log.check(&cert.result_hash, key) {
+                    Ok(()) => writeln!(
+                        out,
+                        "log:          entry {} of {} in the transparency log (root {}), proof valid",
+                        log.log_index, log.tree_size, log.root_hash
+                    )?,
+                    Err(e) => {
+                        writeln!(out, "NOT verified: the transparency log entry is wrong: {e}")?;
+                        emit(&out)?;
+                        return Ok(false);
+                    }
+                },
+                _ => writeln!(out, "log:          not given")?,
+            }
             true
         }
         Err(mismatches) => {

@@ -1,9 +1,11 @@
 //! Subcommands. `serve`, `migrate`, `accounts`, `brands`, `keys` and `jobs` work on the configured
-//! database; `draw` and `verify` are offline and touch nothing but their files.
+//! database; `draw` and `verify` are offline and touch nothing but their files; `log verify`
+//! checks a server's transparency log over its public API.
 
 mod admin;
 mod draw;
 mod jobs;
+mod log;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
@@ -71,6 +73,9 @@ enum Command {
     Draw(draw::DrawArgs),
     /// Re-run a certificate's draw offline and check every value.
     Verify(draw::VerifyArgs),
+    /// Check a server's transparency log over its public API.
+    #[command(subcommand)]
+    Log(log::LogCommand),
 }
 
 impl GlobalArgs {
@@ -91,6 +96,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Draw(args) => draw::run_draw(args).map(|()| true),
         Command::Verify(args) => draw::run_verify(args),
+        Command::Log(c) => run_client(log::run(c)),
         command => run_with_config(&cli.global, command),
     };
     match result {
@@ -116,12 +122,21 @@ fn run_with_config(global: &GlobalArgs, command: Command) -> anyhow::Result<bool
             Command::Brands(c) => admin::brands(config, c).await,
             Command::Keys(c) => admin::keys(config, c).await,
             Command::Jobs(c) => jobs::jobs(config, c).await,
-            Command::Draw(_) | Command::Verify(_) => {
+            Command::Draw(_) | Command::Verify(_) | Command::Log(_) => {
                 unreachable!("offline commands run without config")
             }
         }
     })?;
     Ok(true)
+}
+
+/// Commands that talk to a server over HTTP and need no configuration.
+fn run_client(work: impl std::future::Future<Output = anyhow::Result<bool>>) -> anyhow::Result<bool> {
+    fairdraw_server::app::install_tls_provider();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(work)
 }
 
 /// Logs go to stderr, so that commands printing JSON keep stdout clean. `RUST_LOG` overrides

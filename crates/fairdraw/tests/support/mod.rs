@@ -31,9 +31,14 @@ pub fn fairdraw(args: &[&str], env: &[(&str, &str)]) -> Command {
 
 /// Starts `fairdraw serve` on a free port and waits for its "listening" line.
 pub fn serve(env: &[(&str, &str)]) -> Instance {
+    serve_with_logs(env, Stdio::inherit())
+}
+
+/// [`serve`], with the server's logs (its standard error) going to `logs`.
+pub fn serve_with_logs(env: &[(&str, &str)], logs: impl Into<Stdio>) -> Instance {
     let mut child = fairdraw(&["serve", "--bind", "127.0.0.1:0"], env)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(logs)
         .spawn()
         .expect("start fairdraw serve");
     let stdout = child.stdout.take().expect("stdout");

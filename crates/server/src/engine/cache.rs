@@ -41,7 +41,7 @@ pub struct EntryConfig {
 #[derive(Debug)]
 pub struct EntryConfigCache<T = EntryConfig> {
     /// Moves on every management write; copies read before it are not used.
-    pub(super) generation: AtomicU64,
+    generation: AtomicU64,
     slots: Mutex<HashMap<i64, Slot<T>>>,
 }
 
@@ -66,6 +66,11 @@ impl<T> EntryConfigCache<T> {
     /// stamped with the older generation and never served.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The current generation, to stamp a read with before it starts.
+    pub(super) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     pub(super) fn get(&self, id: i64) -> Option<Arc<T>> {

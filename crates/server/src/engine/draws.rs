@@ -313,7 +313,7 @@ impl Engine {
         cert.committed_at = g.row.committed_at.map(format_rfc3339);
         cert.pool_url = Some(links.pool_url.clone());
         cert.sign(self.signing_key());
-        let new = new_draw(&cert, g.id(), g.row.committed_at, now)?;
+        let new = new_draw(&cert, Some(g.id()), g.row.committed_at, now)?;
         // Weights are below 2^63 (the pool checked), so they fit a stored integer.
         let pool_rows: Vec<(&str, i64)> = pool.iter().map(|c| (c.id, c.weight as i64)).collect();
         let draw_id = tx.insert_draw(&new, &pool_rows).await.map_err(|e| match e {
@@ -452,6 +452,12 @@ impl Engine {
         let links = DrawLinks::new(public_url, &row.result_hash, &row.public_id);
         // The link is not signed; it follows the instance's current address.
         certificate.pool_url = Some(links.pool_url.clone());
+        // Nor is its place in the transparency log, proved against the log's head now.
+        certificate.log = match self.log_inclusion(&row.result_hash, None).await {
+            Ok(inclusion) => Some(inclusion),
+            Err(EngineError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
         let giveaway_title = certificate
             .subject
             .as_ref()
@@ -513,14 +519,19 @@ impl Engine {
 }
 
 /// The row to store for a signed certificate.
-fn new_draw(cert: &Certificate, giveaway_id: i64, committed_at: Option<i64>, now: i64) -> EngineResult<NewDraw> {
+pub(super) fn new_draw(
+    cert: &Certificate,
+    giveaway_id: Option<i64>,
+    committed_at: Option<i64>,
+    now: i64,
+) -> EngineResult<NewDraw> {
     let (Some(signature), Some(public_key)) = (&cert.signature, &cert.public_key) else {
         return Err(internal("a draw certificate is stored signed".to_owned()));
     };
     let as_i64 = |n: u64| i64::try_from(n).map_err(|_| internal(format!("{n} does not fit a stored integer")));
     Ok(NewDraw {
         public_id: cert.draw_id.clone().unwrap_or_default(),
-        giveaway_id: Some(giveaway_id),
+        giveaway_id,
         round: i64::from(cert.round),
         requested_winners: i64::from(cert.requested_winners.unwrap_or(0)),
         requested_extras: i64::from(cert.requested_extras.unwrap_or(0)),

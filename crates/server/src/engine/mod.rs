@@ -4,6 +4,7 @@
 mod accounts;
 pub mod analytics;
 mod cache;
+pub mod chat_giveaways;
 mod clock;
 pub mod draws;
 pub mod entries;
@@ -19,6 +20,7 @@ pub mod prizes;
 pub mod public_entries;
 pub mod rewards;
 pub mod scheduler;
+pub mod translog;
 pub mod webhooks;
 
 pub use accounts::{AccountDetails, BrandSummary, IssuedAccount, IssuedKey, NewAccount, Principal, Usage};
@@ -51,6 +53,10 @@ struct Inner {
     public_limiter: public_entries::LocalLimiter,
     /// Signs every draw's result hash; its public key is published.
     signing_key: ServerKey,
+    /// What the chat-giveaway join path reads about a giveaway, kept for a moment.
+    chat_config: chat_giveaways::ChatCache,
+    /// The batched writer of chat-giveaway joins, started on first use.
+    chat_joiner: std::sync::OnceLock<chat_giveaways::ChatJoiner>,
 }
 
 impl Engine {
@@ -66,6 +72,8 @@ impl Engine {
                 page_extras: cache::EntryConfigCache::default(),
                 public_limiter: public_entries::LocalLimiter::default(),
                 signing_key,
+                chat_config: chat_giveaways::ChatCache::default(),
+                chat_joiner: std::sync::OnceLock::new(),
             }),
         }
     }

@@ -1,8 +1,11 @@
 //! HTTP plumbing shared by every surface: request ids and logging, idempotency keys, and the
 //! trait through which shared middleware speaks each surface's error style.
 
+pub mod headers;
 pub mod idempotency;
+pub mod nul;
 pub mod request_id;
+pub mod serve;
 
 use axum::http::StatusCode;
 use axum::response::Response;

@@ -1,8 +1,9 @@
 //! Every request gets an id: echoed in `X-Request-Id`, written into response envelopes, and
-//! attached to every log line of the request. Logs carry the method, the path (never the query
-//! string, which may hold an `api_key`), the status and the latency; never bodies.
+//! attached to every log line of the request. Logs carry the method, the route's template (never
+//! the path, which may hold an e-mail address, nor the query string, which may hold an
+//! `api_key`), the status and the latency; never bodies.
 
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -37,7 +38,14 @@ pub async fn assign(mut req: Request, next: Next) -> Response {
         .map_or_else(generate, str::to_owned);
     let header = HeaderValue::from_str(&id).expect("request ids are ASCII");
     req.headers_mut().insert(HEADER, header.clone());
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
+    // The route's template, never the path itself: paths carry e-mail addresses
+    // (`/v2/participants/{email}/…`) and other values that do not belong in logs.
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(no route)", MatchedPath::as_str)
+        .to_owned();
+    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), route = %route);
     let started = Instant::now();
     let mut response = CURRENT.scope(id, next.run(req).instrument(span.clone())).await;
     response.headers_mut().insert(HEADER, header);

@@ -14,6 +14,7 @@
 //! and its completion. Webhook deliveries carry a stable event id and e-mails a stable
 //! Message-ID, so receivers can tell a repeat.
 
+mod chat;
 mod completions;
 pub mod scheduler;
 
@@ -115,6 +116,8 @@ async fn dispatch(state: &AppState, job: &Job) -> Result<(), JobError> {
     match kind {
         fairdraw_store::events::WEBHOOK_DELIVER => crate::outbound::webhooks::deliver_job(state, job).await,
         _ if kind.starts_with("email.") => crate::outbound::mail::send_job(state, job).await,
+        crate::engine::chat_giveaways::DRAW_JOB => chat::draw_job(state, job).await,
+        crate::engine::chat_giveaways::NOTIFY_JOB => chat::notify_job(state, job).await,
         _ => Err(JobError::permanent(format!("no handler for job kind {kind:?}"))),
     }
 }

@@ -15,5 +15,9 @@ pub async fn tick(state: &AppState) -> EngineResult<()> {
             "announced giveaway transitions"
         );
     }
+    let draws = state.engine.queue_due_chat_draws().await?;
+    if draws > 0 {
+        tracing::info!(draws, "queued chat giveaway draws");
+    }
     Ok(())
 }

@@ -13,9 +13,12 @@ mod emails;
 mod entries;
 mod entry_events;
 mod entry_methods;
+mod external;
+mod external_widget;
 mod giveaway_settings;
 mod giveaways;
 mod hosted_page;
+mod hostile;
 mod jobs;
 mod lists;
 mod pages;
@@ -25,6 +28,7 @@ mod public_entries;
 mod recording;
 mod rewards;
 mod scheduler;
+mod translog;
 mod verify;
 mod webhooks;
 mod winners;
@@ -36,6 +40,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
     [
         account::scenarios(),
         conventions::scenarios(),
+        hostile::scenarios(),
         giveaways::scenarios(),
         entry_methods::scenarios(),
         prizes::scenarios(),
@@ -56,6 +61,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         emails::scenarios(),
         webhooks::scenarios(),
         scheduler::scenarios(),
+        translog::scenarios(),
+        external::scenarios(),
     ]
     .into_iter()
     .flatten()
@@ -100,7 +107,7 @@ fn main() {
         );
     }
     // Browser scenarios check pages in Chromium; one backend is enough for that.
-    for (name, scenario) in browser::scenarios() {
+    for (name, scenario) in browser::scenarios().into_iter().chain(external_widget::scenarios()) {
         trials.push(Trial::test(format!("sqlite::{name}"), move || {
             run(Backend::Sqlite, scenario);
             Ok(())

@@ -17,7 +17,6 @@ use fairdraw_store::analytics::LeaderRow;
 use fairdraw_store::page::{MethodProgress, PublicWinner};
 use fairdraw_store::prizes::PrizeRow;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 /// The most winners the page lists.
@@ -145,7 +144,7 @@ impl Engine {
         if !fresh && let Some(extras) = cache.get(g.id()) {
             return Ok(extras);
         }
-        let generation = cache.generation.load(Ordering::Acquire);
+        let generation = cache.generation();
         let read_at = Instant::now();
         let db = self.db();
         let design = serde_json::from_str(&g.row.design).unwrap_or_default();

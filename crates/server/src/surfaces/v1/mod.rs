@@ -2,6 +2,7 @@
 //! errors as `{ "error": { "type": …, "message": … } }`, cursor pagination, Bearer keys. For
 //! now: public verification of draws.
 
+mod log;
 mod verify;
 
 use crate::app::AppState;
@@ -15,7 +16,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn router(_state: AppState) -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(verify::routes()).fallback(not_found)
+    OpenApiRouter::new()
+        .merge(verify::routes())
+        .merge(log::routes())
+        .fallback(not_found)
 }
 
 /// Marker for this surface in shared middleware.

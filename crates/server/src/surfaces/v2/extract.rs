@@ -1,11 +1,11 @@
 //! Extractors that turn request parts into typed values, answering bad input in the `/v2`
 //! error style: malformed JSON and wrong types are 400 (naming the field), an oversized body is
-//! 413, an unparseable path id is 404.
+//! 413, an unparseable path id is 404, and the NUL character anywhere (body, path, query) is 400.
 
 use super::response::error_response;
 use crate::app::AppState;
 use crate::engine::Principal;
-use crate::http::{BodyError, read_body};
+use crate::http::{BodyError, nul, read_body};
 use axum::extract::FromRef;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
@@ -29,6 +29,9 @@ where
             BodyError::TooLarge => error_response(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large.", None),
             BodyError::Read => error_response(StatusCode::BAD_REQUEST, "Could not read the request body.", None),
         })?;
+        if let Some(field) = nul::in_json(&bytes) {
+            return Err(nul_refused(&field));
+        }
         let slice: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
             b"{}"
         } else {
@@ -53,6 +56,25 @@ where
     }
 }
 
+/// A text with the NUL character, which no field accepts (`crate::http::nul`).
+fn nul_refused(field: &str) -> Response {
+    let message = if field == "." {
+        "Invalid request body: text may not contain the NUL character (\\u0000).".to_owned()
+    } else {
+        format!("Invalid value for '{field}': text may not contain the NUL character (\\u0000).")
+    };
+    error_response(StatusCode::BAD_REQUEST, &message, None)
+}
+
+/// `%00` in the path or the query string.
+fn nul_in_uri_refused() -> Response {
+    error_response(
+        StatusCode::BAD_REQUEST,
+        "The URL may not contain the NUL character (%00).",
+        None,
+    )
+}
+
 fn strip_position(message: &str) -> &str {
     message.split(" at line ").next().unwrap_or(message)
 }
@@ -64,6 +86,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if nul::in_uri(&parts.uri) {
+            return Err(nul_in_uri_refused());
+        }
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
@@ -84,6 +109,9 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if nul::in_uri(&parts.uri) {
+            return Err(nul_in_uri_refused());
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| Path(p.0))

@@ -1,0 +1,95 @@
+//! `/external` answers in the reference's style (NestJS): errors are
+//! `{"statusCode": 400, "error": "Bad Request", "message": [...]}`, with one message per
+//! problem for a 400 and one string otherwise.
+
+use crate::engine::EngineError;
+use crate::engine::chat_giveaways::ChatError;
+use crate::http::SurfaceErrors;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// Marker for this surface in shared middleware.
+pub struct External;
+
+impl SurfaceErrors for External {
+    fn error(status: StatusCode, message: &str) -> Response {
+        error(status, json!(message))
+    }
+}
+
+/// An error body: `message` is a string, or a list of strings for a 400.
+pub fn error(status: StatusCode, message: Value) -> Response {
+    let body = json!({
+        "statusCode": status.as_u16(),
+        "error": status.canonical_reason().unwrap_or("Error"),
+        "message": message,
+    });
+    (status, Json(body)).into_response()
+}
+
+/// A 400 with one message per problem.
+pub fn bad_request(problems: Vec<String>) -> Response {
+    error(StatusCode::BAD_REQUEST, json!(problems))
+}
+
+pub fn ok(body: Value) -> Response {
+    (StatusCode::OK, Json(body)).into_response()
+}
+
+pub fn created(body: Value) -> Response {
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+/// Any failure of an `/external` handler.
+pub struct ExtError(pub ChatError);
+
+impl From<EngineError> for ExtError {
+    fn from(e: EngineError) -> Self {
+        ExtError(ChatError::Engine(e))
+    }
+}
+
+impl From<ChatError> for ExtError {
+    fn from(e: ChatError) -> Self {
+        ExtError(e)
+    }
+}
+
+impl From<Response> for ExtError {
+    fn from(r: Response) -> Self {
+        ExtError(ChatError::Engine(EngineError::Internal(
+            format!("unexpected early response {}", r.status()).into(),
+        )))
+    }
+}
+
+impl IntoResponse for ExtError {
+    fn into_response(self) -> Response {
+        let e = match self.0 {
+            ChatError::Invalid(p) => return bad_request(p.0),
+            ChatError::Engine(e) => e,
+        };
+        let message = e.to_string();
+        match e {
+            EngineError::NotFound(_) => error(StatusCode::NOT_FOUND, json!(message)),
+            EngineError::Validation(fields) => bad_request(fields.iter().map(|(f, m)| format!("{f}: {m}")).collect()),
+            EngineError::BadRequest(_) => bad_request(vec![message]),
+            EngineError::Unauthorized(_) => error(StatusCode::UNAUTHORIZED, json!(message)),
+            EngineError::Forbidden(_) => error(StatusCode::FORBIDDEN, json!(message)),
+            EngineError::Conflict(_) => error(StatusCode::CONFLICT, json!(message)),
+            EngineError::Internal(source) => {
+                tracing::error!(error = %source, "internal error");
+                error(StatusCode::INTERNAL_SERVER_ERROR, json!("Internal server error"))
+            }
+        }
+    }
+}
+
+pub type ExtResult = Result<Response, ExtError>;
+
+/// The fallback for paths `/external` does not have.
+pub async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, json!("Cannot find this resource"))
+}
