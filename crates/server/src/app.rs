@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::engine::{Clock, Engine};
 use crate::openapi::ApiDoc;
 use crate::outbound::Outbound;
-use crate::surfaces::{external, ops, pages, public, v1, v2};
+use crate::surfaces::{external, hosted, ops, pages, public, v1, v2};
 use crate::worker::Worker;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -124,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/v2", v2::router(state.clone()))
         .nest("/api/public", public::router(state.clone()))
         .nest("/v1", v1::router(state.clone()))
+        .merge(hosted::router())
         .nest("/external", external::router(state.clone()))
         .merge(external::public_router())
         .split_for_parts();

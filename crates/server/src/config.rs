@@ -145,6 +145,8 @@ pub struct PublicConfig {
     pub vpn_ranges: Vec<PathBuf>,
     /// The captcha provider that `require_captcha` giveaways check tokens with.
     pub captcha: Option<CaptchaConfig>,
+    /// The captcha provider's public site key, which the hosted page's widget shows.
+    pub captcha_site_key: Option<String>,
     /// Entry calls a minute from one address; 0 turns the limit off.
     pub ip_rpm: u32,
     /// Entry calls a second to one giveaway; 0 turns the limit off.
@@ -159,6 +161,7 @@ impl Default for PublicConfig {
             geoip_db: None,
             vpn_ranges: Vec::new(),
             captcha: None,
+            captcha_site_key: None,
             ip_rpm: DEFAULT_PUBLIC_IP_RPM,
             giveaway_rps: DEFAULT_PUBLIC_GIVEAWAY_RPS,
         }
@@ -236,6 +239,7 @@ pub struct ConfigLayer {
     pub captcha_provider: Option<CaptchaProvider>,
     pub captcha_secret: Option<Secret<String>>,
     pub captcha_verify_url: Option<String>,
+    pub captcha_site_key: Option<String>,
     pub public_ip_rpm: Option<u32>,
     pub public_giveaway_rps: Option<u32>,
     pub workers: Option<bool>,
@@ -324,6 +328,7 @@ impl ConfigLayer {
                 .transpose()?,
             captcha_secret: get("FAIRDRAW_CAPTCHA_SECRET").map(Secret::new),
             captcha_verify_url: get("FAIRDRAW_CAPTCHA_VERIFY_URL"),
+            captcha_site_key: get("FAIRDRAW_CAPTCHA_SITE_KEY"),
             public_ip_rpm: get("FAIRDRAW_PUBLIC_IP_RPM")
                 .map(|v| whole_number("FAIRDRAW_PUBLIC_IP_RPM", &v))
                 .transpose()?,
@@ -385,6 +390,7 @@ impl ConfigLayer {
             captcha_provider: other.captcha_provider.or(self.captcha_provider),
             captcha_secret: other.captcha_secret.or(self.captcha_secret),
             captcha_verify_url: other.captcha_verify_url.or(self.captcha_verify_url),
+            captcha_site_key: other.captcha_site_key.or(self.captcha_site_key),
             public_ip_rpm: other.public_ip_rpm.or(self.public_ip_rpm),
             public_giveaway_rps: other.public_giveaway_rps.or(self.public_giveaway_rps),
             workers: other.workers.or(self.workers),
@@ -441,6 +447,7 @@ impl ConfigLayer {
             geoip_db: self.geoip_db,
             vpn_ranges: self.vpn_ranges.unwrap_or_default(),
             captcha: captcha(self.captcha_provider, self.captcha_secret, self.captcha_verify_url)?,
+            captcha_site_key: self.captcha_site_key.filter(|k| !k.trim().is_empty()),
             ip_rpm: self.public_ip_rpm.unwrap_or(DEFAULT_PUBLIC_IP_RPM),
             giveaway_rps: self.public_giveaway_rps.unwrap_or(DEFAULT_PUBLIC_GIVEAWAY_RPS),
         };

@@ -21,6 +21,7 @@ pub mod keys;
 pub mod lists;
 pub mod mail;
 mod multirow;
+pub mod page;
 pub mod participants;
 pub mod prizes;
 pub mod ratelimit;

@@ -10,6 +10,7 @@ impl Engine {
             // Every management write passes here before it changes anything: the entry path's
             // copies of giveaway configuration must not outlive it (see `cache`).
             self.inner.entry_config.invalidate();
+            self.inner.page_extras.invalidate();
         }
         let now_ms = self.now_ms();
         let verdict = self

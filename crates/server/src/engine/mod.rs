@@ -48,6 +48,8 @@ struct Inner {
     entry_writer: entry_writer::EntryWriter,
     /// What the public entry path reads about giveaways, kept for a moment.
     entry_config: cache::EntryConfigCache,
+    /// What the hosted page reads about giveaways besides that, kept for as long.
+    page_extras: cache::EntryConfigCache<public_entries::page::PageExtras>,
     /// The public endpoint's limits when they are not kept in Redis.
     public_limiter: public_entries::LocalLimiter,
     /// Signs every draw's result hash; its public key is published.
@@ -68,6 +70,7 @@ impl Engine {
                 clock,
                 entry_writer,
                 entry_config: cache::EntryConfigCache::default(),
+                page_extras: cache::EntryConfigCache::default(),
                 public_limiter: public_entries::LocalLimiter::default(),
                 signing_key,
                 chat_config: chat_giveaways::ChatCache::default(),

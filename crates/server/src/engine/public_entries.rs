@@ -8,6 +8,7 @@ mod captcha;
 mod form;
 mod geo;
 mod limiter;
+pub mod page;
 mod refusals;
 mod rules;
 

@@ -2,6 +2,7 @@
 //! into each surface's own envelope and error style.
 
 pub mod external;
+pub mod hosted;
 pub mod links;
 pub mod ops;
 pub mod pages;

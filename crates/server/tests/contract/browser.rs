@@ -2,11 +2,15 @@
 //! what they check is the page in a browser, and the pages read through the same engine calls
 //! that the rest of the suite runs on both backends.
 
+use crate::hosted_page::the_hosted_page_and_widget_work_in_the_browser;
 use crate::pages::drawn;
 use crate::scenarios;
 use crate::support::TestApp;
 
-scenarios!(the_verify_page_reruns_the_draw_in_the_browser);
+scenarios!(
+    the_verify_page_reruns_the_draw_in_the_browser,
+    the_hosted_page_and_widget_work_in_the_browser
+);
 
 async fn the_verify_page_reruns_the_draw_in_the_browser(app: TestApp) {
     let d = drawn(&app).await;

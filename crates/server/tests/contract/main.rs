@@ -20,6 +20,7 @@ mod external;
 mod external_widget;
 mod giveaway_settings;
 mod giveaways;
+mod hosted_page;
 mod hostile;
 mod jobs;
 mod lists;
@@ -58,6 +59,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         winners::scenarios(),
         verify::scenarios(),
         pages::scenarios(),
+        hosted_page::scenarios(),
         jobs::scenarios(),
         emails::scenarios(),
         webhooks::scenarios(),

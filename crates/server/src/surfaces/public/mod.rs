@@ -4,6 +4,7 @@
 //! each instance's memory (so per instance).
 
 mod entries;
+pub use entries::ClientOrigin;
 mod views;
 
 use crate::app::AppState;
