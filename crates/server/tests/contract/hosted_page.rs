@@ -214,6 +214,20 @@ async fn a_form_post_enters_and_a_returning_entrant_sees_their_entries(app: Test
     // Entering again with the same e-mail finds the same participant (no second entry).
     enter(&app, &key, "Ana Souza", "ana@example.com", &[]).await;
     assert_eq!(participant_total(&app, &acct, id, "ana@example.com").await, 1);
+
+    // The NUL character is refused, as everywhere (PostgreSQL cannot store it).
+    let r = post_form(
+        &app,
+        &format!("/view/{key}"),
+        &[("do", "enter"), ("name", "B\u{0}o"), ("email", "bo@example.com"), ("consent", "true")],
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    let found = app
+        .get(&acct.key, &format!("/v2/giveaways/{id}/participants/search?q=bo@example.com"))
+        .await;
+    assert_eq!(found.data().as_array().map_or(0, Vec::len), 0, "{}", found.text);
 }
 
 async fn entry_methods_are_completed_from_the_page_once(app: TestApp) {

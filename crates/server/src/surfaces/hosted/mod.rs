@@ -301,6 +301,14 @@ async fn post_page(
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return r;
     }
+    // The NUL character is refused wherever text comes in (`crate::http::nul`).
+    if crate::http::nul::percent_nul(&body) || body.contains(&0) {
+        return html(
+            StatusCode::BAD_REQUEST,
+            "<!doctype html><title>Bad request</title><p>The form may not contain the NUL character.</p>".to_owned(),
+            &csp::policy(None, None),
+        );
+    }
     let form: PageForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let token = token_cookie(&headers, id);
     let safe_key: String = key.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
