@@ -219,13 +219,21 @@ async fn a_form_post_enters_and_a_returning_entrant_sees_their_entries(app: Test
     let r = post_form(
         &app,
         &format!("/view/{key}"),
-        &[("do", "enter"), ("name", "B\u{0}o"), ("email", "bo@example.com"), ("consent", "true")],
+        &[
+            ("do", "enter"),
+            ("name", "B\u{0}o"),
+            ("email", "bo@example.com"),
+            ("consent", "true"),
+        ],
         None,
     )
     .await;
     assert_eq!(r.status(), 400);
     let found = app
-        .get(&acct.key, &format!("/v2/giveaways/{id}/participants/search?q=bo@example.com"))
+        .get(
+            &acct.key,
+            &format!("/v2/giveaways/{id}/participants/search?q=bo@example.com"),
+        )
         .await;
     assert_eq!(found.data().as_array().map_or(0, Vec::len), 0, "{}", found.text);
 }

@@ -95,14 +95,22 @@ async fn the_nul_character_is_refused_at_every_entrance(app: TestApp) {
     }
     // On /v1, in its own error style, naming the field.
     let r = app
-        .post(key, "/v1/draws", json!({ "url": "upload://upload_\u{0}", "winners": 1 }))
+        .post(
+            key,
+            "/v1/draws",
+            json!({ "url": "upload://upload_\u{0}", "winners": 1 }),
+        )
         .await;
     r.expect(400);
     assert_eq!(r.body["error"]["param"], "url", "{}", r.text);
     assert_eq!(r.body["error"]["code"], "invalid_request", "{}", r.text);
     let r = app.get(key, "/v1/draws/drw_%00").await;
     r.expect(400);
-    assert!(r.body["error"]["message"].as_str().unwrap().contains("NUL"), "{}", r.text);
+    assert!(
+        r.body["error"]["message"].as_str().unwrap().contains("NUL"),
+        "{}",
+        r.text
+    );
     // On /external, in the NestJS style.
     let ext = |path: &str| {
         app.http
