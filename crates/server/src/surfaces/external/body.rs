@@ -1,7 +1,7 @@
 //! The create and patch bodies: `application/json` or `multipart/form-data`, read into the
 //! named fields core validates (text fields, files, or JSON values).
 
-use super::response::{bad_request, nul_refused, refuse_nul_in_json};
+use super::response::{bad_request, nul_in_json, nul_refused};
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -62,7 +62,9 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
             let bytes = axum::body::Bytes::from_request(req, state)
                 .await
                 .map_err(IntoResponse::into_response)?;
-            refuse_nul_in_json(&bytes)?;
+            if let Some(refused) = nul_in_json(&bytes) {
+                return Err(refused);
+            }
             let value: serde_json::Value = serde_json::from_slice(&bytes)
                 .map_err(|e| bad_request(vec![format!("the body is not valid JSON: {e}")]))?;
             let serde_json::Value::Object(map) = value else {

@@ -49,7 +49,7 @@ pub async fn join(
     body: axum::body::Bytes,
 ) -> ExtResult {
     let id = id_of(&id)?;
-    if let Err(refused) = super::response::refuse_nul_in_json(&body) {
+    if let Some(refused) = super::response::nul_in_json(&body) {
         return Ok(refused);
     }
     let value: Value = match serde_json::from_slice(&body) {

@@ -39,12 +39,10 @@ pub fn nul_refused(field: &str) -> Response {
     bad_request(vec![format!("{field} must not contain the NUL character")])
 }
 
-/// A JSON body with `\u0000` in a string is refused, naming the field.
-pub fn refuse_nul_in_json(bytes: &[u8]) -> Result<(), Response> {
-    match crate::http::nul::in_json(bytes) {
-        Some(field) => Err(nul_refused(&field)),
-        None => Ok(()),
-    }
+/// The refusal of a JSON body with `\u0000` in a string, naming the field; `None` when it has
+/// none.
+pub fn nul_in_json(bytes: &[u8]) -> Option<Response> {
+    crate::http::nul::in_json(bytes).map(|field| nul_refused(&field))
 }
 
 pub fn ok(body: Value) -> Response {

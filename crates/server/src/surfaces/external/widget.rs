@@ -204,7 +204,7 @@ struct JoinBody {
     responses((status = 201, body = Object), (status = 200, body = Object), (status = 403, body = Object)))]
 pub async fn join(State(state_): State<AppState>, Path(id): Path<String>, body: axum::body::Bytes) -> ExtResult {
     let id = id_of(&id)?;
-    if let Err(refused) = super::response::refuse_nul_in_json(&body) {
+    if let Some(refused) = super::response::nul_in_json(&body) {
         return Ok(refused);
     }
     let Ok(b) = serde_json::from_slice::<JoinBody>(&body) else {
