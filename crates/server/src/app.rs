@@ -49,12 +49,7 @@ pub enum StartError {
     Bind { addr: SocketAddr, source: std::io::Error },
 }
 
-/// rustls needs one process-wide crypto provider; the database driver and the HTTP client
-/// both use ring here, so install it before either makes a connection.
-pub fn install_tls_provider() {
-    // Err only means a provider is installed already.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
+pub use crate::tls::install_tls_provider;
 
 /// Connects to the database, runs migrations and sets up the rate-limit store.
 pub async fn open_engine(config: &Config, clock: Clock) -> Result<Engine, StartError> {
@@ -169,6 +164,9 @@ impl Server {
 
     pub async fn build_with_clock(config: Config, clock: Clock) -> Result<Server, StartError> {
         let engine = open_engine(&config, clock).await?;
+        if let Some(captcha) = &config.public.captcha {
+            engine.set_captcha_verifier(Arc::new(crate::outbound::captcha::SiteVerify::new(captcha.clone())));
+        }
         let outbound = Outbound::from_config(&config).map_err(StartError::Outbound)?;
         let connectors = crate::connectors::Connectors::new(&config.v1).map_err(StartError::Outbound)?;
         let addr = config.bind;

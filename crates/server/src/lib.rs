@@ -5,11 +5,13 @@
 pub mod app;
 pub mod config;
 pub mod connectors;
+pub mod egress;
 pub mod engine;
 pub mod http;
 pub mod openapi;
 pub mod outbound;
 pub mod surfaces;
+pub mod tls;
 pub mod worker;
 
 pub use app::{AppState, Server};

@@ -30,7 +30,7 @@ pub struct Refusal {
 
 impl Http {
     pub fn new() -> Result<Http, String> {
-        crate::app::install_tls_provider();
+        crate::tls::install_tls_provider();
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(Duration::from_secs(10))

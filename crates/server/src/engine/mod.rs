@@ -58,6 +58,8 @@ struct Inner {
     chat_config: chat_giveaways::ChatCache,
     /// The batched writer of chat-giveaway joins, started on first use.
     chat_joiner: std::sync::OnceLock<chat_giveaways::ChatJoiner>,
+    /// Checks captcha tokens; plugged in by the server (`outbound::captcha`), absent in the CLI.
+    captcha: std::sync::OnceLock<Arc<dyn public_entries::CaptchaVerifier>>,
 }
 
 impl Engine {
@@ -75,8 +77,15 @@ impl Engine {
                 signing_key,
                 chat_config: chat_giveaways::ChatCache::default(),
                 chat_joiner: std::sync::OnceLock::new(),
+                captcha: std::sync::OnceLock::new(),
             }),
         }
+    }
+
+    /// Plugs in the captcha verifier `require_captcha` giveaways check tokens with (once; a
+    /// second call is ignored).
+    pub fn set_captcha_verifier(&self, verifier: Arc<dyn public_entries::CaptchaVerifier>) {
+        let _ = self.inner.captcha.set(verifier);
     }
 
     /// The instance's draw-signing key.

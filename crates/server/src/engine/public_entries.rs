@@ -12,7 +12,7 @@ pub mod page;
 mod refusals;
 mod rules;
 
-pub use captcha::{CaptchaVerifier, SiteVerify, Unavailable};
+pub use captcha::{CaptchaVerifier, Unavailable, Verdict};
 pub use form::{ActionDone, ActionInput, Entered, EntryInput};
 pub use geo::{CountryLookup, MaxMind};
 pub use limiter::LocalLimiter;
@@ -159,10 +159,12 @@ impl Engine {
         }
         self.network_rules(public, &cfg, origin.ip, form.email.as_str()).await?;
         if g.settings.require_captcha {
-            let config = public.captcha.as_ref().ok_or(PublicError::CaptchaUnavailable(
-                "This giveaway requires a captcha, but no captcha provider is configured on this server.",
-            ))?;
-            check_captcha(&SiteVerify::new(config), form.captcha_token.as_deref(), origin.ip).await?;
+            let verifier = self.inner.captcha.get().filter(|_| public.captcha.is_some()).ok_or(
+                PublicError::CaptchaUnavailable(
+                    "This giveaway requires a captcha, but no captcha provider is configured on this server.",
+                ),
+            )?;
+            check_captcha(verifier.as_ref(), form.captcha_token.as_deref(), origin.ip).await?;
         }
         if cfg.has_whitelist && !self.whitelist_contains(id, form.email.as_str()).await? {
             return Err(refused(

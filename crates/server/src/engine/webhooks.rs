@@ -1,10 +1,9 @@
 //! A brand's webhooks: list, create (the signing secret is shown once), update, delete, the
 //! delivery log, and a synchronous test delivery. URLs are checked against the SSRF rule
-//! (`outbound::guard`) when saved; deliveries check again as they connect.
+//! (`crate::egress`) when saved; deliveries check again as they connect.
 
 use super::{Engine, EngineError, EngineResult, Principal, random_bytes};
-use crate::outbound::guard::check_url_resolving;
-use crate::outbound::webhooks::{Sent, WebhookClient};
+use crate::egress::check_url_resolving;
 use fairdraw_core::events::EventKind;
 use fairdraw_core::page::{PageInfo, PageRequest};
 use fairdraw_core::validation::FieldErrors;
@@ -32,6 +31,32 @@ pub struct CreatedWebhook {
     pub webhook: WebhookRow,
     /// 64 lowercase hex characters; shown only now.
     pub secret: String,
+}
+
+/// How one POST went.
+#[derive(Clone, Debug)]
+pub struct Sent {
+    /// The receiver's status, when it answered.
+    pub http_code: Option<u16>,
+    pub success: bool,
+    /// Why it failed, fit for the delivery log: never the URL or the body.
+    pub error: Option<String>,
+    pub duration_ms: i64,
+    /// The guard refused the address: trying again will not help.
+    pub refused: bool,
+}
+
+/// Sends a webhook's test payload now and says how it went; the server plugs in its webhook
+/// client (`outbound::webhooks::WebhookClient`), so the engine holds no HTTP client.
+pub trait TestDelivery: Send + Sync {
+    fn send_test<'a>(
+        &'a self,
+        webhook_id: i64,
+        url: &'a str,
+        secret: &'a str,
+        event_id: &'a str,
+        now_ms: i64,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Sent> + Send + 'a>>;
 }
 
 /// What a test delivery did.
@@ -191,7 +216,7 @@ impl Engine {
 
     /// Sends the test payload now and waits for the answer (the reference's design: the caller
     /// sees the receiver's status code). The attempt goes into the delivery log as event `test`.
-    pub async fn test_webhook(&self, who: &Principal, id: i64, client: &WebhookClient) -> EngineResult<WebhookTest> {
+    pub async fn test_webhook(&self, who: &Principal, id: i64, client: &dyn TestDelivery) -> EngineResult<WebhookTest> {
         let hook = self.brand_webhook(who, id).await?;
         let event_id = format!("evt_test_{}", hex::encode(random_bytes::<8>()));
         let now = self.now_ms();

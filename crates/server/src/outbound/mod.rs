@@ -2,8 +2,9 @@
 //! the configuration and shared by the job handlers and the few requests that call out directly
 //! (a webhook test).
 
-pub mod guard;
+pub mod captcha;
 pub mod mail;
+pub mod resolver;
 pub mod v1_webhooks;
 pub mod webhooks;
 

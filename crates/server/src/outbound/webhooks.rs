@@ -5,13 +5,16 @@
 //! secret (`X-Webhook-Signature`, lowercase hex). `X-Webhook-Id` is the event id, the same on
 //! every attempt, so a receiver can drop repeats; `X-Webhook-Timestamp` (Unix seconds of the
 //! attempt, also in the body) lets it refuse replays. Redirects are not followed and every
-//! connection goes through the SSRF guard (`super::guard`). A failed attempt is logged and
+//! connection goes through the SSRF guard (`crate::egress`, `super::resolver`). A failed attempt is logged and
 //! retried by the queue; an event that fails on its last attempt counts against the webhook,
 //! and [`DISABLE_AFTER`] such events in a row switch it off with the reason.
 
-use super::guard::{Refused, SafeResolver, check_url};
+use super::resolver::SafeResolver;
 use crate::app::AppState;
 use crate::config::OutboundConfig;
+use crate::egress::{Refused, check_url};
+pub use crate::engine::webhooks::Sent;
+use crate::engine::webhooks::TestDelivery;
 use crate::worker::{Job, JobError};
 use fairdraw_core::time::format_utc;
 use fairdraw_store::events::Delivery;
@@ -34,17 +37,19 @@ pub struct WebhookClient {
     http: reqwest::Client,
 }
 
-/// How one POST went.
-#[derive(Clone, Debug)]
-pub struct Sent {
-    /// The receiver's status, when it answered.
-    pub http_code: Option<u16>,
-    pub success: bool,
-    /// Why it failed, fit for the delivery log: never the URL or the body.
-    pub error: Option<String>,
-    pub duration_ms: i64,
-    /// The guard refused the address: trying again will not help.
-    pub refused: bool,
+impl TestDelivery for WebhookClient {
+    fn send_test<'a>(
+        &'a self,
+        webhook_id: i64,
+        url: &'a str,
+        secret: &'a str,
+        event_id: &'a str,
+        now_ms: i64,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Sent> + Send + 'a>> {
+        Box::pin(WebhookClient::send_test(
+            self, webhook_id, url, secret, event_id, now_ms,
+        ))
+    }
 }
 
 /// `hex(HMAC-SHA256(secret, body))`.
@@ -56,7 +61,7 @@ pub fn sign(secret: &str, body: &[u8]) -> String {
 
 impl WebhookClient {
     pub fn new(config: &OutboundConfig) -> Result<WebhookClient, String> {
-        crate::app::install_tls_provider();
+        crate::tls::install_tls_provider();
         let mut builder = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)

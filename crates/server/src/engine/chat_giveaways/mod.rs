@@ -296,7 +296,7 @@ impl Engine {
 /// checked again when the list is sent).
 fn check_winner_url(spec: &ChatGiveawaySpec, allow_private: bool) -> Result<(), ChatError> {
     if let Some(url) = &spec.winner_list_url
-        && let Err(refused) = crate::outbound::guard::check_url(url, allow_private)
+        && let Err(refused) = crate::egress::check_url(url, allow_private)
     {
         return Err(ChatError::Invalid(Problems(vec![format!(
             "winnerListUrl is not allowed: {refused}"

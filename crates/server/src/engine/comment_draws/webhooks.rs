@@ -3,8 +3,8 @@
 //! rotation). Every delivery, to a webhook or to a draw's own `webhook_url`, is signed with
 //! the secret current when it is sent.
 
+use crate::egress::check_url;
 use crate::engine::{Engine, EngineError, EngineResult, Principal, random_bytes};
-use crate::outbound::guard::check_url;
 use fairdraw_core::comments::time_ordered_id;
 use fairdraw_core::validation::FieldErrors;
 use fairdraw_store::StoreError;

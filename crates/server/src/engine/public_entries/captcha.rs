@@ -1,13 +1,10 @@
-//! Captcha checks for giveaways with `require_captcha`. hCaptcha, Turnstile and reCAPTCHA all
-//! verify a token the same way: a form POST of `secret`, `response` and `remoteip` to their
-//! siteverify endpoint, answered with JSON whose `success` says whether the token is good.
+//! Captcha checks for giveaways with `require_captcha`: what the engine asks of a verifier. The
+//! providers' siteverify client over HTTP is `outbound::captcha::SiteVerify`, plugged in when
+//! the server is built (`Engine::set_captcha_verifier`).
 
-use crate::config::CaptchaConfig;
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::OnceLock;
-use std::time::Duration;
 
 /// The provider could not give an answer (unreachable, timed out, or answered nonsense): the
 /// entrant is not at fault and may retry.
@@ -18,61 +15,6 @@ pub struct Unavailable(pub String);
 pub type Verdict<'a> = Pin<Box<dyn Future<Output = Result<bool, Unavailable>> + Send + 'a>>;
 
 /// Decides whether a captcha token is genuine.
-pub trait CaptchaVerifier: Send + Sync {
+pub trait CaptchaVerifier: Send + Sync + std::fmt::Debug {
     fn verify<'a>(&'a self, token: &'a str, remote_ip: IpAddr) -> Verdict<'a>;
-}
-
-/// The providers' siteverify protocol over HTTP.
-pub struct SiteVerify<'c> {
-    config: &'c CaptchaConfig,
-}
-
-impl<'c> SiteVerify<'c> {
-    pub fn new(config: &'c CaptchaConfig) -> SiteVerify<'c> {
-        SiteVerify { config }
-    }
-}
-
-/// One client for the process: it keeps connections to the provider open between requests.
-fn client() -> &'static reqwest::Client {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        crate::app::install_tls_provider();
-        reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .build()
-            .expect("the HTTP client's configuration is static")
-    })
-}
-
-#[derive(serde::Deserialize)]
-struct Answer {
-    success: bool,
-}
-
-impl CaptchaVerifier for SiteVerify<'_> {
-    fn verify<'a>(&'a self, token: &'a str, remote_ip: IpAddr) -> Verdict<'a> {
-        Box::pin(async move {
-            let ip = remote_ip.to_string();
-            let form = [
-                ("secret", self.config.secret.expose().as_str()),
-                ("response", token),
-                ("remoteip", ip.as_str()),
-            ];
-            let response = client()
-                .post(&self.config.verify_url)
-                .form(&form)
-                .send()
-                .await
-                .map_err(|e| Unavailable(e.without_url().to_string()))?;
-            if !response.status().is_success() {
-                return Err(Unavailable(format!("siteverify answered {}", response.status())));
-            }
-            let answer: Answer = response
-                .json()
-                .await
-                .map_err(|e| Unavailable(format!("unreadable siteverify answer: {}", e.without_url())))?;
-            Ok(answer.success)
-        })
-    }
 }

@@ -167,7 +167,7 @@ mod tests {
     use fairdraw_core::secret::Secret;
 
     fn mailer(smtp_url: Option<&str>, mail_from: Option<&str>) -> Result<Mailer, String> {
-        crate::app::install_tls_provider();
+        crate::tls::install_tls_provider();
         let config = ConfigLayer {
             database_url: Some(Secret::new("sqlite::memory:".to_owned())),
             data_dir: Some("/srv/fairdraw".into()),

@@ -1,4 +1,5 @@
-//! Which URLs the server may call: the SSRF rule for every outbound request (webhooks, a draw's
+//! Which URLs the server may call (a leaf module: the engine checks URLs when they are saved,
+//! `outbound` when it connects): the SSRF rule for every outbound request (webhooks, a draw's
 //! `webhook_url`, a chat `winnerListUrl`).
 //!
 //! A URL must be `https` and its host must not be, or resolve to, an address inside the
@@ -6,13 +7,13 @@
 //! (which holds cloud metadata at 169.254.169.254), CGNAT, unspecified, multicast, broadcast,
 //! documentation and other reserved ranges, also when written as an IPv4-mapped or embedded IPv6
 //! address. Checking the URL when it is saved is not enough, since a name can be re-pointed (DNS
-//! rebinding); so [`SafeResolver`] filters addresses in the connection path itself, and
+//! rebinding); so `outbound::resolver::SafeResolver` filters addresses in the connection path
+//! itself, and
 //! [`check_url`] refuses IP-literal hosts, which never reach a resolver. With
 //! `allow_private` (tests, closed networks) everything is allowed, plain `http` too.
 
-use reqwest::Url;
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use url::Url;
 
 /// Why a URL may not be called. The messages name the rule, never the address.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -78,25 +79,6 @@ pub async fn check_url_resolving(raw: &str, allow_private: bool) -> Result<Url, 
         }
     }
     Ok(url)
-}
-
-/// A DNS resolver for reqwest that drops blocked addresses, so a connection can only be made to
-/// an allowed one whatever the name resolves to at that moment.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SafeResolver;
-
-impl Resolve for SafeResolver {
-    fn resolve(&self, name: Name) -> Resolving {
-        let host = name.as_str().to_owned();
-        Box::pin(async move {
-            let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
-            let allowed: Vec<SocketAddr> = found.filter(|a| !is_blocked(a.ip())).collect();
-            if allowed.is_empty() {
-                return Err(Box::new(Refused::PrivateAddress) as Box<dyn std::error::Error + Send + Sync>);
-            }
-            Ok(Box::new(allowed.into_iter()) as Addrs)
-        })
-    }
 }
 
 /// Whether the server must not connect to `ip`.
@@ -266,7 +248,5 @@ mod tests {
             Refused::PrivateAddress
         );
         assert!(check_url_resolving("https://localhost/hook", true).await.is_ok());
-        let name: Name = "localhost".parse().unwrap();
-        assert!(SafeResolver.resolve(name).await.is_err());
     }
 }
