@@ -4,6 +4,7 @@
 pub mod headers;
 pub mod idempotency;
 pub mod nul;
+pub mod rate_limit;
 pub mod request_id;
 pub mod serve;
 

@@ -6,10 +6,9 @@ use super::response::error;
 use crate::app::AppState;
 use crate::http::is_write;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use fairdraw_store::ratelimit::Verdict;
 use serde_json::json;
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -21,7 +20,7 @@ fn unauthorized(message: &str) -> Response {
     error(StatusCode::UNAUTHORIZED, json!(message))
 }
 
-pub async fn require_keys(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn require_keys(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let headers = req.headers();
     let public = headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(str::trim);
     let (Some(public), Some(secret)) = (public.filter(|k| !k.is_empty()), bearer(headers)) else {
@@ -45,28 +44,5 @@ pub async fn require_keys(State(state): State<AppState>, mut req: Request, next:
         Ok(v) => v,
         Err(e) => return super::response::ExtError::from(e).into_response(),
     };
-    if !verdict.allowed {
-        let mut response = error(
-            StatusCode::TOO_MANY_REQUESTS,
-            json!(format!(
-                "Rate limit exceeded. Retry in {} seconds.",
-                verdict.retry_after
-            )),
-        );
-        set_limit_headers(response.headers_mut(), &verdict);
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(verdict.retry_after));
-        return response;
-    }
-    req.extensions_mut().insert(principal);
-    let mut response = next.run(req).await;
-    set_limit_headers(response.headers_mut(), &verdict);
-    response
-}
-
-fn set_limit_headers(headers: &mut HeaderMap, v: &Verdict) {
-    headers.insert("x-ratelimit-limit", HeaderValue::from(v.limit));
-    headers.insert("x-ratelimit-remaining", HeaderValue::from(v.remaining));
-    headers.insert("x-ratelimit-reset", HeaderValue::from(v.reset));
+    crate::http::rate_limit::admit_or_refuse::<super::response::External>(verdict, principal, req, next).await
 }

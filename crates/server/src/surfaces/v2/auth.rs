@@ -1,14 +1,13 @@
 //! `/v2` authentication (Bearer, `X-API-Key`, or `?api_key=`, in that order of preference),
 //! plan check, rate limits and their headers.
 
-use super::response::{V2, V2Error, error_response};
+use super::response::{V2, V2Error};
 use crate::app::AppState;
 use crate::http::{SurfaceErrors, is_write};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use fairdraw_store::ratelimit::Verdict;
 
 /// The key as presented, from the first place that has one.
 fn presented_key(req: &Request) -> Option<String> {
@@ -29,7 +28,7 @@ fn presented_key(req: &Request) -> Option<String> {
         .find_map(|(k, v)| (k == "api_key").then_some(v))
 }
 
-pub async fn require_key(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn require_key(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let Some(key) = presented_key(&req).filter(|k| !k.is_empty()) else {
         return V2::error(
             StatusCode::UNAUTHORIZED,
@@ -53,26 +52,5 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
         Ok(v) => v,
         Err(e) => return V2Error(e).into_response(),
     };
-    if !verdict.allowed {
-        let mut response = error_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            &format!("Rate limit exceeded. Retry in {} seconds.", verdict.retry_after),
-            None,
-        );
-        set_limit_headers(response.headers_mut(), &verdict);
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(verdict.retry_after));
-        return response;
-    }
-    req.extensions_mut().insert(principal);
-    let mut response = next.run(req).await;
-    set_limit_headers(response.headers_mut(), &verdict);
-    response
-}
-
-fn set_limit_headers(headers: &mut HeaderMap, v: &Verdict) {
-    headers.insert("x-ratelimit-limit", HeaderValue::from(v.limit));
-    headers.insert("x-ratelimit-remaining", HeaderValue::from(v.remaining));
-    headers.insert("x-ratelimit-reset", HeaderValue::from(v.reset));
+    crate::http::rate_limit::admit_or_refuse::<V2>(verdict, principal, req, next).await
 }
