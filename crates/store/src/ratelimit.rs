@@ -240,7 +240,7 @@ impl Db {
                  ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits \
                  RETURNING hits",
             )
-            .bind(&*bucket)
+            .bind(bucket.as_str())
             .bind(*start)
             .bind(counter.expires_at)
             .fetch_one(&mut *tx)

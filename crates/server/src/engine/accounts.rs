@@ -7,7 +7,8 @@ use fairdraw_core::secret::Secret;
 use fairdraw_core::validation::{Email, FieldErrors};
 use fairdraw_store::StoreError;
 use fairdraw_store::accounts::{KeyToStore, NewAccount as StoreNewAccount};
-use fairdraw_store::keys::KeyRow;
+use fairdraw_store::keys::{KeyOwner, KeyRow};
+use std::sync::Arc;
 
 /// What it takes to open an account.
 #[derive(Clone, Debug)]
@@ -208,10 +209,29 @@ impl Engine {
     }
 
     pub async fn revoke_key(&self, key_id: i64) -> EngineResult<()> {
+        // Before the write: a read that began earlier is never served from the copies.
+        self.inner.key_owners.invalidate();
         self.db()
             .revoke_key(key_id, self.now_ms())
             .await
             .map_err(not_found("Key"))
+    }
+
+    /// The owner of an unrevoked key with this hash, read at most a second ago (see `cache`):
+    /// every authenticated request asks, and under load the same few keys ask the same. A key
+    /// revoked through this engine is forgotten at once; one revoked elsewhere (another instance,
+    /// the CLI) within a second. Unknown keys are not kept, so probing fills nothing.
+    pub(crate) async fn key_owner(&self, key_hash: &str) -> EngineResult<Option<Arc<KeyOwner>>> {
+        let copies = &self.inner.key_owners;
+        if let Some(owner) = copies.get(key_hash) {
+            return Ok(Some(owner));
+        }
+        let (generation, read_at) = (copies.generation(), std::time::Instant::now());
+        Ok(self.db().key_owner(key_hash).await?.map(|owner| {
+            let owner = Arc::new(owner);
+            copies.put(key_hash.to_owned(), generation, read_at, owner.clone());
+            owner
+        }))
     }
 
     /// Who a secret key belongs to. Unknown, revoked and public keys are all "invalid" to the
@@ -222,7 +242,6 @@ impl Engine {
         }
         let key_hash = hash_key(presented);
         let owner = self
-            .db()
             .key_owner(&key_hash)
             .await?
             .filter(|o| o.kind == KeyKind::Secret.as_str())

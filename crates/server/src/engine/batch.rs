@@ -143,7 +143,7 @@ mod tests {
             }
         }
         assert!(
-            sizes.lock().unwrap().iter().any(|&n| n == 1),
+            sizes.lock().unwrap().contains(&1),
             "the failed batch was retried one by one"
         );
     }

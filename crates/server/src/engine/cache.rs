@@ -37,15 +37,15 @@ pub struct EntryConfig {
     pub sends_confirmation: bool,
 }
 
-/// Copies per giveaway id.
+/// Copies per giveaway id (or per other key `K`: the API keys' owners are kept the same way).
 #[derive(Debug)]
-pub struct EntryConfigCache<T = EntryConfig> {
+pub struct EntryConfigCache<T = EntryConfig, K = i64> {
     /// Moves on every management write; copies read before it are not used.
     generation: AtomicU64,
-    slots: Mutex<HashMap<i64, Slot<T>>>,
+    slots: Mutex<HashMap<K, Slot<T>>>,
 }
 
-impl<T> Default for EntryConfigCache<T> {
+impl<T, K> Default for EntryConfigCache<T, K> {
     fn default() -> Self {
         EntryConfigCache {
             generation: AtomicU64::new(0),
@@ -61,7 +61,7 @@ struct Slot<T> {
     config: Arc<T>,
 }
 
-impl<T> EntryConfigCache<T> {
+impl<T, K: std::hash::Hash + Eq> EntryConfigCache<T, K> {
     /// Forgets every copy. Called before a management write: a read that began earlier is
     /// stamped with the older generation and never served.
     pub fn invalidate(&self) {
@@ -73,14 +73,18 @@ impl<T> EntryConfigCache<T> {
         self.generation.load(Ordering::Acquire)
     }
 
-    pub(super) fn get(&self, id: i64) -> Option<Arc<T>> {
+    pub(super) fn get<Q>(&self, id: &Q) -> Option<Arc<T>>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
         let generation = self.generation.load(Ordering::Acquire);
         let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        let slot = slots.get(&id)?;
+        let slot = slots.get(id)?;
         (slot.generation == generation && slot.read_at.elapsed() < TTL).then(|| slot.config.clone())
     }
 
-    pub(super) fn put(&self, id: i64, generation: u64, read_at: Instant, config: Arc<T>) {
+    pub(super) fn put(&self, id: K, generation: u64, read_at: Instant, config: Arc<T>) {
         let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         if slots.len() > PRUNE_ABOVE {
             slots.retain(|_, s| s.read_at.elapsed() < TTL);
@@ -101,7 +105,7 @@ impl Engine {
     /// otherwise), with its status computed now.
     pub(crate) async fn entry_config(&self, id: i64) -> StoreResult<(Arc<EntryConfig>, Status)> {
         let cache = &self.inner.entry_config;
-        let config = match cache.get(id) {
+        let config = match cache.get(&id) {
             Some(config) => config,
             None => {
                 let generation = cache.generation.load(Ordering::Acquire);
@@ -135,14 +139,14 @@ mod tests {
     fn copies_expire_and_writes_invalidate_them() {
         let cache = EntryConfigCache::<u32>::default();
         cache.put(7, 0, Instant::now(), Arc::new(70));
-        assert_eq!(cache.get(7).as_deref(), Some(&70));
-        assert!(cache.get(8).is_none());
+        assert_eq!(cache.get(&7).as_deref(), Some(&70));
+        assert!(cache.get(&8).is_none());
         cache.invalidate();
-        assert!(cache.get(7).is_none(), "a write makes earlier reads unusable");
+        assert!(cache.get(&7).is_none(), "a write makes earlier reads unusable");
         let stale = Instant::now().checked_sub(TTL).expect("an instant a second ago");
         cache.put(7, 1, stale, Arc::new(71));
-        assert!(cache.get(7).is_none(), "a copy older than the TTL is not served");
+        assert!(cache.get(&7).is_none(), "a copy older than the TTL is not served");
         cache.put(7, 1, Instant::now(), Arc::new(72));
-        assert_eq!(cache.get(7).as_deref(), Some(&72));
+        assert_eq!(cache.get(&7).as_deref(), Some(&72));
     }
 }

@@ -49,6 +49,8 @@ struct Inner {
     entry_writer: entry_writer::EntryWriter,
     /// What the public entry path reads about giveaways, kept for a moment.
     entry_config: cache::EntryConfigCache,
+    /// Who each API key belongs to, kept for as long (every authenticated request asks).
+    key_owners: cache::EntryConfigCache<fairdraw_store::keys::KeyOwner, String>,
     /// What the hosted page reads about giveaways besides that, kept for as long.
     page_extras: cache::EntryConfigCache<public_entries::page::PageExtras>,
     /// The public endpoint's limits when they are not kept in Redis.
@@ -76,6 +78,7 @@ impl Engine {
                 entry_writer,
                 entry_config: cache::EntryConfigCache::default(),
                 page_extras: cache::EntryConfigCache::default(),
+                key_owners: cache::EntryConfigCache::default(),
                 public_limiter: public_entries::LocalLimiter::default(),
                 signing_key,
                 chat_config: chat_giveaways::ChatCache::default(),

@@ -277,7 +277,7 @@ impl Engine {
     /// drop it at once).
     pub(crate) async fn chat_config(&self, id: i64) -> EngineResult<Arc<ChatConfig>> {
         let cache = &self.inner.chat_config;
-        if let Some(c) = cache.get(id) {
+        if let Some(c) = cache.get(&id) {
             return Ok(c);
         }
         let generation = cache.generation();

@@ -82,8 +82,7 @@ impl Engine {
         if KeyKind::of(public_key) != Some(KeyKind::Public) {
             return Err(invalid());
         }
-        self.db()
-            .key_owner(&hash_key(public_key))
+        self.key_owner(&hash_key(public_key))
             .await?
             .filter(|o| o.kind == KeyKind::Public.as_str() && o.brand_id == principal.brand_id)
             .ok_or_else(invalid)?;

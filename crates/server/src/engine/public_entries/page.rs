@@ -141,7 +141,7 @@ impl Engine {
     async fn page_extras(&self, config: &EntryConfig, fresh: bool) -> EngineResult<Arc<PageExtras>> {
         let cache = &self.inner.page_extras;
         let g = &config.giveaway;
-        if !fresh && let Some(extras) = cache.get(g.id()) {
+        if !fresh && let Some(extras) = cache.get(&g.id()) {
             return Ok(extras);
         }
         let generation = cache.generation();
