@@ -108,8 +108,19 @@ pub struct NewVote<'a> {
     pub now: i64,
 }
 
-const SUBMISSION_COLUMNS: &str = "s.id, s.entry_id, p.user_id, p.name, p.email, s.media_id, m.ext, m.content_type, \
-     s.caption, s.width, s.height, s.status, s.votes, s.reviewed_at, s.picked_votes, s.created_at";
+/// A query of submissions as [`SubmissionRow`]s, `$tail` after the joins; static text, so
+/// nothing is ever formatted into SQL.
+macro_rules! submissions {
+    ($tail:literal) => {
+        concat!(
+            "SELECT s.id, s.entry_id, p.user_id, p.name, p.email, s.media_id, m.ext, m.content_type, ",
+            "s.caption, s.width, s.height, s.status, s.votes, s.reviewed_at, s.picked_votes, s.created_at ",
+            "FROM gallery_submissions s JOIN participants p ON p.id = s.participant_id ",
+            "JOIN media m ON m.id = s.media_id JOIN entries e ON e.id = s.entry_id ",
+            $tail
+        )
+    };
+}
 
 impl Db {
     /// Stores the photo and its submission (pending) for an entry just recorded, and queues the
@@ -177,11 +188,8 @@ impl Db {
         limit: i64,
         offset: i64,
     ) -> StoreResult<(Vec<SubmissionRow>, i64)> {
-        let rows = sqlx::query_as(&format!(
-            "SELECT {SUBMISSION_COLUMNS} FROM gallery_submissions s \
-             JOIN participants p ON p.id = s.participant_id JOIN media m ON m.id = s.media_id \
-             JOIN entries e ON e.id = s.entry_id \
-             WHERE s.giveaway_id = $1 AND ($2 = '' OR s.status = $2) ORDER BY s.id LIMIT $3 OFFSET $4"
+        let rows = sqlx::query_as(submissions!(
+            "WHERE s.giveaway_id = $1 AND ($2 = '' OR s.status = $2) ORDER BY s.id LIMIT $3 OFFSET $4"
         ))
         .bind(giveaway_id)
         .bind(status.unwrap_or(""))
@@ -202,11 +210,7 @@ impl Db {
 
     /// One submission of a giveaway, by its entry id.
     pub async fn submission(&self, giveaway_id: i64, entry_id: i64) -> StoreResult<SubmissionRow> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {SUBMISSION_COLUMNS} FROM gallery_submissions s \
-             JOIN participants p ON p.id = s.participant_id JOIN media m ON m.id = s.media_id \
-             JOIN entries e ON e.id = s.entry_id WHERE s.giveaway_id = $1 AND s.entry_id = $2"
-        ))
+        Ok(sqlx::query_as(submissions!("WHERE s.giveaway_id = $1 AND s.entry_id = $2"))
         .bind(giveaway_id)
         .bind(entry_id)
         .fetch_one(self.reader())
@@ -321,11 +325,8 @@ impl Db {
 
     /// The approved photo with the most votes (the earliest of a tie), if any has a vote.
     pub async fn most_voted(&self, giveaway_id: i64) -> StoreResult<Option<SubmissionRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {SUBMISSION_COLUMNS} FROM gallery_submissions s \
-             JOIN participants p ON p.id = s.participant_id JOIN media m ON m.id = s.media_id \
-             JOIN entries e ON e.id = s.entry_id \
-             WHERE s.giveaway_id = $1 AND s.status = 'approved' AND s.votes > 0 ORDER BY s.votes DESC, s.id LIMIT 1"
+        Ok(sqlx::query_as(submissions!(
+            "WHERE s.giveaway_id = $1 AND s.status = 'approved' AND s.votes > 0 ORDER BY s.votes DESC, s.id LIMIT 1"
         ))
         .bind(giveaway_id)
         .fetch_optional(self.reader())

@@ -20,7 +20,9 @@ impl Engine {
         let mut h = Sha256::new();
         h.update(b"fairdraw sign-in links v1\0");
         h.update(self.signing_key().to_seed());
-        h.finalize().into()
+        let mut key = [0u8; 32];
+        key.copy_from_slice(&h.finalize());
+        key
     }
 
     fn signin_mac(&self, giveaway_id: i64, user_id: &str, expires_ms: i64) -> Hmac<Sha256> {
