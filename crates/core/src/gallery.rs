@@ -143,11 +143,8 @@ fn strip_jpeg(data: Bytes) -> Option<Vec<u8>> {
         }
         let entropy = segment_entropy(segment)?;
         let end = entropy.windows(2).position(|w| w == [0xFF, markers::EOI])?;
-        *segment = JpegSegment::new_with_entropy(
-            segment.marker(),
-            segment.contents().clone(),
-            entropy.slice(..end + 2),
-        );
+        *segment =
+            JpegSegment::new_with_entropy(segment.marker(), segment.contents().clone(), entropy.slice(..end + 2));
     }
     if !jpeg.segments().iter().any(JpegSegment::has_entropy) {
         return None;
@@ -193,7 +190,10 @@ pub fn caption(raw: Option<&str>) -> Result<Option<String>, String> {
     if text.chars().count() > MAX_CAPTION {
         return Err(format!("The caption must be at most {MAX_CAPTION} characters."));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err("The caption may not contain control characters.".to_owned());
     }
     Ok(Some(text.to_owned()))
@@ -270,8 +270,14 @@ mod tests {
         assert_eq!(check_photo(JPEG, &l).unwrap().content_type, "image/jpeg");
         assert_eq!(check_photo(PNG, &l).unwrap().content_type, "image/png");
         assert_eq!(check_photo(WEBP, &l).unwrap().content_type, "image/webp");
-        assert_eq!(check_photo(b"<svg xmlns='http://www.w3.org/2000/svg'/>", &l), Err(PhotoError::NotAnImage));
-        assert_eq!(check_photo(b"GIF89a\x01\0\x01\0\0\0\0;", &l), Err(PhotoError::NotAnImage));
+        assert_eq!(
+            check_photo(b"<svg xmlns='http://www.w3.org/2000/svg'/>", &l),
+            Err(PhotoError::NotAnImage)
+        );
+        assert_eq!(
+            check_photo(b"GIF89a\x01\0\x01\0\0\0\0;", &l),
+            Err(PhotoError::NotAnImage)
+        );
         assert_eq!(check_photo(b"", &l), Err(PhotoError::Empty));
         // A JPEG signature with nothing behind it.
         assert!(check_photo(&JPEG[..20], &l).is_err());
@@ -285,7 +291,9 @@ mod tests {
         };
         assert_eq!(
             check_photo(JPEG, &tight),
-            Err(PhotoError::TooLarge { max_bytes: JPEG.len() - 1 })
+            Err(PhotoError::TooLarge {
+                max_bytes: JPEG.len() - 1
+            })
         );
         let p = check_photo(JPEG, &PhotoLimits::default()).unwrap();
         let few = PhotoLimits {
@@ -293,14 +301,23 @@ mod tests {
             max_pixels: p.width * p.height - 1,
         };
         assert!(matches!(check_photo(JPEG, &few), Err(PhotoError::TooManyPixels { .. })));
-        assert!(PhotoError::TooLarge { max_bytes: DEFAULT_MAX_BYTES }.to_string().contains("10 MB"));
+        assert!(
+            PhotoError::TooLarge {
+                max_bytes: DEFAULT_MAX_BYTES
+            }
+            .to_string()
+            .contains("10 MB")
+        );
     }
 
     #[test]
     fn metadata_is_dropped_and_pixels_kept() {
         let l = PhotoLimits::default();
         for (with, without) in [(JPEG_GPS, JPEG), (PNG_GPS, PNG), (WEBP_GPS, WEBP)] {
-            assert!(contains(with, b"GPS") || contains(with, b"Exif"), "the fixture has metadata");
+            assert!(
+                contains(with, b"GPS") || contains(with, b"Exif"),
+                "the fixture has metadata"
+            );
             let p = check_photo(with, &l).unwrap();
             assert!(!contains(&p.bytes, b"Exif\0"), "EXIF left in a {}", p.ext);
             assert!(!contains(&p.bytes, b"xmpmeta"), "XMP left in a {}", p.ext);

@@ -210,11 +210,13 @@ impl Db {
 
     /// One submission of a giveaway, by its entry id.
     pub async fn submission(&self, giveaway_id: i64, entry_id: i64) -> StoreResult<SubmissionRow> {
-        Ok(sqlx::query_as(submissions!("WHERE s.giveaway_id = $1 AND s.entry_id = $2"))
-        .bind(giveaway_id)
-        .bind(entry_id)
-        .fetch_one(self.reader())
-        .await?)
+        Ok(
+            sqlx::query_as(submissions!("WHERE s.giveaway_id = $1 AND s.entry_id = $2"))
+                .bind(giveaway_id)
+                .bind(entry_id)
+                .fetch_one(self.reader())
+                .await?,
+        )
     }
 
     /// Approves or rejects a submission (by its entry id). `NotFound` when the giveaway has none.

@@ -38,12 +38,13 @@ impl Engine {
         status: Option<&str>,
         page: PageRequest,
     ) -> EngineResult<(Vec<SubmissionRow>, PageInfo)> {
-        let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => Some(Status::parse(s).ok_or_else(|| {
-                EngineError::BadRequest("status must be pending, approved or rejected.".to_owned())
-            })?),
-        };
+        let status =
+            match status.map(str::trim).filter(|s| !s.is_empty()) {
+                None => None,
+                Some(s) => Some(Status::parse(s).ok_or_else(|| {
+                    EngineError::BadRequest("status must be pending, approved or rejected.".to_owned())
+                })?),
+            };
         let g = self.owned_giveaway(who, giveaway_id).await?;
         let (rows, total) = self
             .db()
@@ -54,7 +55,13 @@ impl Engine {
 
     /// Approves or rejects a submission (by its entry id). A rejected photo leaves the gallery
     /// and `/media` at once; its entry stays (removing entries is the entries API's job).
-    pub async fn review_submission(&self, who: &Principal, giveaway_id: i64, entry_id: i64, status: Status) -> EngineResult<()> {
+    pub async fn review_submission(
+        &self,
+        who: &Principal,
+        giveaway_id: i64,
+        entry_id: i64,
+        status: Status,
+    ) -> EngineResult<()> {
         let g = self.owned_giveaway(who, giveaway_id).await?;
         self.db()
             .review_submission(g.id(), entry_id, status.as_str(), self.now_ms())
@@ -63,7 +70,12 @@ impl Engine {
     }
 
     /// A submission's photo whatever its status, for the owner's review.
-    pub async fn submission_photo(&self, who: &Principal, giveaway_id: i64, entry_id: i64) -> EngineResult<(String, Vec<u8>)> {
+    pub async fn submission_photo(
+        &self,
+        who: &Principal,
+        giveaway_id: i64,
+        entry_id: i64,
+    ) -> EngineResult<(String, Vec<u8>)> {
         let g = self.owned_giveaway(who, giveaway_id).await?;
         self.db()
             .submission_photo(g.id(), entry_id)

@@ -155,8 +155,22 @@ fn forwarded() -> ConfigLayer {
 }
 
 /// Uploads a photo for a new entrant and approves it; the author's cookie and the entry id.
-async fn approved_photo(app: &TestApp, acct: &TestAccount, id: i64, key: &str, method: i64, who: &str) -> (String, i64) {
-    let cookie = enter(app, key, who, &format!("{}@example.com", who.to_lowercase()), "198.51.100.1").await;
+async fn approved_photo(
+    app: &TestApp,
+    acct: &TestAccount,
+    id: i64,
+    key: &str,
+    method: i64,
+    who: &str,
+) -> (String, i64) {
+    let cookie = enter(
+        app,
+        key,
+        who,
+        &format!("{}@example.com", who.to_lowercase()),
+        "198.51.100.1",
+    )
+    .await;
     let r = upload(app, key, &cookie, method, ("dog.png", "image/png", PNG.to_vec()), who).await;
     assert_eq!(r.status(), 303, "{:?}", r.text().await);
     let list = gallery(app, acct, id, "?status=pending").await;
@@ -167,9 +181,13 @@ async fn approved_photo(app: &TestApp, acct: &TestAccount, id: i64, key: &str, m
         .find(|s| s["caption"] == json!(who))
         .and_then(|s| s["entry_id"].as_i64())
         .expect("the pending submission");
-    app.post(&acct.key, &format!("/v2/giveaways/{id}/gallery/{entry_id}/approve"), json!({}))
-        .await
-        .expect(200);
+    app.post(
+        &acct.key,
+        &format!("/v2/giveaways/{id}/gallery/{entry_id}/approve"),
+        json!({}),
+    )
+    .await
+    .expect(200);
     (cookie, entry_id)
 }
 
@@ -192,7 +210,15 @@ async fn a_photo_is_uploaded_from_the_page_and_moderated_through_v2(app: TestApp
     assert!(html.contains("enctype=\"multipart/form-data\""), "{html}");
     assert!(html.contains("accept=\"image/png,image/jpeg,image/webp\""));
 
-    let r = upload(&app, &key, &cookie, method, ("dog.jpg", "image/jpeg", JPEG_GPS.to_vec()), "Rex <at> the beach").await;
+    let r = upload(
+        &app,
+        &key,
+        &cookie,
+        method,
+        ("dog.jpg", "image/jpeg", JPEG_GPS.to_vec()),
+        "Rex <at> the beach",
+    )
+    .await;
     assert_eq!(r.status(), 303, "{:?}", r.text().await);
     assert_eq!(
         r.headers()["location"].to_str().unwrap(),
@@ -200,10 +226,16 @@ async fn a_photo_is_uploaded_from_the_page_and_moderated_through_v2(app: TestApp
     );
     let html = page(&app, &format!("{key}?done=photo"), Some(&cookie)).await;
     assert!(html.contains("Your photo is waiting for approval."), "{html}");
-    assert!(!html.contains("Rex &#60;at&#62; the beach"), "a pending photo is not in the gallery");
+    assert!(
+        !html.contains("Rex &#60;at&#62; the beach"),
+        "a pending photo is not in the gallery"
+    );
     // The upload is an entry of the method, worth its amount.
     let p = app
-        .get(&acct.key, &format!("/v2/giveaways/{id}/participants/search?q=ana@example.com"))
+        .get(
+            &acct.key,
+            &format!("/v2/giveaways/{id}/participants/search?q=ana@example.com"),
+        )
         .await;
     assert_eq!(p.data()[0]["total_entries"], json!(4), "{}", p.text);
 
@@ -222,9 +254,16 @@ async fn a_photo_is_uploaded_from_the_page_and_moderated_through_v2(app: TestApp
     let (status, headers, stored) = fetch(&app, &review, Some(&acct.key)).await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "image/jpeg");
-    assert!(contains(JPEG_GPS, b"Exif\0") && contains(JPEG_GPS, b"xmpmeta"), "the fixture has metadata");
+    assert!(
+        contains(JPEG_GPS, b"Exif\0") && contains(JPEG_GPS, b"xmpmeta"),
+        "the fixture has metadata"
+    );
     for marker in [&b"Exif\0"[..], b"GPS", b"xmpmeta", b"Fairdraw test"] {
-        assert!(!contains(&stored, marker), "{:?} left in the stored photo", String::from_utf8_lossy(marker));
+        assert!(
+            !contains(&stored, marker),
+            "{:?} left in the stored photo",
+            String::from_utf8_lossy(marker)
+        );
     }
     assert!(stored.starts_with(&[0xFF, 0xD8]) && stored.ends_with(&[0xFF, 0xD9]));
     assert!(stored.len() < JPEG_GPS.len());
@@ -238,7 +277,12 @@ async fn a_photo_is_uploaded_from_the_page_and_moderated_through_v2(app: TestApp
     assert_eq!(from_db.0, stored, "the database holds the stripped bytes");
 
     // The webhook event, in the style of entry.created.
-    let jobs = app.engine.db().jobs_of_kind(Some("webhook.deliver")).await.expect("jobs");
+    let jobs = app
+        .engine
+        .db()
+        .jobs_of_kind(Some("webhook.deliver"))
+        .await
+        .expect("jobs");
     let events: Vec<Value> = jobs
         .iter()
         .map(|j| serde_json::from_str::<Value>(&j.payload).expect("payload"))
@@ -252,16 +296,22 @@ async fn a_photo_is_uploaded_from_the_page_and_moderated_through_v2(app: TestApp
     assert_eq!(d["email"], json!("ana@example.com"));
 
     // Not public while pending.
-    let media: (String, String) = sqlx::query_as("SELECT m.id, m.ext FROM media m JOIN gallery_submissions s ON s.media_id = m.id WHERE s.entry_id = $1")
-        .bind(entry_id)
-        .fetch_one(app.engine.db().reader())
-        .await
-        .expect("media row");
+    let media: (String, String) = sqlx::query_as(
+        "SELECT m.id, m.ext FROM media m JOIN gallery_submissions s ON s.media_id = m.id WHERE s.entry_id = $1",
+    )
+    .bind(entry_id)
+    .fetch_one(app.engine.db().reader())
+    .await
+    .expect("media row");
     let public = format!("/media/{}.{}", media.0, media.1);
     assert_eq!(fetch(&app, &public, None).await.0, 404);
 
     let r = app
-        .post(&acct.key, &format!("/v2/giveaways/{id}/gallery/{entry_id}/approve"), json!({}))
+        .post(
+            &acct.key,
+            &format!("/v2/giveaways/{id}/gallery/{entry_id}/approve"),
+            json!({}),
+        )
         .await;
     r.expect(200);
     assert_eq!(r.body["success"], json!(true));
@@ -278,15 +328,26 @@ async fn a_photo_is_uploaded_from_the_page_and_moderated_through_v2(app: TestApp
     assert!(html.contains("by Ana S."), "the author's short name, never the e-mail");
     assert!(!html.contains("ana@example.com"));
     let list = gallery(&app, &acct, id, "?status=approved").await;
-    assert_eq!(list["data"][0]["photo_url"], json!(format!("https://fairdraw.test{public}")));
+    assert_eq!(
+        list["data"][0]["photo_url"],
+        json!(format!("https://fairdraw.test{public}"))
+    );
     assert_eq!(gallery(&app, &acct, id, "?status=pending").await["data"], json!([]));
 
     let r = app
-        .post(&acct.key, &format!("/v2/giveaways/{id}/gallery/{entry_id}/reject"), json!({}))
+        .post(
+            &acct.key,
+            &format!("/v2/giveaways/{id}/gallery/{entry_id}/reject"),
+            json!({}),
+        )
         .await;
     r.expect(200);
     assert_eq!(r.data(), &json!({ "message": "Submission rejected." }));
-    assert_eq!(fetch(&app, &public, None).await.0, 404, "a rejected photo is never served");
+    assert_eq!(
+        fetch(&app, &public, None).await.0,
+        404,
+        "a rejected photo is never served"
+    );
     assert!(!page(&app, &key, None).await.contains(&public));
     let list = gallery(&app, &acct, id, "?status=rejected").await;
     assert_eq!(list["data"][0]["entry_id"], json!(entry_id));
@@ -294,7 +355,15 @@ async fn a_photo_is_uploaded_from_the_page_and_moderated_through_v2(app: TestApp
     // Still reviewable by its owner.
     assert_eq!(fetch(&app, &review, Some(&acct.key)).await.0, 200);
     // A second photo the same way is "already completed".
-    let r = upload(&app, &key, &cookie, method, ("dog.webp", "image/webp", WEBP_GPS.to_vec()), "").await;
+    let r = upload(
+        &app,
+        &key,
+        &cookie,
+        method,
+        ("dog.webp", "image/webp", WEBP_GPS.to_vec()),
+        "",
+    )
+    .await;
     assert_eq!(r.status(), 409);
 }
 
@@ -327,19 +396,26 @@ async fn the_gallery_endpoints_need_a_key_and_an_owned_giveaway(app: TestApp) {
         assert!(r.text.contains("not found"), "{}", r.text);
     }
     // An entry that is not a photo is no submission.
-    let (details,): (i64,) = sqlx::query_as("SELECT id FROM entries WHERE giveaway_id = $1 AND method_type = 1 LIMIT 1")
-        .bind(id)
-        .fetch_one(app.engine.db().reader())
-        .await
-        .expect("a User Details entry");
-    app.post(&acct.key, &format!("/v2/giveaways/{id}/gallery/{details}/approve"), json!({}))
-        .await
-        .expect_error(404);
+    let (details,): (i64,) =
+        sqlx::query_as("SELECT id FROM entries WHERE giveaway_id = $1 AND method_type = 1 LIMIT 1")
+            .bind(id)
+            .fetch_one(app.engine.db().reader())
+            .await
+            .expect("a User Details entry");
+    app.post(
+        &acct.key,
+        &format!("/v2/giveaways/{id}/gallery/{details}/approve"),
+        json!({}),
+    )
+    .await
+    .expect_error(404);
     app.get(&acct.key, &format!("/v2/giveaways/{id}/gallery?status=all"))
         .await
         .expect_error(400);
     // Paged like every list.
-    let r = app.get(&acct.key, &format!("/v2/giveaways/{id}/gallery?per_page=1&page=1")).await;
+    let r = app
+        .get(&acct.key, &format!("/v2/giveaways/{id}/gallery?per_page=1&page=1"))
+        .await;
     r.expect(200);
     assert_eq!(r.body["pagination"]["per_page"], json!(1), "{}", r.text);
     assert_eq!(r.body["pagination"]["total"], json!(1));
@@ -383,14 +459,25 @@ async fn uploads_are_checked_by_their_bytes_and_limits(harness: TestApp) {
     let r = upload(&app, &key, &cookie, method, ("dog.jpg", "image/jpeg", svg), "keep me").await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("Please choose a PNG, JPEG or WebP photo of at most 1 MB."), "{html}");
+    assert!(
+        html.contains("Please choose a PNG, JPEG or WebP photo of at most 1 MB."),
+        "{html}"
+    );
     assert!(html.contains("keep me"), "the caption is kept");
     let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec();
     let r = upload(&app, &key, &cookie, method, ("dog.png", "image/png", gif), "").await;
     assert_eq!(r.status(), 422);
 
     // Too big: the server stops reading past the limit.
-    let r = upload(&app, &key, &cookie, method, ("dog.jpg", "image/jpeg", JPEG_GPS.to_vec()), "").await;
+    let r = upload(
+        &app,
+        &key,
+        &cookie,
+        method,
+        ("dog.jpg", "image/jpeg", JPEG_GPS.to_vec()),
+        "",
+    )
+    .await;
     assert!(JPEG_GPS.len() > 2048);
     assert_eq!(r.status(), 413);
     let mut big = PNG.to_vec();
@@ -398,7 +485,15 @@ async fn uploads_are_checked_by_their_bytes_and_limits(harness: TestApp) {
     let r = upload(&app, &key, &cookie, method, ("big.png", "image/png", big), "").await;
     assert_eq!(r.status(), 413);
     // A caption too long.
-    let r = upload(&app, &key, &cookie, method, ("dog.png", "image/png", PNG.to_vec()), &"x".repeat(501)).await;
+    let r = upload(
+        &app,
+        &key,
+        &cookie,
+        method,
+        ("dog.png", "image/png", PNG.to_vec()),
+        &"x".repeat(501),
+    )
+    .await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("The caption is too long."));
     // Nothing refused was recorded: the method can still be done, and nothing waits for review.
@@ -406,7 +501,10 @@ async fn uploads_are_checked_by_their_bytes_and_limits(harness: TestApp) {
     // Within both limits.
     let r = upload(&app, &key, &cookie, method, ("dog.png", "image/png", PNG.to_vec()), "").await;
     assert_eq!(r.status(), 303, "{:?}", r.text().await);
-    assert_eq!(gallery(&app, &acct, id, "").await["data"][0]["content_type"], json!("image/png"));
+    assert_eq!(
+        gallery(&app, &acct, id, "").await["data"][0]["content_type"],
+        json!("image/png")
+    );
     // Without the participant cookie.
     let part = reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("a.png");
     let form = reqwest::multipart::Form::new()
@@ -429,7 +527,15 @@ async fn uploads_are_checked_by_their_bytes_and_limits(harness: TestApp) {
     let acct = small.account().await;
     let (_, key, method) = contest(&small, &acct, json!({})).await;
     let cookie = enter(&small, &key, "Eve", "eve@example.com", "198.51.100.1").await;
-    let r = upload(&small, &key, &cookie, method, ("dog.png", "image/png", PNG.to_vec()), "").await;
+    let r = upload(
+        &small,
+        &key,
+        &cookie,
+        method,
+        ("dog.png", "image/png", PNG.to_vec()),
+        "",
+    )
+    .await;
     assert_eq!(r.status(), 422);
     small_running.stop().await;
     running.stop().await;
@@ -480,15 +586,25 @@ async fn votes_count_once_per_person_per_photo_per_day(harness: TestApp) {
     assert!(r.text().await.unwrap().contains("Ya votaste por esta foto hoy."));
     // Tomorrow, once more.
     app.clock.advance(DAY);
-    assert_eq!(vote(&app, &key, Some(&voter), entry_id, "198.51.100.2").await.status(), 303);
+    assert_eq!(
+        vote(&app, &key, Some(&voter), entry_id, "198.51.100.2").await.status(),
+        303
+    );
     // (An entrant's page is read fresh; a visitor's may be a second old.)
     assert!(page(&app, &key, Some(&voter)).await.contains(">2 votes<"));
     // Only approved photos take votes.
-    app.post(&acct.key, &format!("/v2/giveaways/{id}/gallery/{entry_id}/reject"), json!({}))
-        .await
-        .expect(200);
+    app.post(
+        &acct.key,
+        &format!("/v2/giveaways/{id}/gallery/{entry_id}/reject"),
+        json!({}),
+    )
+    .await
+    .expect(200);
     app.clock.advance(DAY);
-    assert_eq!(vote(&app, &key, Some(&voter), entry_id, "198.51.100.2").await.status(), 404);
+    assert_eq!(
+        vote(&app, &key, Some(&voter), entry_id, "198.51.100.2").await.status(),
+        404
+    );
     let list = gallery(&app, &acct, id, "").await;
     assert_eq!(list["data"][0]["votes"], json!(2));
     running.stop().await;
@@ -506,12 +622,23 @@ async fn votes_follow_the_duplicate_ip_rule(harness: TestApp) {
     let (_, entry_id) = approved_photo(&app, &acct, id, &key, method, "Ana").await;
     let first = enter(&app, &key, "Vic", "vic@example.com", "198.51.100.2").await;
     let second = enter(&app, &key, "Wes", "wes@example.com", "198.51.100.3").await;
-    assert_eq!(vote(&app, &key, Some(&first), entry_id, "203.0.113.7").await.status(), 303);
+    assert_eq!(
+        vote(&app, &key, Some(&first), entry_id, "203.0.113.7").await.status(),
+        303
+    );
     // Another person, from the same address, the same day.
     let r = vote(&app, &key, Some(&second), entry_id, "203.0.113.7").await;
     assert_eq!(r.status(), 403);
-    assert!(r.text().await.unwrap().contains("Someone has already entered from your network."));
-    assert_eq!(vote(&app, &key, Some(&second), entry_id, "203.0.113.8").await.status(), 303);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Someone has already entered from your network.")
+    );
+    assert_eq!(
+        vote(&app, &key, Some(&second), entry_id, "203.0.113.8").await.status(),
+        303
+    );
     assert_eq!(gallery(&app, &acct, id, "").await["data"][0]["votes"], json!(2));
     running.stop().await;
 }
@@ -535,11 +662,25 @@ async fn votes_add_entries_or_decide_the_most_voted_winner(harness: TestApp) {
     let (_, entry_id) = approved_photo(&app, &acct, id, &key, method, "Ana").await;
     let before = total(id, "ana@example.com").await;
     for (i, who) in ["Vic", "Wes"].iter().enumerate() {
-        let c = enter(&app, &key, who, &format!("{}@example.com", who.to_lowercase()), &format!("198.51.100.{}", 10 + i)).await;
-        assert_eq!(vote(&app, &key, Some(&c), entry_id, &format!("198.51.100.{}", 10 + i)).await.status(), 303);
+        let c = enter(
+            &app,
+            &key,
+            who,
+            &format!("{}@example.com", who.to_lowercase()),
+            &format!("198.51.100.{}", 10 + i),
+        )
+        .await;
+        assert_eq!(
+            vote(&app, &key, Some(&c), entry_id, &format!("198.51.100.{}", 10 + i))
+                .await
+                .status(),
+            303
+        );
     }
     assert_eq!(total(id, "ana@example.com").await, before + 2, "one entry per vote");
-    let r = app.post(&acct.key, &format!("/v2/giveaways/{id}/gallery/most-voted"), json!({})).await;
+    let r = app
+        .post(&acct.key, &format!("/v2/giveaways/{id}/gallery/most-voted"), json!({}))
+        .await;
     r.expect_error(409);
 
     // Votes decide the winner (the default): a manual pick with the counts on record.
@@ -556,23 +697,43 @@ async fn votes_add_entries_or_decide_the_most_voted_winner(harness: TestApp) {
     for v in &voters {
         assert_eq!(vote(&app, &key, Some(v), ana, "198.51.100.20").await.status(), 303);
     }
-    assert_eq!(vote(&app, &key, Some(&voters[0]), bo, "198.51.100.20").await.status(), 303);
+    assert_eq!(
+        vote(&app, &key, Some(&voters[0]), bo, "198.51.100.20").await.status(),
+        303
+    );
     assert_eq!(total(id, "ana@example.com").await, before, "votes add no entries here");
-    let r = app.post(&acct.key, &format!("/v2/giveaways/{id}/gallery/most-voted"), json!({})).await;
+    let r = app
+        .post(&acct.key, &format!("/v2/giveaways/{id}/gallery/most-voted"), json!({}))
+        .await;
     r.expect(201);
     let d = r.data();
     assert_eq!(d["email"], json!("ana@example.com"));
-    assert_eq!((d["entry_id"].as_i64(), d["votes"].as_i64(), d["runner_up_votes"].as_i64()), (Some(ana), Some(3), Some(1)));
+    assert_eq!(
+        (
+            d["entry_id"].as_i64(),
+            d["votes"].as_i64(),
+            d["runner_up_votes"].as_i64()
+        ),
+        (Some(ana), Some(3), Some(1))
+    );
     assert_eq!(d["selection"], json!("manual"));
     let winners = app.get(&acct.key, &format!("/v2/giveaways/{id}/winners")).await;
     assert_eq!(winners.data()[0]["selection"], json!("manual"), "never a draw");
     assert_eq!(winners.data()[0]["draw_id"], Value::Null);
     let list = gallery(&app, &acct, id, "?status=approved").await;
-    let picked: Vec<_> = list["data"].as_array().unwrap().iter().map(|s| s["picked_votes"].clone()).collect();
+    let picked: Vec<_> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["picked_votes"].clone())
+        .collect();
     assert_eq!(picked, [json!(3), Value::Null]);
     let html = page(&app, &key, None).await;
     assert!(html.contains("Most voted: winner"), "{html}");
-    assert!(html.contains("picked by the organiser"), "a manual pick, not shown as a random draw");
+    assert!(
+        html.contains("picked by the organiser"),
+        "a manual pick, not shown as a random draw"
+    );
     // Again: the author is already a winner.
     app.post(&acct.key, &format!("/v2/giveaways/{id}/gallery/most-voted"), json!({}))
         .await
@@ -584,7 +745,16 @@ async fn votes_add_entries_or_decide_the_most_voted_winner(harness: TestApp) {
 async fn futures_voters(app: &TestApp, key: &str, n: usize) -> Vec<String> {
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        out.push(enter(app, key, &format!("Voter {i}"), &format!("voter{i}@example.com"), &format!("198.51.100.{}", 30 + i)).await);
+        out.push(
+            enter(
+                app,
+                key,
+                &format!("Voter {i}"),
+                &format!("voter{i}@example.com"),
+                &format!("198.51.100.{}", 30 + i),
+            )
+            .await,
+        );
     }
     out
 }
@@ -623,7 +793,10 @@ async fn the_confirmation_email_link_signs_the_entrant_back_in(harness: TestApp)
     // Followed on another device (no cookie): signed in, the entries shown, not a new form.
     let r = client().get(app.url(path)).send().await.unwrap();
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("/view/{key}#fd-entry"));
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        format!("/view/{key}#fd-entry")
+    );
     let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
     let cookie = set.split(';').next().unwrap().to_owned();
     let html = page(&app, &key, Some(&cookie)).await;

@@ -55,7 +55,13 @@ impl Engine {
     /// Completes an "Upload a Photo" method with a photo: checked and stripped of its metadata
     /// first, so a refused photo records nothing; then the entry, then the photo and its pending
     /// submission (with the `gallery.submitted` event) tied to that entry.
-    pub async fn submit_photo(&self, config: &Config, origin: &Origin, id: i64, input: PhotoUpload) -> PublicResult<PhotoSubmitted> {
+    pub async fn submit_photo(
+        &self,
+        config: &Config,
+        origin: &Origin,
+        id: i64,
+        input: PhotoUpload,
+    ) -> PublicResult<PhotoSubmitted> {
         let limits = PhotoLimits {
             max_bytes: config.public.photo_max_bytes,
             max_pixels: config.public.photo_max_pixels,
@@ -76,9 +82,12 @@ impl Engine {
             }
         };
         errors.into_result()?;
-        let photo = photo.ok_or_else(|| PublicError::from(FieldErrors::one(PHOTO_FIELD, PhotoError::Empty.to_string())))?;
+        let photo =
+            photo.ok_or_else(|| PublicError::from(FieldErrors::one(PHOTO_FIELD, PhotoError::Empty.to_string())))?;
         let cfg = self.live_giveaway(id).await?;
-        let method = input.entry_method_id.and_then(|m| cfg.methods.iter().find(|x| x.id == m));
+        let method = input
+            .entry_method_id
+            .and_then(|m| cfg.methods.iter().find(|x| x.id == m));
         if method.is_some_and(|m| m.method_type != UPLOAD_A_PHOTO) {
             return Err(FieldErrors::one("entry_method_id", "This entry method does not take a photo.").into());
         }
@@ -124,7 +133,13 @@ impl Engine {
     }
 
     /// One vote for an approved photo. The voter is the participant whose token the page holds.
-    pub async fn vote_photo(&self, config: &Config, origin: &Origin, id: i64, input: VoteInput) -> PublicResult<VoteDone> {
+    pub async fn vote_photo(
+        &self,
+        config: &Config,
+        origin: &Origin,
+        id: i64,
+        input: VoteInput,
+    ) -> PublicResult<VoteDone> {
         let public = &config.public;
         self.admit_public(public, origin.ip, Some(id)).await?;
         let cfg = self.live_giveaway(id).await?;
@@ -140,7 +155,12 @@ impl Engine {
         };
         match holder.status.as_str() {
             "banned" => return Err(refused(Rule::Banned, "You can no longer take part in this giveaway.")),
-            "disqualified" => return Err(refused(Rule::Disqualified, "You can no longer take part in this giveaway.")),
+            "disqualified" => {
+                return Err(refused(
+                    Rule::Disqualified,
+                    "You can no longer take part in this giveaway.",
+                ));
+            }
             _ => {}
         }
         self.network_rules(public, &cfg, origin.ip, &holder.email).await?;
@@ -152,7 +172,9 @@ impl Engine {
             )?;
             check_captcha(verifier.as_ref(), input.captcha_token.as_deref(), origin.ip).await?;
         }
-        let entry_id = input.entry_id.ok_or_else(|| FieldErrors::one("entry_id", "Which photo is the vote for?"))?;
+        let entry_id = input
+            .entry_id
+            .ok_or_else(|| FieldErrors::one("entry_id", "Which photo is the vote for?"))?;
         let (today, _) = local_today(g, self.now_ms());
         let day = today.to_string();
         let ip = canonical_ip(origin.ip).to_string();

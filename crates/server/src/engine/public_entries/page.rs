@@ -10,11 +10,11 @@
 use super::{local_today, participant_token_key, token_hash};
 use crate::engine::cache::EntryConfig;
 use crate::engine::{Engine, EngineError, EngineResult};
+use fairdraw_core::entry_methods::UPLOAD_A_PHOTO;
 use fairdraw_core::giveaway::Status;
 use fairdraw_core::giveaway::design::Design;
 use fairdraw_store::StoreError;
 use fairdraw_store::analytics::LeaderRow;
-use fairdraw_core::entry_methods::UPLOAD_A_PHOTO;
 use fairdraw_store::gallery::PublicPhoto;
 use fairdraw_store::page::{MethodProgress, PublicWinner};
 use fairdraw_store::prizes::PrizeRow;

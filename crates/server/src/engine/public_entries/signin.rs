@@ -26,7 +26,8 @@ impl Engine {
     }
 
     fn signin_mac(&self, giveaway_id: i64, user_id: &str, expires_ms: i64) -> Hmac<Sha256> {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.signin_key()).expect("HMAC takes a key of any length");
+        let mut mac =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(&self.signin_key()).expect("HMAC takes a key of any length");
         mac.update(format!("{giveaway_id}\n{user_id}\n{expires_ms}").as_bytes());
         mac
     }

@@ -367,7 +367,9 @@ async fn post_photo(
     let caption = form.caption.clone().unwrap_or_default();
     let token = token_cookie(&headers, id);
     let result = match (&token, form.too_large) {
-        (None, _) => Err(PublicError::from(EngineError::Unauthorized("no participant cookie".to_owned()))),
+        (None, _) => Err(PublicError::from(EngineError::Unauthorized(
+            "no participant cookie".to_owned(),
+        ))),
         (Some(_), true) => Err(PublicError::from(fairdraw_core::validation::FieldErrors::one(
             PHOTO_FIELD,
             "too large",
@@ -392,7 +394,11 @@ async fn post_photo(
     let anchor = method_id.map_or_else(|| "fd-gallery".to_owned(), |m| format!("fd-m{m}"));
     match result {
         Ok(_) => redirect(
-            &format!("/view/{}?done=photo{}#{anchor}", safe_key(&key), lang_tail(raw.as_deref())),
+            &format!(
+                "/view/{}?done=photo{}#{anchor}",
+                safe_key(&key),
+                lang_tail(raw.as_deref())
+            ),
             StatusCode::SEE_OTHER,
         ),
         Err(e) => {
@@ -494,7 +500,11 @@ async fn post_vote(
     let e = match result {
         Ok(_) => {
             return redirect(
-                &format!("/view/{}?done=vote{}#{anchor}", safe_key(&key), lang_tail(raw.as_deref())),
+                &format!(
+                    "/view/{}?done=vote{}#{anchor}",
+                    safe_key(&key),
+                    lang_tail(raw.as_deref())
+                ),
                 StatusCode::SEE_OTHER,
             );
         }
@@ -508,7 +518,9 @@ async fn post_vote(
     let t = strings(Some(&page), &q);
     let gs = GalleryStrings::of(t.code);
     let (status, shown) = match e {
-        PublicError::Refused { rule: Rule::Daily, .. } => (StatusCode::CONFLICT, Shown::Form(gs.already_voted.to_owned())),
+        PublicError::Refused { rule: Rule::Daily, .. } => {
+            (StatusCode::CONFLICT, Shown::Form(gs.already_voted.to_owned()))
+        }
         PublicError::Engine(EngineError::Unauthorized(_)) => {
             (StatusCode::UNAUTHORIZED, Shown::Form(gs.enter_to_vote.to_owned()))
         }

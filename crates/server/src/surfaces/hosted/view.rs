@@ -3,10 +3,10 @@
 //! after a refusal. Askama escapes each value where it is written.
 
 use super::csp::CaptchaAssets;
+use super::gallery::{GalleryStrings, PhotoView, photo_views};
 use super::i18n::{Strings, with_n};
 use crate::engine::public_entries::page::{PageEntrant, PublicPage};
 use askama::Template;
-use super::gallery::{GalleryStrings, PhotoView, photo_views};
 use fairdraw_core::entry_methods::{REFER_A_FRIEND, UPLOAD_A_PHOTO, USER_DETAILS, catalog};
 use fairdraw_core::giveaway::Status;
 

@@ -64,10 +64,7 @@ fn item(public_url: &str, giveaway_id: i64, s: SubmissionRow) -> SubmissionItem 
         width: s.width,
         height: s.height,
         content_type: s.content_type,
-        review_url: format!(
-            "{public_url}/v2/giveaways/{giveaway_id}/gallery/{}/photo",
-            s.entry_id
-        ),
+        review_url: format!("{public_url}/v2/giveaways/{giveaway_id}/gallery/{}/photo", s.entry_id),
         photo_url: approved.then(|| format!("{public_url}/media/{}.{}", s.media_id, s.ext)),
         status: s.status,
         picked_votes: s.picked_votes,
@@ -162,8 +159,8 @@ pub async fn submission_photo(
     let (content_type, bytes) = state.engine.submission_photo(&who, id, entry_id).await?;
     let mut r = bytes.into_response();
     let h = r.headers_mut();
-    let content_type = HeaderValue::from_str(&content_type)
-        .map_err(|e| V2Error(crate::engine::EngineError::Internal(e.into())))?;
+    let content_type =
+        HeaderValue::from_str(&content_type).map_err(|e| V2Error(crate::engine::EngineError::Internal(e.into())))?;
     h.insert(header::CONTENT_TYPE, content_type);
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -191,11 +188,7 @@ pub struct MostVotedWinner {
     params(("id" = i64, Path, description = "The giveaway ID")),
     responses((status = 201, body = Envelope<MostVotedWinner>), (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-pub async fn pick_most_voted(
-    State(state): State<AppState>,
-    Caller(who): Caller,
-    Path(id): Path<i64>,
-) -> V2Result {
+pub async fn pick_most_voted(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<i64>) -> V2Result {
     let m = state.engine.pick_most_voted(&who, id).await?;
     Ok(created(MostVotedWinner {
         user_id: m.winner.user_id,
