@@ -168,7 +168,7 @@ impl Db {
             "created_at": format_utc(s.now),
         });
         emit_for_giveaway_in(
-            &mut *tx,
+            &mut tx,
             s.giveaway_id,
             EventKind::GallerySubmitted,
             &format!("gallery.submitted:{}", s.entry_id),
