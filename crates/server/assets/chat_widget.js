@@ -70,7 +70,7 @@
     fetch('/external/widget/' + id + '/join', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ userId: user, roomId: room, sig: sig })
+      body: JSON.stringify({ userId: user, roomId: room, sig: sig, lang: root.dataset.lang })
     }).then(function (r) {
       return r.json().then(function (body) { return { ok: r.ok, body: body }; });
     }).then(function (res) {

@@ -3,7 +3,7 @@
 use crate::db::Db;
 use crate::error::StoreResult;
 
-const HOUR_MS: i64 = 3_600_000;
+pub(crate) const HOUR_MS: i64 = 3_600_000;
 
 /// Requests in the last 24 hours, 7 days and 30 days.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -14,18 +14,6 @@ pub struct UsageTotals {
 }
 
 impl Db {
-    pub async fn record_request(&self, account_id: i64, now_ms: i64) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO api_usage (account_id, hour, requests) VALUES ($1, $2, 1) \
-             ON CONFLICT (account_id, hour) DO UPDATE SET requests = api_usage.requests + 1",
-        )
-        .bind(account_id)
-        .bind(now_ms.div_euclid(HOUR_MS))
-        .execute(self.writer())
-        .await?;
-        Ok(())
-    }
-
     /// Sums whole hours: the current hour and the 23 (167, 719) before it.
     pub async fn usage_totals(&self, account_id: i64, now_ms: i64) -> StoreResult<UsageTotals> {
         let hour = now_ms.div_euclid(HOUR_MS);

@@ -1,6 +1,8 @@
 //! Our own words in the chat widget and in winner announcements, in every supported language.
 //! The partner's title, text and button are shown as given.
 
+use super::{ChatStatus, Refusal};
+
 /// Supported languages, by their ISO 639-1 code; the first is the default.
 pub const LANGUAGES: [&str; 12] = ["en", "es", "pt", "fr", "de", "it", "nl", "pl", "tr", "ru", "uk", "ja"];
 
@@ -206,6 +208,196 @@ const ALL: [Strings; 12] = [
     },
 ];
 
+/// What the widget tells a viewer whose join was refused, in one language. `{hours}`, `{min}`
+/// and `{max}` are filled in.
+#[derive(Clone, Copy, Debug)]
+struct RefusalStrings {
+    lang: &'static str,
+    not_live: &'static str,
+    ended: &'static str,
+    room: &'static str,
+    user: &'static str,
+    account_too_new: &'static str,
+    too_few_messages: &'static str,
+    no_badge: &'static str,
+    full: &'static str,
+    bad_link: &'static str,
+}
+
+const REFUSALS: [RefusalStrings; 12] = [
+    RefusalStrings {
+        lang: "en",
+        not_live: "This giveaway is not open yet.",
+        ended: "This giveaway has ended.",
+        room: "This chat room is not part of this giveaway.",
+        user: "This giveaway is only open to invited users.",
+        account_too_new: "Your account must be at least {hours} hours old to join.",
+        too_few_messages: "You need at least {min} chat messages to join.",
+        no_badge: "You need one of the required badges to join.",
+        full: "This giveaway is full ({max} participants).",
+        bad_link: "This widget link was not made for you, so it cannot join.",
+    },
+    RefusalStrings {
+        lang: "es",
+        not_live: "Este sorteo aún no está abierto.",
+        ended: "Este sorteo ha terminado.",
+        room: "Esta sala de chat no participa en este sorteo.",
+        user: "Este sorteo es solo para usuarios invitados.",
+        account_too_new: "Tu cuenta debe tener al menos {hours} horas para participar.",
+        too_few_messages: "Necesitas al menos {min} mensajes en el chat para participar.",
+        no_badge: "Necesitas una de las insignias requeridas para participar.",
+        full: "Este sorteo está completo ({max} participantes).",
+        bad_link: "Este enlace del widget no se creó para ti; no puede participar.",
+    },
+    RefusalStrings {
+        lang: "pt",
+        not_live: "Este sorteio ainda não está aberto.",
+        ended: "Este sorteio terminou.",
+        room: "Esta sala de chat não faz parte deste sorteio.",
+        user: "Este sorteio é só para usuários convidados.",
+        account_too_new: "Sua conta precisa ter pelo menos {hours} horas para participar.",
+        too_few_messages: "Você precisa de pelo menos {min} mensagens no chat para participar.",
+        no_badge: "Você precisa de um dos emblemas exigidos para participar.",
+        full: "Este sorteio está lotado ({max} participantes).",
+        bad_link: "Este link do widget não foi feito para você; não é possível participar.",
+    },
+    RefusalStrings {
+        lang: "fr",
+        not_live: "Ce tirage au sort n’est pas encore ouvert.",
+        ended: "Ce tirage au sort est terminé.",
+        room: "Ce salon de discussion ne participe pas à ce tirage au sort.",
+        user: "Ce tirage au sort est réservé aux utilisateurs invités.",
+        account_too_new: "Votre compte doit avoir au moins {hours} heures pour participer.",
+        too_few_messages: "Il vous faut au moins {min} messages dans le chat pour participer.",
+        no_badge: "Il vous faut l’un des badges requis pour participer.",
+        full: "Ce tirage au sort est complet ({max} participants).",
+        bad_link: "Ce lien du widget n’a pas été créé pour vous : il ne permet pas de participer.",
+    },
+    RefusalStrings {
+        lang: "de",
+        not_live: "Dieses Gewinnspiel ist noch nicht geöffnet.",
+        ended: "Dieses Gewinnspiel ist beendet.",
+        room: "Dieser Chatraum nimmt an diesem Gewinnspiel nicht teil.",
+        user: "Dieses Gewinnspiel ist nur für eingeladene Nutzer.",
+        account_too_new: "Dein Konto muss mindestens {hours} Stunden alt sein, um mitzumachen.",
+        too_few_messages: "Du brauchst mindestens {min} Chatnachrichten, um mitzumachen.",
+        no_badge: "Du brauchst eines der verlangten Abzeichen, um mitzumachen.",
+        full: "Dieses Gewinnspiel ist voll ({max} Teilnehmer).",
+        bad_link: "Dieser Widget-Link wurde nicht für dich erstellt und kann nicht teilnehmen.",
+    },
+    RefusalStrings {
+        lang: "it",
+        not_live: "Questo giveaway non è ancora aperto.",
+        ended: "Questo giveaway è terminato.",
+        room: "Questa chat non partecipa a questo giveaway.",
+        user: "Questo giveaway è riservato agli utenti invitati.",
+        account_too_new: "Il tuo account deve avere almeno {hours} ore per partecipare.",
+        too_few_messages: "Servono almeno {min} messaggi in chat per partecipare.",
+        no_badge: "Serve uno dei badge richiesti per partecipare.",
+        full: "Questo giveaway è al completo ({max} partecipanti).",
+        bad_link: "Questo link del widget non è stato creato per te: non può partecipare.",
+    },
+    RefusalStrings {
+        lang: "nl",
+        not_live: "Deze winactie is nog niet geopend.",
+        ended: "Deze winactie is afgelopen.",
+        room: "Deze chatroom doet niet mee aan deze winactie.",
+        user: "Deze winactie is alleen voor uitgenodigde gebruikers.",
+        account_too_new: "Je account moet minstens {hours} uur oud zijn om mee te doen.",
+        too_few_messages: "Je hebt minstens {min} chatberichten nodig om mee te doen.",
+        no_badge: "Je hebt een van de vereiste badges nodig om mee te doen.",
+        full: "Deze winactie is vol ({max} deelnemers).",
+        bad_link: "Deze widgetlink is niet voor jou gemaakt en kan niet meedoen.",
+    },
+    RefusalStrings {
+        lang: "pl",
+        not_live: "To rozdanie nie jest jeszcze otwarte.",
+        ended: "To rozdanie się zakończyło.",
+        room: "Ten czat nie bierze udziału w tym rozdaniu.",
+        user: "To rozdanie jest tylko dla zaproszonych użytkowników.",
+        account_too_new: "Twoje konto musi mieć co najmniej {hours} godz., aby dołączyć.",
+        too_few_messages: "Potrzebujesz co najmniej {min} wiadomości na czacie, aby dołączyć.",
+        no_badge: "Potrzebujesz jednej z wymaganych odznak, aby dołączyć.",
+        full: "To rozdanie jest pełne ({max} uczestników).",
+        bad_link: "Ten link do widżetu nie został utworzony dla Ciebie i nie pozwala dołączyć.",
+    },
+    RefusalStrings {
+        lang: "tr",
+        not_live: "Bu çekiliş henüz açık değil.",
+        ended: "Bu çekiliş sona erdi.",
+        room: "Bu sohbet odası bu çekilişe dahil değil.",
+        user: "Bu çekiliş yalnızca davet edilen kullanıcılara açık.",
+        account_too_new: "Katılmak için hesabınız en az {hours} saatlik olmalı.",
+        too_few_messages: "Katılmak için en az {min} sohbet mesajınız olmalı.",
+        no_badge: "Katılmak için gerekli rozetlerden birine sahip olmalısınız.",
+        full: "Bu çekiliş dolu ({max} katılımcı).",
+        bad_link: "Bu widget bağlantısı sizin için oluşturulmadı; katılamazsınız.",
+    },
+    RefusalStrings {
+        lang: "ru",
+        not_live: "Этот розыгрыш ещё не открыт.",
+        ended: "Этот розыгрыш завершён.",
+        room: "Этот чат не участвует в розыгрыше.",
+        user: "Этот розыгрыш только для приглашённых пользователей.",
+        account_too_new: "Чтобы участвовать, аккаунту должно быть не меньше {hours} ч.",
+        too_few_messages: "Чтобы участвовать, нужно не меньше {min} сообщений в чате.",
+        no_badge: "Чтобы участвовать, нужен один из требуемых значков.",
+        full: "В розыгрыше больше нет мест ({max} участников).",
+        bad_link: "Эта ссылка виджета создана не для вас, участвовать по ней нельзя.",
+    },
+    RefusalStrings {
+        lang: "uk",
+        not_live: "Цей розіграш ще не відкрито.",
+        ended: "Цей розіграш завершено.",
+        room: "Цей чат не бере участі в розіграші.",
+        user: "Цей розіграш лише для запрошених користувачів.",
+        account_too_new: "Щоб узяти участь, акаунту має бути щонайменше {hours} год.",
+        too_few_messages: "Щоб узяти участь, потрібно щонайменше {min} повідомлень у чаті.",
+        no_badge: "Щоб узяти участь, потрібен один із вимаганих значків.",
+        full: "У розіграші більше немає місць ({max} учасників).",
+        bad_link: "Це посилання віджета створено не для вас, брати участь за ним не можна.",
+    },
+    RefusalStrings {
+        lang: "ja",
+        not_live: "このプレゼント企画はまだ始まっていません。",
+        ended: "このプレゼント企画は終了しました。",
+        room: "このチャットルームはこのプレゼント企画の対象外です。",
+        user: "このプレゼント企画は招待されたユーザーのみ参加できます。",
+        account_too_new: "参加するにはアカウント作成から{hours}時間以上が必要です。",
+        too_few_messages: "参加するにはチャットで{min}件以上の発言が必要です。",
+        no_badge: "参加するには指定のバッジのいずれかが必要です。",
+        full: "このプレゼント企画は定員に達しました（{max}人）。",
+        bad_link: "このウィジェットのリンクはあなた用ではないため、参加できません。",
+    },
+];
+
+fn refusal_strings(lang: &str) -> &'static RefusalStrings {
+    let lang = strings(lang).lang;
+    REFUSALS.iter().find(|r| r.lang == lang).unwrap_or(&REFUSALS[0])
+}
+
+/// What the widget tells a viewer whose join `r` refused, in `lang` (English when unsupported).
+/// The API's own message (`Refusal::message`) names the rule for developers; this one is for
+/// the person in the chat.
+pub fn refusal(lang: &str, r: &Refusal) -> String {
+    let s = refusal_strings(lang);
+    match r {
+        Refusal::NotLive(ChatStatus::Finished | ChatStatus::Cancelled) | Refusal::Ended => s.ended.to_owned(),
+        Refusal::NotLive(_) => s.not_live.to_owned(),
+        Refusal::RoomNotAllowed => s.room.to_owned(),
+        Refusal::UserNotInvited => s.user.to_owned(),
+        Refusal::AccountTooNew { min_hours } => s.account_too_new.replace("{hours}", &min_hours.to_string()),
+        Refusal::TooFewMessages { min } => s.too_few_messages.replace("{min}", &min.to_string()),
+        Refusal::NoBadge => s.no_badge.to_owned(),
+        Refusal::Full { max } => s.full.replace("{max}", &max.to_string()),
+    }
+}
+
+/// What the widget says when its link's `sig` does not match its user, in `lang`.
+pub fn bad_link(lang: &str) -> &'static str {
+    refusal_strings(lang).bad_link
+}
+
 /// The strings of `lang` (its primary subtag, any case), or English.
 pub fn strings(lang: &str) -> &'static Strings {
     let primary = lang.split(['-', '_']).next().unwrap_or("").trim().to_ascii_lowercase();
@@ -272,5 +464,32 @@ mod tests {
         let a = announcements("Cup", &["Ann".to_owned(), "Bo".to_owned()]);
         assert_eq!(a.len(), 12);
         assert_eq!(a["en"], "🎉 Winners of “Cup”: Ann, Bo. Congratulations!");
+    }
+
+    #[test]
+    fn refusals_in_every_language() {
+        assert_eq!(REFUSALS.len(), LANGUAGES.len());
+        for (r, code) in REFUSALS.iter().zip(LANGUAGES) {
+            assert_eq!(r.lang, code);
+            assert!(r.account_too_new.contains("{hours}"), "{code}");
+            assert!(r.too_few_messages.contains("{min}"), "{code}");
+            assert!(r.full.contains("{max}"), "{code}");
+            let all = [r.not_live, r.ended, r.room, r.user, r.no_badge, r.bad_link];
+            let distinct: std::collections::HashSet<_> = all.iter().collect();
+            assert_eq!(distinct.len(), all.len(), "{code}: every refusal has its own words");
+        }
+        assert_eq!(
+            refusal("de-DE", &Refusal::TooFewMessages { min: 5 }),
+            "Du brauchst mindestens 5 Chatnachrichten, um mitzumachen."
+        );
+        assert_eq!(
+            refusal("xx", &Refusal::Full { max: 3 }),
+            "This giveaway is full (3 participants)."
+        );
+        assert_eq!(
+            refusal("fr", &Refusal::NotLive(ChatStatus::Cancelled)),
+            REFUSALS[3].ended
+        );
+        assert_eq!(bad_link("ja"), REFUSALS[11].bad_link);
     }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 pub mod analytics;
+mod batch;
 mod cache;
 pub mod chat_giveaways;
 mod clock;
@@ -59,6 +60,8 @@ struct Inner {
     chat_config: chat_giveaways::ChatCache,
     /// The batched writer of chat-giveaway joins, started on first use.
     chat_joiner: std::sync::OnceLock<chat_giveaways::ChatJoiner>,
+    /// The batched writer of authenticated callers' rate counters and usage, started on first use.
+    admissions: std::sync::OnceLock<limits::Admissions>,
     /// Checks captcha tokens; plugged in by the server (`outbound::captcha`), absent in the CLI.
     captcha: std::sync::OnceLock<Arc<dyn public_entries::CaptchaVerifier>>,
 }
@@ -78,6 +81,7 @@ impl Engine {
                 signing_key,
                 chat_config: chat_giveaways::ChatCache::default(),
                 chat_joiner: std::sync::OnceLock::new(),
+                admissions: std::sync::OnceLock::new(),
                 captcha: std::sync::OnceLock::new(),
             }),
         }

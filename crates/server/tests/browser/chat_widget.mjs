@@ -1,5 +1,5 @@
 // The chat widget in a phone-sized Chromium: the countdown runs, the button joins a signed user,
-// a refused join shows the rule's message, our words follow lang / Accept-Language, and once
+// a refused join says why in the widget's language, our words follow lang / Accept-Language, and once
 // drawn the winners and the verify link appear.
 // Usage: node chat_widget.mjs <base> join <id> <sig-alice> <sig-eve>
 //        node chat_widget.mjs <base> winners <id> <sig-alice> <winner-name>…
@@ -49,7 +49,7 @@ await run(async (browser) => {
     await eve.waitForFunction(() => document.querySelector('[data-role=message]').textContent !== '');
     const refused = await eve.locator('[data-role=message]').innerText();
     console.log('refused:', refused);
-    check(refused.includes('roomIds'), `the rule is named (${refused})`);
+    check(refused === 'Ce salon de discussion ne participe pas à ce tirage au sort.', `refused in French (${refused})`);
     await screenshot(eve, 'chat-widget-refused');
 
     // A forged link cannot join as alice's neighbour.
@@ -59,7 +59,7 @@ await run(async (browser) => {
     await forged.waitForFunction(() => document.querySelector('[data-role=message]').textContent !== '');
     const forgedMessage = await forged.locator('[data-role=message]').innerText();
     console.log('forged:', forgedMessage);
-    check(forgedMessage.includes('sig'), `a wrong sig is refused (${forgedMessage})`);
+    check(forgedMessage === 'This widget link was not made for you, so it cannot join.', `a wrong sig is refused (${forgedMessage})`);
 
     const foreign = requests.filter((r) => !r.startsWith(base));
     check(foreign.length === 0, `no request leaves the server: ${foreign}`);

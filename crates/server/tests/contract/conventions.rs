@@ -5,6 +5,7 @@ use crate::scenarios;
 use crate::support::{Method, TestApp};
 use fairdraw_core::account::{LimitOverrides, Plan};
 use fairdraw_store::idempotency::Claim;
+use fairdraw_store::ratelimit::{Admission, Window};
 use serde_json::{Value, json};
 
 scenarios!(
@@ -16,6 +17,8 @@ scenarios!(
     burst_limit_refuses_with_retry_after,
     writes_count_twice_per_minute,
     daily_limit,
+    concurrent_requests_are_admitted_exactly_to_the_limit,
+    a_batch_counts_in_order_and_only_what_it_admits,
     limit_headers_on_every_response,
     idempotent_retries_replay_the_first_response,
     idempotency_keys_are_scoped_and_checked,
@@ -221,6 +224,95 @@ async fn daily_limit(app: TestApp) {
     assert_eq!(r.header("retry-after"), Some("32400"));
     app.clock.advance(9 * 3_600_000);
     app.get(&acct.key, "/v2/account").await.expect(200);
+}
+
+async fn concurrent_requests_are_admitted_exactly_to_the_limit(app: TestApp) {
+    // The counters of requests arriving together are written in one batch: the batch must
+    // admit exactly as many as one-at-a-time counting would, and count only those.
+    let acct = app
+        .account_with(
+            Plan::Enterprise,
+            LimitOverrides {
+                burst: Some(10),
+                rpm: Some(1_000),
+                ..Default::default()
+            },
+        )
+        .await;
+    let calls: Vec<_> = (0..40)
+        .map(|_| {
+            let (app, key) = (app.clone(), acct.key.clone());
+            tokio::spawn(async move { app.get(&key, "/v2/account").await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for c in calls {
+        statuses.push(c.await.expect("call task"));
+    }
+    assert_eq!(statuses.iter().filter(|&&s| s == 200).count(), 10, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|&&s| s == 429).count(), 30, "{statuses:?}");
+    app.clock.advance(1_000);
+    let u = app.get(&acct.key, "/v2/account/usage").await;
+    u.expect(200);
+    assert_eq!(u.data()["requests_today"], json!(11), "the ten admitted and this one");
+}
+
+async fn a_batch_counts_in_order_and_only_what_it_admits(app: TestApp) {
+    let acct = app.account().await;
+    app.get(&acct.key, "/v2/account").await.expect(200);
+    let account_id = acct.account_id;
+    let now_ms = app.clock.now_ms();
+    let admission = |subject: &str, burst: u32, cost: u32| Admission {
+        subject: subject.to_owned(),
+        limits: fairdraw_core::account::RateLimits {
+            rpm: 5,
+            rpd: 100,
+            burst,
+        },
+        minute_cost: cost,
+        now_ms,
+        account_id: Some(account_id),
+        precounted: None,
+    };
+    let db = app.engine.db();
+    let subject = format!("batch-test:{}", acct.key);
+    // Burst 2: the third is refused by the second's window; a write (2) then no longer fits
+    // the minute (5) after 1 + 1 + 2; one the size of a window more than its limit never fits.
+    let batch = [
+        admission(&subject, 2, 1),
+        admission(&subject, 2, 1),
+        admission(&subject, 2, 1),
+        admission(&subject, 9, 2),
+        admission(&subject, 9, 2),
+        admission(&subject, 9, 6),
+    ];
+    let verdicts = db.admit_batch(&batch).await.unwrap();
+    let refused: Vec<Option<Window>> = verdicts.iter().map(|v| v.refused_by).collect();
+    assert_eq!(
+        refused,
+        [
+            None,
+            None,
+            Some(Window::Second),
+            None,
+            Some(Window::Minute),
+            Some(Window::Minute)
+        ]
+    );
+    assert_eq!(verdicts[3].remaining, 1, "1 + 1 + 2 of 5 used");
+    // The next batch sees what the first one stored.
+    let next = db
+        .admit_batch(&[admission(&subject, 9, 1), admission(&subject, 9, 1)])
+        .await
+        .unwrap();
+    assert_eq!(next.iter().map(|v| v.allowed).collect::<Vec<_>>(), [true, false]);
+    // Three admitted, one more; the account's usage counts those four and nothing refused.
+    let totals = db.usage_totals(account_id, now_ms).await.unwrap();
+    assert_eq!(
+        totals.last_24h,
+        1 + 4,
+        "the GET /v2/account above and the four admitted"
+    );
 }
 
 async fn limit_headers_on_every_response(app: TestApp) {

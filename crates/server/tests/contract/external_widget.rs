@@ -39,6 +39,37 @@ async fn the_chat_widget_joins_refuses_counts_down_and_shows_winners(app: TestAp
         .await
         .expect(201);
     }
+    // Refusals are for the person in the chat: worded in the widget's language, the rule named
+    // for the partner's developers.
+    for (body, rule, message) in [
+        (
+            json!({ "userId": "eve", "roomId": "r9", "sig": eve, "lang": "es" }),
+            "roomIds",
+            "Esta sala de chat no participa en este sorteo.",
+        ),
+        (
+            json!({ "userId": "eve", "roomId": "r1", "sig": alice, "lang": "pl" }),
+            "sig",
+            "Ten link do widżetu nie został utworzony dla Ciebie i nie pozwala dołączyć.",
+        ),
+        (
+            json!({ "userId": "eve", "roomId": "r9", "sig": eve }),
+            "roomIds",
+            "This chat room is not part of this giveaway.",
+        ),
+    ] {
+        let r = TestApp::read(
+            app.http
+                .post(app.url(&format!("/external/widget/{id}/join")))
+                .json(&body),
+        )
+        .await;
+        r.expect(403);
+        assert_eq!(
+            (r.body["rule"].as_str(), r.body["message"].as_str()),
+            (Some(rule), Some(message))
+        );
+    }
     let id_text = id.to_string();
     let out = fairdraw_testkit::browser::run("chat_widget", &app.base, &["join", &id_text, &alice, &eve]).await;
     assert!(out.contains("join: Du bist dabei!"), "{out}");

@@ -8,71 +8,25 @@
 //! with the profile the partner sent last, and the draw re-checks each participant's latest one.
 
 use super::ChatConfig;
+use crate::engine::batch::Batcher;
 use crate::engine::{Engine, EngineError, EngineResult, Principal};
 use fairdraw_core::chat::{Profile, Refusal, accepts_participants};
 use fairdraw_core::page::{PageInfo, PageRequest};
 use fairdraw_store::chat_giveaways::{Join, JoinOutcome, ParticipantRow};
 use fairdraw_store::{Db, StoreError};
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot};
 
 const MAX_BATCH: usize = 1024;
-const QUEUE: usize = 16_384;
 
-type Reply = oneshot::Sender<Result<JoinOutcome, String>>;
+/// The writer of joins (a [`Batcher`]). Cheap to clone.
+pub type ChatJoiner = Batcher<Join, JoinOutcome>;
 
-/// The writer of joins. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct ChatJoiner {
-    sender: mpsc::Sender<(Join, Reply)>,
-}
-
-impl ChatJoiner {
-    /// Starts the writer on the current runtime.
-    pub fn spawn(db: Db) -> ChatJoiner {
-        let (sender, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, receiver));
-        ChatJoiner { sender }
-    }
-
-    async fn write(&self, join: Join) -> EngineResult<JoinOutcome> {
-        let (reply, answer) = oneshot::channel();
-        self.sender
-            .send((join, reply))
-            .await
-            .map_err(|_| EngineError::Internal("the chat join writer has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| EngineError::Internal("the chat join writer dropped a join".into()))?
-            .map_err(|e| EngineError::Internal(e.into()))
-    }
-}
-
-async fn run(db: Db, mut receiver: mpsc::Receiver<(Join, Reply)>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let (joins, replies): (Vec<Join>, Vec<Reply>) = batch.drain(..).unzip();
-        match db.record_chat_joins(&joins).await {
-            Ok(outcomes) => {
-                for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                    let _ = reply.send(Ok(outcome));
-                }
-            }
-            Err(e) if joins.len() > 1 => {
-                // One bad join must not fail its neighbours: write them one at a time.
-                tracing::warn!(error = %e, size = joins.len(), "chat join batch failed; retrying one by one");
-                for (join, reply) in joins.into_iter().zip(replies) {
-                    let one = db.record_chat_joins(std::slice::from_ref(&join)).await;
-                    let _ = reply.send(one.map(|o| o[0]).map_err(|e| e.to_string()));
-                }
-            }
-            Err(e) => {
-                for reply in replies {
-                    let _ = reply.send(Err(e.to_string()));
-                }
-            }
-        }
-    }
+/// Starts the writer of joins on the current runtime.
+fn spawn_joiner(db: Db) -> ChatJoiner {
+    Batcher::spawn("chat join", MAX_BATCH, move |joins: Arc<[Join]>| {
+        let db = db.clone();
+        async move { db.record_chat_joins(&joins).await.map_err(|e| e.to_string()) }
+    })
 }
 
 /// A successful join.
@@ -82,15 +36,43 @@ pub struct Joined {
     pub new: bool,
 }
 
-fn refused(r: &Refusal) -> EngineError {
-    EngineError::Forbidden(r.message())
+/// Why a join did not happen: one of the giveaway's rules (which the widget words in the
+/// viewer's language), a widget link signed for someone else, or anything else.
+#[derive(Debug)]
+pub enum JoinError {
+    Refused(Refusal),
+    BadSignature,
+    Engine(EngineError),
+}
+
+impl From<EngineError> for JoinError {
+    fn from(e: EngineError) -> Self {
+        JoinError::Engine(e)
+    }
+}
+
+impl From<fairdraw_store::StoreError> for JoinError {
+    fn from(e: fairdraw_store::StoreError) -> Self {
+        JoinError::Engine(e.into())
+    }
+}
+
+/// The API's words: a 403 naming the rule.
+impl From<JoinError> for EngineError {
+    fn from(e: JoinError) -> Self {
+        match e {
+            JoinError::Refused(r) => EngineError::Forbidden(r.message()),
+            JoinError::BadSignature => {
+                EngineError::Forbidden("This widget link is not signed for this user (sig).".to_owned())
+            }
+            JoinError::Engine(e) => e,
+        }
+    }
 }
 
 impl Engine {
     fn chat_joiner(&self) -> &ChatJoiner {
-        self.inner
-            .chat_joiner
-            .get_or_init(|| ChatJoiner::spawn(self.db().clone()))
+        self.inner.chat_joiner.get_or_init(|| spawn_joiner(self.db().clone()))
     }
 
     /// Joins a user to a giveaway of the caller's brand (the partner's backend).
@@ -99,12 +81,12 @@ impl Engine {
         if config.giveaway.row.brand_id != who.brand_id {
             return Err(EngineError::NotFound("Giveaway"));
         }
-        self.join_with(&config, profile).await
+        Ok(self.join_with(&config, profile).await?)
     }
 
     /// Joins from the chat widget: with the profile the partner sent last for this user (or only
     /// the user id and room, when it sent none), under the same rules.
-    pub async fn widget_join(&self, id: i64, user_id: &str, room_id: Option<String>) -> EngineResult<Joined> {
+    async fn widget_join(&self, id: i64, user_id: &str, room_id: Option<String>) -> Result<Joined, JoinError> {
         let config = self.chat_config(id).await?;
         let profile = match self.db().chat_profile(id, user_id).await? {
             Some(row) => Profile {
@@ -120,12 +102,12 @@ impl Engine {
         self.join_with(&config, profile).await
     }
 
-    async fn join_with(&self, config: &Arc<ChatConfig>, profile: Profile) -> EngineResult<Joined> {
+    async fn join_with(&self, config: &Arc<ChatConfig>, profile: Profile) -> Result<Joined, JoinError> {
         let g = &config.giveaway;
         let now = self.now_ms();
         if !accepts_participants(g.outcome(), g.row.start_at, g.row.end_at, now) {
             let status = g.status(now);
-            return Err(refused(&if status == fairdraw_core::chat::ChatStatus::Live {
+            return Err(JoinError::Refused(if status == fairdraw_core::chat::ChatStatus::Live {
                 Refusal::Ended
             } else {
                 Refusal::NotLive(status)
@@ -150,12 +132,12 @@ impl Engine {
         };
         match self.chat_joiner().write(join).await? {
             JoinOutcome::Joined { new } => Ok(Joined { new }),
-            JoinOutcome::Refused => Err(refused(&verdict.err().unwrap_or(Refusal::NoBadge))),
-            JoinOutcome::Full { max } => Err(refused(&Refusal::Full {
+            JoinOutcome::Refused => Err(JoinError::Refused(verdict.err().unwrap_or(Refusal::NoBadge))),
+            JoinOutcome::Full { max } => Err(JoinError::Refused(Refusal::Full {
                 max: u32::try_from(max).unwrap_or(u32::MAX),
             })),
-            JoinOutcome::NotLive => Err(refused(&Refusal::NotLive(g.status(now)))),
-            JoinOutcome::NotFound => Err(EngineError::NotFound("Giveaway")),
+            JoinOutcome::NotLive => Err(JoinError::Refused(Refusal::NotLive(g.status(now)))),
+            JoinOutcome::NotFound => Err(EngineError::NotFound("Giveaway").into()),
         }
     }
 
@@ -226,12 +208,10 @@ impl Engine {
         user_id: &str,
         room_id: Option<String>,
         sig: &str,
-    ) -> EngineResult<(Joined, i64)> {
+    ) -> Result<(Joined, i64), JoinError> {
         let g = self.public_chat_giveaway(id).await?;
         if user_id.is_empty() || !self.widget_sig_ok(g.row.brand_id, user_id, sig).await? {
-            return Err(EngineError::Forbidden(
-                "This widget link is not signed for this user (sig).".to_owned(),
-            ));
+            return Err(JoinError::BadSignature);
         }
         let joined = self.widget_join(id, user_id, room_id).await?;
         let count = self.db().chat_giveaway(id).await?.participants_count;

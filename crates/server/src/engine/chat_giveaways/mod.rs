@@ -12,7 +12,7 @@ mod joins;
 mod secrets;
 
 pub use draw::{DRAW_JOB, NOTIFY_JOB, Notice};
-pub use joins::{ChatJoiner, Joined};
+pub use joins::{ChatJoiner, JoinError, Joined};
 pub use secrets::{sign_hex, widget_sig};
 
 use super::cache::EntryConfigCache;

@@ -5,7 +5,7 @@
 
 use crate::engine::{Engine, EngineResult, Principal};
 use fairdraw_core::account::{Plan, RateLimits};
-use fairdraw_store::ratelimit::{Hit, Verdict};
+use fairdraw_store::ratelimit::Verdict;
 
 /// The `/v1` limits of a caller.
 pub fn v1_limits(plan: Plan, configured: RateLimits) -> RateLimits {
@@ -25,22 +25,13 @@ pub fn v1_limits(plan: Plan, configured: RateLimits) -> RateLimits {
 impl Engine {
     /// Counts one `/v1` request; when admitted, it also counts in the account's usage.
     pub async fn admit_v1(&self, who: &Principal) -> EngineResult<Verdict> {
-        let now_ms = self.now_ms();
-        let subject = format!("v1:{}", who.rate_subject);
-        let verdict = self
-            .inner
-            .limiter
-            .hit(&Hit {
-                subject: &subject,
-                limits: v1_limits(who.plan, who.limits),
-                minute_cost: 1,
-                now_ms,
-            })
-            .await?;
-        if verdict.allowed {
-            self.db().record_request(who.account_id, now_ms).await?;
-        }
-        Ok(verdict)
+        self.admit_counted(
+            who,
+            format!("v1:{}", who.rate_subject),
+            v1_limits(who.plan, who.limits),
+            1,
+        )
+        .await
     }
 }
 

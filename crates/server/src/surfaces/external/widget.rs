@@ -10,10 +10,10 @@ use super::giveaways::winners_view;
 use super::response::{ExtResult, bad_request, created, ok};
 use crate::app::AppState;
 use crate::engine::EngineError;
-use crate::engine::chat_giveaways::ChatGiveaway;
+use crate::engine::chat_giveaways::{ChatGiveaway, JoinError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use fairdraw_core::chat::{ChatStatus, i18n};
 use serde::Deserialize;
@@ -196,10 +196,12 @@ struct JoinBody {
     #[serde(rename = "roomId")]
     room_id: Option<String>,
     sig: Option<String>,
+    /// The widget's language: a refusal is worded in it.
+    lang: Option<String>,
 }
 
 #[utoipa::path(post, path = "/external/widget/{id}/join", tag = "External chat giveaways",
-    summary = "Join from the widget ({userId, roomId, sig})", params(("id" = i64, Path)),
+    summary = "Join from the widget ({userId, roomId, sig, lang})", params(("id" = i64, Path)),
     request_body(content = Object, content_type = "application/json"),
     responses((status = 201, body = Object), (status = 200, body = Object), (status = 403, body = Object)))]
 pub async fn join(State(state_): State<AppState>, Path(id): Path<String>, body: axum::body::Bytes) -> ExtResult {
@@ -214,10 +216,23 @@ pub async fn join(State(state_): State<AppState>, Path(id): Path<String>, body: 
     };
     let user = b.user_id.unwrap_or_default();
     let room = b.room_id.filter(|r| !r.is_empty());
-    let (joined, count) = state_
+    let lang = b.lang.unwrap_or_default();
+    // A refusal is for the person in the chat: in the widget's language, with the rule's name
+    // for the partner's developers.
+    let refused = |message: String, rule: &str| {
+        let body = json!({ "statusCode": 403, "error": "Forbidden", "message": message, "rule": rule });
+        (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+    };
+    let (joined, count) = match state_
         .engine
         .widget_join_signed(id, &user, room, &b.sig.unwrap_or_default())
-        .await?;
+        .await
+    {
+        Ok(done) => done,
+        Err(JoinError::Refused(r)) => return Ok(refused(i18n::refusal(&lang, &r), r.rule())),
+        Err(JoinError::BadSignature) => return Ok(refused(i18n::bad_link(&lang).to_owned(), "sig")),
+        Err(JoinError::Engine(e)) => return Err(e.into()),
+    };
     let body = json!({ "joined": true, "new": joined.new, "participantsCount": count });
     Ok(if joined.new { created(body) } else { ok(body) })
 }
