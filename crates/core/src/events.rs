@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The nine documented webhook events.
+/// The nine documented webhook events, and `gallery.submitted` (a photo uploaded for a photo
+/// contest, waiting for moderation), in the style of `entry.created`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EventKind {
     #[serde(rename = "entry.created")]
@@ -24,10 +25,12 @@ pub enum EventKind {
     GiveawayPublished,
     #[serde(rename = "giveaway.expired")]
     GiveawayExpired,
+    #[serde(rename = "gallery.submitted")]
+    GallerySubmitted,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::EntryCreated,
         EventKind::EntryDeleted,
         EventKind::ParticipantCreated,
@@ -37,6 +40,7 @@ impl EventKind {
         EventKind::WinnerRemoved,
         EventKind::GiveawayPublished,
         EventKind::GiveawayExpired,
+        EventKind::GallerySubmitted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +54,7 @@ impl EventKind {
             EventKind::WinnerRemoved => "winner.removed",
             EventKind::GiveawayPublished => "giveaway.published",
             EventKind::GiveawayExpired => "giveaway.expired",
+            EventKind::GallerySubmitted => "gallery.submitted",
         }
     }
 

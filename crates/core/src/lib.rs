@@ -10,6 +10,7 @@ pub mod comments;
 pub mod draw;
 pub mod entry_methods;
 pub mod events;
+pub mod gallery;
 pub mod giveaway;
 pub mod lists;
 pub mod page;

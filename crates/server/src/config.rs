@@ -151,6 +151,10 @@ pub struct PublicConfig {
     pub ip_rpm: u32,
     /// Entry calls a second to one giveaway; 0 turns the limit off.
     pub giveaway_rps: u32,
+    /// Photo contests: the largest photo upload, in bytes (default 10 MB).
+    pub photo_max_bytes: usize,
+    /// Photo contests: the most pixels (width × height) a photo may have.
+    pub photo_max_pixels: u64,
 }
 
 impl Default for PublicConfig {
@@ -164,6 +168,8 @@ impl Default for PublicConfig {
             captcha_site_key: None,
             ip_rpm: DEFAULT_PUBLIC_IP_RPM,
             giveaway_rps: DEFAULT_PUBLIC_GIVEAWAY_RPS,
+            photo_max_bytes: fairdraw_core::gallery::DEFAULT_MAX_BYTES,
+            photo_max_pixels: fairdraw_core::gallery::DEFAULT_MAX_PIXELS,
         }
     }
 }
@@ -257,6 +263,8 @@ pub struct ConfigLayer {
     pub tiktok_api_url: Option<String>,
     pub price_standard_cents: Option<u32>,
     pub price_premium_cents: Option<u32>,
+    pub photo_max_bytes: Option<usize>,
+    pub photo_max_pixels: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -370,6 +378,22 @@ impl ConfigLayer {
             price_premium_cents: get("FAIRDRAW_PRICE_PREMIUM_CENTS")
                 .map(|v| whole_number("FAIRDRAW_PRICE_PREMIUM_CENTS", &v))
                 .transpose()?,
+            photo_max_bytes: get("FAIRDRAW_PHOTO_MAX_BYTES")
+                .map(|v| {
+                    v.parse().map_err(|_| ConfigError::Invalid {
+                        name: "FAIRDRAW_PHOTO_MAX_BYTES",
+                        message: "expected a whole number of bytes".to_owned(),
+                    })
+                })
+                .transpose()?,
+            photo_max_pixels: get("FAIRDRAW_PHOTO_MAX_PIXELS")
+                .map(|v| {
+                    v.parse().map_err(|_| ConfigError::Invalid {
+                        name: "FAIRDRAW_PHOTO_MAX_PIXELS",
+                        message: "expected a whole number of pixels".to_owned(),
+                    })
+                })
+                .transpose()?,
         })
     }
 
@@ -408,6 +432,8 @@ impl ConfigLayer {
             tiktok_api_url: other.tiktok_api_url.or(self.tiktok_api_url),
             price_standard_cents: other.price_standard_cents.or(self.price_standard_cents),
             price_premium_cents: other.price_premium_cents.or(self.price_premium_cents),
+            photo_max_bytes: other.photo_max_bytes.or(self.photo_max_bytes),
+            photo_max_pixels: other.photo_max_pixels.or(self.photo_max_pixels),
         }
     }
 
@@ -450,6 +476,14 @@ impl ConfigLayer {
             captcha_site_key: self.captcha_site_key.filter(|k| !k.trim().is_empty()),
             ip_rpm: self.public_ip_rpm.unwrap_or(DEFAULT_PUBLIC_IP_RPM),
             giveaway_rps: self.public_giveaway_rps.unwrap_or(DEFAULT_PUBLIC_GIVEAWAY_RPS),
+            photo_max_bytes: self
+                .photo_max_bytes
+                .unwrap_or(fairdraw_core::gallery::DEFAULT_MAX_BYTES)
+                .max(1024),
+            photo_max_pixels: self
+                .photo_max_pixels
+                .unwrap_or(fairdraw_core::gallery::DEFAULT_MAX_PIXELS)
+                .max(1),
         };
         let workers = WorkerConfig {
             enabled: self.workers.unwrap_or(true),

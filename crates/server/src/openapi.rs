@@ -14,7 +14,9 @@ use utoipa::{Modify, OpenApi};
     modifiers(&Security),
     tags(
         (name = "Account", description = "Your account, brands and API usage."),
-        (name = "Webhooks", description = "Signed event deliveries to your endpoints, with retries and a delivery log.")
+        (name = "Webhooks", description = "Signed event deliveries to your endpoints, with retries and a delivery log."),
+        (name = "Gallery", description = "Photo contests: moderate the photos uploaded with the \"Upload a Photo\" \
+            entry method; only approved ones are shown and can be voted for.")
     )
 )]
 pub struct ApiDoc;

@@ -14,6 +14,7 @@ pub mod entries;
 pub mod entry_methods;
 pub mod error;
 pub mod events;
+pub mod gallery;
 pub mod giveaways;
 pub mod idempotency;
 pub mod jobs;

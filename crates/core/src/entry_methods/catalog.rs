@@ -110,6 +110,8 @@ impl Serialize for EntryMethodType {
 pub const USER_DETAILS: i64 = 1;
 /// "Refer a Friend".
 pub const REFER_A_FRIEND: i64 = 5;
+/// "Upload a Photo": a photo contest's submission, completed by uploading a photo on the page.
+pub const UPLOAD_A_PHOTO: i64 = 10;
 
 const LINK: bool = true;
 const NO_LINK: bool = false;

@@ -4,7 +4,7 @@
 pub mod catalog;
 pub mod order;
 
-pub use catalog::{CATALOG, Category, EntryMethodType, REFER_A_FRIEND, USER_DETAILS};
+pub use catalog::{CATALOG, Category, EntryMethodType, REFER_A_FRIEND, UPLOAD_A_PHOTO, USER_DETAILS};
 pub use order::{ReorderError, ReorderInput, reorder};
 
 use crate::validation::{FieldErrors, is_hex_color, is_https_url, max_len};

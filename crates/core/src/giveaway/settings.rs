@@ -14,6 +14,14 @@ pub struct Settings {
     pub show_rules_expanded: bool,
     pub require_captcha: bool,
     pub show_cookies_consent_form: bool,
+    /// Photo contests: what votes for a photo do, "most_voted" (they decide a winner the owner
+    /// picks) or "entries" (each adds an entry for the photo's author).
+    #[serde(default = "default_gallery_votes")]
+    pub gallery_votes: String,
+}
+
+fn default_gallery_votes() -> String {
+    crate::gallery::VoteMode::DEFAULT.to_owned()
 }
 
 impl Default for Settings {
@@ -27,6 +35,7 @@ impl Default for Settings {
             show_rules_expanded: false,
             require_captcha: false,
             show_cookies_consent_form: false,
+            gallery_votes: default_gallery_votes(),
         }
     }
 }
@@ -42,6 +51,7 @@ pub struct SettingsPatch {
     pub show_rules_expanded: Option<bool>,
     pub require_captcha: Option<bool>,
     pub show_cookies_consent_form: Option<bool>,
+    pub gallery_votes: Option<String>,
 }
 
 impl Settings {
@@ -57,6 +67,12 @@ impl Settings {
             match u32::try_from(n) {
                 Ok(n) if (1..=100).contains(&n) => self.leaderboard_display_amount = n,
                 _ => errors.add("settings.leaderboard_display_amount", "Must be between 1 and 100."),
+            }
+        }
+        if let Some(v) = p.gallery_votes {
+            match crate::gallery::VoteMode::parse(&v) {
+                Some(_) => self.gallery_votes = v,
+                None => errors.add("settings.gallery_votes", "Must be \"most_voted\" or \"entries\"."),
             }
         }
         let flags = [
@@ -77,6 +93,11 @@ impl Settings {
     /// "points" mode gives everyone one ticket in a draw.
     pub fn points_mode(&self) -> bool {
         self.entries_or_points == "points"
+    }
+
+    /// What votes for a contest photo do.
+    pub fn vote_mode(&self) -> crate::gallery::VoteMode {
+        crate::gallery::VoteMode::parse(&self.gallery_votes).unwrap_or(crate::gallery::VoteMode::MostVoted)
     }
 }
 

@@ -13,6 +13,7 @@ pub mod entries;
 pub mod entry_methods;
 mod entry_writer;
 mod error;
+pub mod gallery;
 pub mod giveaway_settings;
 mod giveaways;
 mod limits;

@@ -6,11 +6,13 @@
 
 mod captcha;
 mod form;
+pub mod gallery;
 mod geo;
 mod limiter;
 pub mod page;
 mod refusals;
 mod rules;
+pub mod signin;
 
 pub use captcha::{CaptchaVerifier, Unavailable, Verdict};
 pub use form::{ActionDone, ActionInput, Entered, EntryInput};
@@ -22,7 +24,7 @@ use super::cache::EntryConfig;
 use super::{Engine, EngineError, Giveaway, random_bytes};
 use crate::config::{Config, PublicConfig};
 use fairdraw_core::account::RateLimits;
-use fairdraw_core::entry_methods::{REFER_A_FRIEND, USER_DETAILS};
+use fairdraw_core::entry_methods::{REFER_A_FRIEND, UPLOAD_A_PHOTO, USER_DETAILS};
 use fairdraw_core::giveaway::Status;
 use fairdraw_core::lists::canonical_ip;
 use fairdraw_core::validation::{FieldErrors, max_len};
@@ -259,6 +261,19 @@ impl Engine {
         id: i64,
         input: ActionInput,
     ) -> PublicResult<ActionDone> {
+        self.complete_method(config, origin, id, input, false).await
+    }
+
+    /// Completes one entry method; `with_photo` when the call carries the photo of an "Upload a
+    /// Photo" method (see `gallery`), which no other call can complete.
+    async fn complete_method(
+        &self,
+        config: &Config,
+        origin: &Origin,
+        id: i64,
+        input: ActionInput,
+        with_photo: bool,
+    ) -> PublicResult<ActionDone> {
         let public = &config.public;
         self.admit_public(public, origin.ip, Some(id)).await?;
         let cfg = self.live_giveaway(id).await?;
@@ -304,6 +319,13 @@ impl Engine {
                 return Err(FieldErrors::one(
                     "entry_method_id",
                     "Refer a Friend entries are earned when friends enter through your referral link.",
+                )
+                .into());
+            }
+            UPLOAD_A_PHOTO if !with_photo => {
+                return Err(FieldErrors::one(
+                    "entry_method_id",
+                    "This entry method takes a photo: upload it on the giveaway's page.",
                 )
                 .into());
             }

@@ -9,7 +9,9 @@ use crate::support::TestApp;
 
 scenarios!(
     the_verify_page_reruns_the_draw_in_the_browser,
-    the_hosted_page_and_widget_work_in_the_browser
+    the_hosted_page_and_widget_work_in_the_browser,
+    // Photo contests (issue 14).
+    a_photo_contest_works_in_the_browser,
 );
 
 async fn the_verify_page_reruns_the_draw_in_the_browser(app: TestApp) {
@@ -19,4 +21,20 @@ async fn the_verify_page_reruns_the_draw_in_the_browser(app: TestApp) {
     let out = fairdraw_testkit::browser::run("verify_page", &app.base, &args).await;
     assert!(out.contains("genuine: verified"), "{out}");
     assert!(out.contains("tampered: failed"), "{out}");
+}
+
+/// Photo contests (issue 14): upload on the page, approval through /v2, the gallery, one vote
+/// and a refused second vote the same day (`tests/browser/gallery.mjs`).
+async fn a_photo_contest_works_in_the_browser(app: TestApp) {
+    let acct = app.account().await;
+    let out = fairdraw_testkit::browser::run("gallery", &app.base, &[&acct.key]).await;
+    println!("{out}");
+    for step in [
+        "a_photo_is_uploaded_from_the_page",
+        "the_photo_is_approved_through_v2",
+        "a_person_votes_once",
+        "a_second_vote_the_same_day_is_refused",
+    ] {
+        assert!(out.contains(&format!("ok {step}")), "{step} did not pass:\n{out}");
+    }
 }

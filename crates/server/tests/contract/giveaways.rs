@@ -125,7 +125,8 @@ async fn details_have_every_field(app: TestApp) {
         json!({
             "entries_or_points": "entries", "if_leaderboard": false, "leaderboard_display_amount": 10,
             "if_unlock_rewards": false, "show_prizes": true, "show_rules_expanded": false,
-            "require_captcha": false, "show_cookies_consent_form": false
+            "require_captcha": false, "show_cookies_consent_form": false,
+            "gallery_votes": "most_voted"
         })
     );
     let rc = &d["rules_config"];

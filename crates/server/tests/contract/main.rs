@@ -18,6 +18,8 @@ mod entry_events;
 mod entry_methods;
 mod external;
 mod external_widget;
+// Photo contests and the e-mail sign-in link (issue 14).
+mod gallery;
 mod giveaway_settings;
 mod giveaways;
 mod hosted_page;
@@ -68,6 +70,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         external::scenarios(),
         comment_draws::scenarios(),
         comment_connectors::scenarios(),
+        // Photo contests and the e-mail sign-in link (issue 14).
+        gallery::scenarios(),
     ]
     .into_iter()
     .flatten()

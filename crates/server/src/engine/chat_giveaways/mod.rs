@@ -154,17 +154,19 @@ impl Engine {
         Ok(format!("{}/media/{id}.{}", public_url.trim_end_matches('/'), image.ext))
     }
 
-    /// An uploaded image by its file name (`<id>.<ext>`): content type and bytes.
-    pub async fn media(&self, file: &str) -> EngineResult<(String, Vec<u8>)> {
+    /// An uploaded image by its file name (`<id>.<ext>`): content type, bytes, and whether it is
+    /// a contest photo (which moderation can still withdraw, so it is not cached for long).
+    /// Contest photos that are not approved are "not found" (store `public_media`).
+    pub async fn media(&self, file: &str) -> EngineResult<(String, Vec<u8>, bool)> {
         let (id, ext) = file.rsplit_once('.').ok_or(EngineError::NotFound("Media"))?;
-        let (stored_ext, content_type, bytes) = self.db().media(id).await.map_err(|e| match e {
+        let (stored_ext, content_type, bytes, is_photo) = self.db().public_media(id).await.map_err(|e| match e {
             StoreError::NotFound => EngineError::NotFound("Media"),
             other => other.into(),
         })?;
         if stored_ext != ext {
             return Err(EngineError::NotFound("Media"));
         }
-        Ok((content_type, bytes))
+        Ok((content_type, bytes, is_photo))
     }
 
     /// A chat giveaway of the caller's brand.

@@ -10,10 +10,12 @@
 use super::{local_today, participant_token_key, token_hash};
 use crate::engine::cache::EntryConfig;
 use crate::engine::{Engine, EngineError, EngineResult};
+use fairdraw_core::entry_methods::UPLOAD_A_PHOTO;
 use fairdraw_core::giveaway::Status;
 use fairdraw_core::giveaway::design::Design;
 use fairdraw_store::StoreError;
 use fairdraw_store::analytics::LeaderRow;
+use fairdraw_store::gallery::PublicPhoto;
 use fairdraw_store::page::{MethodProgress, PublicWinner};
 use fairdraw_store::prizes::PrizeRow;
 use std::sync::Arc;
@@ -21,6 +23,8 @@ use std::time::Instant;
 
 /// The most winners the page lists.
 const MAX_WINNERS: i64 = 100;
+/// The most photos the page's gallery shows (the most voted first).
+const MAX_PHOTOS: i64 = 60;
 
 /// A milestone reward as the public sees it: never its coupon code.
 #[derive(Clone, Debug)]
@@ -39,6 +43,8 @@ pub struct PageExtras {
     /// Empty unless the giveaway shows its leaderboard.
     pub leaders: Vec<LeaderRow>,
     pub winners: Vec<PublicWinner>,
+    /// A photo contest's approved photos, most voted first; empty for other giveaways.
+    pub gallery: Vec<PublicPhoto>,
 }
 
 /// The participant whose token the visitor holds.
@@ -53,6 +59,8 @@ pub struct PageEntrant {
     pub progress: Vec<MethodProgress>,
     /// When today began in the giveaway's time zone (Unix ms), for daily methods.
     pub today_began_at: i64,
+    /// The photos (entry ids) the entrant voted for today.
+    pub voted_today: Vec<i64>,
 }
 
 impl PageEntrant {
@@ -125,7 +133,12 @@ impl Engine {
             return Ok(None);
         };
         let progress = self.db().method_progress(holder.id).await?;
-        let (_, today_began_at) = local_today(g, self.now_ms());
+        let (today, today_began_at) = local_today(g, self.now_ms());
+        let voted_today = if config.methods.iter().any(|m| m.method_type == UPLOAD_A_PHOTO) {
+            self.db().votes_of(holder.id, &today.to_string()).await?
+        } else {
+            Vec::new()
+        };
         Ok(Some(PageEntrant {
             name: holder.name,
             referral_code: holder.referral_code,
@@ -134,6 +147,7 @@ impl Engine {
             is_verified: holder.is_verified == 1,
             progress,
             today_began_at,
+            voted_today,
         }))
     }
 
@@ -170,12 +184,18 @@ impl Engine {
             Vec::new()
         };
         let winners = db.public_winners(g.id(), MAX_WINNERS).await?;
+        let gallery = if config.methods.iter().any(|m| m.method_type == UPLOAD_A_PHOTO) {
+            db.public_gallery(g.id(), MAX_PHOTOS).await?
+        } else {
+            Vec::new()
+        };
         let extras = Arc::new(PageExtras {
             design,
             prizes,
             rewards,
             leaders,
             winners,
+            gallery,
         });
         cache.put(g.id(), generation, read_at, extras.clone());
         Ok(extras)

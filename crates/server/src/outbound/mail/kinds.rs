@@ -164,7 +164,13 @@ pub async fn confirmation(state: &AppState, job: &Job) -> Result<Outcome, JobErr
     let Some(r) = active_recipient(state, g.id, &p.user_id).await? else {
         return Ok(Outcome::Skip("the participant is gone or not in good standing"));
     };
-    let link = view_url(state, &g);
+    // A signed link that signs the entrant back in on the page, on any device (see
+    // `engine/public_entries/signin.rs`): they see their entries, not a new form.
+    let link = format!(
+        "{}/signin?{}",
+        view_url(state, &g),
+        state.engine.signin_query(g.id, &p.user_id)
+    );
     let values = Placeholders::new()
         .with("name", r.name.as_str())
         .with("giveaway_title", g.title.as_str())

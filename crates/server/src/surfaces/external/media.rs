@@ -11,12 +11,18 @@ use axum::response::IntoResponse;
     params(("file" = String, Path, description = "<id>.<ext>")),
     responses((status = 200, description = "The image"), (status = 404, body = Object)))]
 pub async fn get_media(State(state): State<AppState>, Path(file): Path<String>) -> ExtResult {
-    let (content_type, bytes) = state.engine.media(&file).await?;
+    let (content_type, bytes, is_photo) = state.engine.media(&file).await?;
+    // An upload never changes: its id is new for every file. A contest photo can still be
+    // rejected after approval, so caches keep it for minutes, not a year.
+    let cache = if is_photo {
+        "public, max-age=300"
+    } else {
+        "public, max-age=31536000, immutable"
+    };
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
-            // An upload never changes: its id is new for every file.
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_owned()),
+            (header::CACHE_CONTROL, cache.to_owned()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
         ],
         bytes,

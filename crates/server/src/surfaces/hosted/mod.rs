@@ -14,7 +14,11 @@
 mod csp;
 mod design;
 mod forms;
+// Photo contests (issue 14): the upload, the votes and the gallery's strings.
+mod gallery;
 mod i18n;
+// The confirmation e-mail's sign-in link (issue 14).
+mod signin;
 mod view;
 
 use crate::app::AppState;
@@ -47,6 +51,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(widget))
         .routes(routes!(page_css))
         .routes(routes!(page_js))
+        // Photo contests and the e-mail sign-in link (issue 14).
+        .merge(gallery::routes())
+        .routes(routes!(signin::signin))
 }
 
 /// `{id}-{slug}` or `{id}`: the giveaway id and the slug, if one was given.
@@ -178,7 +185,12 @@ fn render(state: &AppState, page: &PublicPage, t: &'static Strings, outcome: Out
     let banner = image
         .filter(|u| image_origin.is_some() || u.starts_with('/'))
         .map(str::to_owned);
-    let ctx = Context { public_url, t, captcha };
+    let ctx = Context {
+        public_url,
+        photo_max_bytes: state.config.public.photo_max_bytes,
+        t,
+        captcha,
+    };
     let design_css = format!("/view/{}/design.css?v={}", g.id(), g.row.updated_at);
     let template = PageTemplate::build(page, &ctx, design_css, banner, outcome);
     let captcha_policy = template
@@ -251,7 +263,8 @@ async fn page(
     let notice = match q.done.as_deref() {
         Some("entered") => Some(t.entered_ok.to_owned()),
         Some("action") => Some(t.action_ok.to_owned()),
-        _ => None,
+        Some(done) => gallery::notice(t, done),
+        None => None,
     };
     let mut outcome = Outcome {
         notice: notice.filter(|_| page.entrant.is_some()),

@@ -3,10 +3,11 @@
 //! after a refusal. Askama escapes each value where it is written.
 
 use super::csp::CaptchaAssets;
+use super::gallery::{GalleryStrings, PhotoView, photo_views};
 use super::i18n::{Strings, with_n};
 use crate::engine::public_entries::page::{PageEntrant, PublicPage};
 use askama::Template;
-use fairdraw_core::entry_methods::{REFER_A_FRIEND, USER_DETAILS, catalog};
+use fairdraw_core::entry_methods::{REFER_A_FRIEND, UPLOAD_A_PHOTO, USER_DETAILS, catalog};
 use fairdraw_core::giveaway::Status;
 
 /// What a visitor typed into the entry form, kept across a refusal.
@@ -53,6 +54,8 @@ pub struct Outcome {
     pub method_error: Option<(i64, String, String)>,
     /// A confirmation to show (after a successful post).
     pub notice: Option<String>,
+    /// A refused vote: the photo's entry id and the message.
+    pub gallery_error: Option<(i64, String)>,
 }
 
 pub enum MethodState {
@@ -73,6 +76,8 @@ pub struct MethodView {
     pub instructions: Option<String>,
     /// The method takes an answer (a question, a secret code).
     pub asks_value: bool,
+    /// The method takes a photo and a caption ("Upload a Photo").
+    pub takes_photo: bool,
     pub state: MethodState,
     pub error: Option<String>,
     pub value: String,
@@ -148,6 +153,13 @@ pub struct PageTemplate {
     pub winners: Vec<WinnerView>,
     pub commitment: Option<String>,
     pub cookie_notice: bool,
+    /// Photo contests: the gallery's strings, its approved photos and where its forms post.
+    pub gs: &'static GalleryStrings,
+    pub gallery: Vec<PhotoView>,
+    pub has_gallery: bool,
+    pub photo_action: String,
+    pub vote_action: String,
+    pub photo_hint: String,
 }
 
 pub struct EntrantView {
@@ -171,6 +183,8 @@ pub struct NotFoundTemplate {
 /// Everything the page needs besides the engine's answer.
 pub struct Context<'a> {
     pub public_url: &'a str,
+    /// The largest photo upload, in bytes.
+    pub photo_max_bytes: usize,
     pub t: &'static Strings,
     pub captcha: Option<(CaptchaAssets, String)>,
 }
@@ -336,6 +350,9 @@ impl PageTemplate {
             .collect();
         let ask_birthday = g.rules_config.age_limit > 0;
         let countries = g.rules_config.countries_allowed.clone();
+        let gs = GalleryStrings::of(t.code);
+        let has_gallery = page.config.methods.iter().any(|m| m.method_type == UPLOAD_A_PHOTO);
+        let gallery = photo_views(page, gs, &outcome);
         let captcha = match (&ctx.captcha, g.settings.require_captcha) {
             (Some((assets, site_key)), true) => Some(CaptchaView {
                 script: assets.script,
@@ -376,6 +393,12 @@ impl PageTemplate {
             winners,
             commitment: row.commitment.clone(),
             cookie_notice: g.settings.show_cookies_consent_form,
+            gs,
+            gallery,
+            has_gallery,
+            photo_action: format!("/view/{}/photo", g.public_key()),
+            vote_action: format!("/view/{}/vote", g.public_key()),
+            photo_hint: with_n(gs.photo_hint, ctx.photo_max_bytes.div_ceil(1024 * 1024)),
         }
     }
 }
@@ -418,6 +441,7 @@ fn method_views(page: &PublicPage, entrant: Option<&PageEntrant>, outcome: &Outc
                 link: safe_link(m.link.as_deref()),
                 instructions: m.additional_instructions.clone().filter(|s| !s.trim().is_empty()),
                 asks_value: matches!(m.method_type, 3 | 9),
+                takes_photo: m.method_type == UPLOAD_A_PHOTO,
                 state,
                 error,
                 value,

@@ -8,6 +8,8 @@ mod auth;
 mod entries;
 mod entry_methods;
 pub mod extract;
+// Photo contests (issue 14).
+mod gallery;
 mod giveaway_settings;
 mod giveaways;
 mod lists;
@@ -53,6 +55,8 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .merge(analytics::routes())
         .merge(winners::routes())
         .merge(webhooks::routes())
+        // Photo contests (issue 14).
+        .merge(gallery::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::layer::<V2>))
         .route_layer(middleware::from_fn_with_state(state, auth::require_key))
         .fallback(response::not_found)

@@ -70,7 +70,8 @@ pub struct CreatedWebhook {
 #[utoipa::path(post, path = "/webhooks", tag = "Webhooks", summary = "Create a webhook",
     description = "`url` must be HTTPS and must not point to a private, loopback, link-local or metadata address. \
         Events: entry.created, entry.deleted, participant.created, participant.banned, participant.disqualified, \
-        winner.picked, winner.removed, giveaway.published, giveaway.expired. Every delivery is a JSON POST signed \
+        winner.picked, winner.removed, giveaway.published, giveaway.expired, and gallery.submitted (a photo uploaded \
+        for a photo contest, waiting for moderation). Every delivery is a JSON POST signed \
         with HMAC-SHA256 of the raw body under the secret (`X-Webhook-Signature`, hex), with the event id in \
         `X-Webhook-Id` and the Unix time in `X-Webhook-Timestamp`.",
     request_body = WebhookInput,
