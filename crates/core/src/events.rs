@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The nine documented webhook events.
+/// The nine documented webhook events, and the three of winners who must claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EventKind {
     #[serde(rename = "entry.created")]
@@ -24,10 +24,17 @@ pub enum EventKind {
     GiveawayPublished,
     #[serde(rename = "giveaway.expired")]
     GiveawayExpired,
+    // Winners who must claim (crate::claims).
+    #[serde(rename = "winner.claimed")]
+    WinnerClaimed,
+    #[serde(rename = "winner.expired")]
+    WinnerExpired,
+    #[serde(rename = "winner.replaced")]
+    WinnerReplaced,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 12] = [
         EventKind::EntryCreated,
         EventKind::EntryDeleted,
         EventKind::ParticipantCreated,
@@ -37,6 +44,9 @@ impl EventKind {
         EventKind::WinnerRemoved,
         EventKind::GiveawayPublished,
         EventKind::GiveawayExpired,
+        EventKind::WinnerClaimed,
+        EventKind::WinnerExpired,
+        EventKind::WinnerReplaced,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +60,9 @@ impl EventKind {
             EventKind::WinnerRemoved => "winner.removed",
             EventKind::GiveawayPublished => "giveaway.published",
             EventKind::GiveawayExpired => "giveaway.expired",
+            EventKind::WinnerClaimed => "winner.claimed",
+            EventKind::WinnerExpired => "winner.expired",
+            EventKind::WinnerReplaced => "winner.replaced",
         }
     }
 

@@ -14,7 +14,9 @@ use utoipa::{Modify, OpenApi};
     modifiers(&Security),
     tags(
         (name = "Account", description = "Your account, brands and API usage."),
-        (name = "Webhooks", description = "Signed event deliveries to your endpoints, with retries and a delivery log.")
+        (name = "Webhooks", description = "Signed event deliveries to your endpoints, with retries and a delivery log."),
+        // Winners who must claim.
+        (name = "Claims", description = "A winner's claim through the signed link of their winner e-mail, without an API key.")
     )
 )]
 pub struct ApiDoc;

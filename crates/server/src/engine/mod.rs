@@ -5,6 +5,7 @@ mod accounts;
 pub mod analytics;
 mod cache;
 pub mod chat_giveaways;
+pub mod claims;
 mod clock;
 pub mod comment_draws;
 pub mod draws;
@@ -60,6 +61,8 @@ struct Inner {
     chat_joiner: std::sync::OnceLock<chat_giveaways::ChatJoiner>,
     /// Checks captcha tokens; plugged in by the server (`outbound::captcha`), absent in the CLI.
     captcha: std::sync::OnceLock<Arc<dyn public_entries::CaptchaVerifier>>,
+    /// Signs claim links and seals claim answers; plugged in at start-up (`claims.key`).
+    claim_keys: std::sync::OnceLock<Arc<claims::ClaimKeys>>,
 }
 
 impl Engine {
@@ -78,6 +81,7 @@ impl Engine {
                 chat_config: chat_giveaways::ChatCache::default(),
                 chat_joiner: std::sync::OnceLock::new(),
                 captcha: std::sync::OnceLock::new(),
+                claim_keys: std::sync::OnceLock::new(),
             }),
         }
     }

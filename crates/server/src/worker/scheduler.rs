@@ -15,6 +15,12 @@ pub async fn tick(state: &AppState) -> EngineResult<()> {
             "announced giveaway transitions"
         );
     }
+    // Claim deadlines have their own jobs; the sweep catches any whose job is still queued
+    // behind others, and is safe beside them (a win is forfeited once).
+    let expired = state.engine.expire_due_claims().await?;
+    if expired > 0 {
+        tracing::info!(expired, "expired unclaimed wins");
+    }
     let draws = state.engine.queue_due_chat_draws().await?;
     if draws > 0 {
         tracing::info!(draws, "queued chat giveaway draws");

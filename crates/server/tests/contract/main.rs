@@ -35,6 +35,8 @@ mod translog;
 mod verify;
 mod webhooks;
 mod winners;
+// Winners who must claim (issue 15).
+mod claims;
 
 use libtest_mimic::{Arguments, Trial};
 use support::{Backend, POSTGRES_ENV, Scenario};
@@ -68,6 +70,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         external::scenarios(),
         comment_draws::scenarios(),
         comment_connectors::scenarios(),
+        // Winners who must claim (issue 15).
+        claims::scenarios(),
     ]
     .into_iter()
     .flatten()
