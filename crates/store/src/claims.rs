@@ -175,8 +175,9 @@ impl Db {
     /// Pending claims whose deadline has passed (a sweep beside the deadline jobs).
     pub async fn due_claims(&self, now: i64, limit: i64) -> StoreResult<Vec<(i64, i64)>> {
         Ok(sqlx::query_as(
-            "SELECT id, giveaway_id FROM winners WHERE claim_status = 'pending' AND removed_at IS NULL \
-             AND claim_deadline <= $1 ORDER BY claim_deadline, id LIMIT $2",
+            "SELECT w.id, w.giveaway_id FROM winners w JOIN giveaways g ON g.id = w.giveaway_id \
+             WHERE w.claim_status = 'pending' AND w.removed_at IS NULL AND w.claim_deadline <= $1 \
+               AND g.deleted_at IS NULL ORDER BY w.claim_deadline, w.id LIMIT $2",
         )
         .bind(now)
         .bind(limit)

@@ -215,6 +215,11 @@ impl Engine {
             .db()
             .duplicate_giveaway(id, &new_slug(&title), &title, self.now_ms())
             .await?;
+        // Winners who must claim: the copy asks the same of its winners.
+        let claim = self.db().claim_config(id).await?;
+        if claim.is_some() {
+            self.db().set_claim_config(new_id, claim.as_deref()).await?;
+        }
         Ok(self.view(self.db().giveaway(new_id).await?))
     }
 
