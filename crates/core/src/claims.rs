@@ -422,15 +422,12 @@ mod tests {
             let mut won: HashSet<String> = already.iter().map(|i| format!("a{i}")).collect();
             let bad: HashSet<String> = ineligible.iter().map(|i| format!("a{i}")).collect();
             let mut promoted = Vec::new();
-            loop {
-                match next_alternate(&alts, |id| won.contains(id), |id| !bad.contains(id)) {
-                    Replacement::Alternate { position, candidate_id } => {
-                        prop_assert_eq!(&alts[position], &candidate_id);
-                        prop_assert!(won.insert(candidate_id));
-                        promoted.push(position);
-                    }
-                    Replacement::Exhausted => break,
-                }
+            while let Replacement::Alternate { position, candidate_id } =
+                next_alternate(&alts, |id| won.contains(id), |id| !bad.contains(id))
+            {
+                prop_assert_eq!(&alts[position], &candidate_id);
+                prop_assert!(won.insert(candidate_id));
+                promoted.push(position);
             }
             let expected: Vec<usize> = (0..n)
                 .filter(|i| !ineligible.contains(i) && !already.contains(i))

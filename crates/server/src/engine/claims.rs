@@ -475,10 +475,12 @@ impl Engine {
         };
         let mut eligible: HashMap<String, i64> = HashMap::new();
         for id in extras.iter().filter(|id| !ever.contains(id.as_str())) {
-            if let Some(s) = tx.standing(ParticipantKey::UserId(id)).await? {
-                if s.status == "active" && s.is_verified != 0 && s.valid_entries >= 1 {
-                    eligible.insert(id.clone(), s.participant_id);
-                }
+            if let Some(s) = tx.standing(ParticipantKey::UserId(id)).await?
+                && s.status == "active"
+                && s.is_verified != 0
+                && s.valid_entries >= 1
+            {
+                eligible.insert(id.clone(), s.participant_id);
             }
         }
         let prizes = match f.prize_id {

@@ -433,7 +433,7 @@ async fn disqualifying_promotes_the_next_alternate_then_a_linked_round(app: Test
     assert!(round_html.contains(&format!("href=\"{hash}\"")), "{round_html}");
     let (round_cert, _, _) = fetch_and_verify(&app, &new_hash.0).await;
     assert_eq!(round_cert.round, 1);
-    assert_eq!(round_cert.winners, [third_user.clone()]);
+    assert_eq!(round_cert.winners, std::slice::from_ref(&third_user));
 
     app.run_jobs().await;
     let replaced = events(&got, "winner.replaced");

@@ -204,20 +204,6 @@ pub fn error_page(assets: &str) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn escapes_markup_and_both_quotes() {
-        assert_eq!(
-            escape(r#"<b>&"it's"</b>"#),
-            "&lt;b&gt;&amp;&quot;it&#39;s&quot;&lt;/b&gt;"
-        );
-        assert_eq!(escape("plain ünïcode"), "plain ünïcode");
-    }
-}
-
 /// Winners who must claim: every win of this draw forfeited since (claim expired, or
 /// disqualified) and who took it over, by the rule (the next alternate in the order above) or,
 /// when none was left, by a new round, linked. And, on such a round, the draw it replaces.
@@ -276,4 +262,18 @@ fn replacements_section(view: &DrawView) -> String {
     }
     out.push_str("</ol></section>");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_markup_and_both_quotes() {
+        assert_eq!(
+            escape(r#"<b>&"it's"</b>"#),
+            "&lt;b&gt;&amp;&quot;it&#39;s&quot;&lt;/b&gt;"
+        );
+        assert_eq!(escape("plain ünïcode"), "plain ünïcode");
+    }
 }
