@@ -110,7 +110,9 @@ pub struct ListParams {
 }
 
 #[utoipa::path(get, path = "/giveaways/{id}/winners", tag = "Winners", summary = "List all winners",
-    description = "Current winners, oldest first. `entry_id` is the id of the win, which the remove endpoint takes.",
+    description = "Current winners, oldest first. `entry_id` is the id of the win, which the remove endpoint takes. \
+        Wins forfeited (claim expired, or disqualified) stay listed with `display_winner` 0 and their \
+        `claim_status`; the win that replaced one names it in `replaces_entry_id`.",
     params(("id" = i64, Path, description = "The giveaway ID"), ListParams),
     responses((status = 200, body = ListEnvelope<WinnerItem>), (status = 400, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
 pub async fn list_winners(
