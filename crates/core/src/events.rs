@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The nine documented webhook events, and `gallery.submitted` (a photo uploaded for a photo
-/// contest, waiting for moderation), in the style of `entry.created`.
+/// The nine documented webhook events; `gallery.submitted` (a photo uploaded for a photo
+/// contest, waiting for moderation), in the style of `entry.created`; and the three of winners
+/// who must claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EventKind {
     #[serde(rename = "entry.created")]
@@ -27,10 +28,17 @@ pub enum EventKind {
     GiveawayExpired,
     #[serde(rename = "gallery.submitted")]
     GallerySubmitted,
+    // Winners who must claim (crate::claims).
+    #[serde(rename = "winner.claimed")]
+    WinnerClaimed,
+    #[serde(rename = "winner.expired")]
+    WinnerExpired,
+    #[serde(rename = "winner.replaced")]
+    WinnerReplaced,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 10] = [
+    pub const ALL: [EventKind; 13] = [
         EventKind::EntryCreated,
         EventKind::EntryDeleted,
         EventKind::ParticipantCreated,
@@ -41,6 +49,9 @@ impl EventKind {
         EventKind::GiveawayPublished,
         EventKind::GiveawayExpired,
         EventKind::GallerySubmitted,
+        EventKind::WinnerClaimed,
+        EventKind::WinnerExpired,
+        EventKind::WinnerReplaced,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +66,9 @@ impl EventKind {
             EventKind::GiveawayPublished => "giveaway.published",
             EventKind::GiveawayExpired => "giveaway.expired",
             EventKind::GallerySubmitted => "gallery.submitted",
+            EventKind::WinnerClaimed => "winner.claimed",
+            EventKind::WinnerExpired => "winner.expired",
+            EventKind::WinnerReplaced => "winner.replaced",
         }
     }
 

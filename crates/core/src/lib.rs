@@ -6,6 +6,7 @@
 pub mod account;
 pub mod apikey;
 pub mod chat;
+pub mod claims;
 pub mod comments;
 pub mod draw;
 pub mod entry_methods;

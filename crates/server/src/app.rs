@@ -68,7 +68,19 @@ pub async fn open_engine(config: &Config, clock: Clock) -> Result<Engine, StartE
         None => RateLimiter::Database(db.clone()),
     };
     let signing_key = load_or_create_signing_key(&config.data_dir)?;
-    Ok(Engine::new(db, limiter, clock, signing_key))
+    let engine = Engine::new(db, limiter, clock, signing_key);
+    // Winners who must claim: the key of claim links and sealed answers.
+    let claim_secret =
+        crate::engine::claims::load_or_create_claim_secret(&config.data_dir).map_err(|e| StartError::SigningKey {
+            path: config
+                .data_dir
+                .join(crate::engine::claims::CLAIM_KEY_FILE)
+                .display()
+                .to_string(),
+            message: e.to_string(),
+        })?;
+    engine.set_claim_keys(crate::engine::claims::ClaimKeys::new(&claim_secret, &config.public_url));
+    Ok(engine)
 }
 
 /// The file in the data dir that holds the instance's Ed25519 draw-signing key (its 32-byte

@@ -16,7 +16,9 @@ use utoipa::{Modify, OpenApi};
         (name = "Account", description = "Your account, brands and API usage."),
         (name = "Webhooks", description = "Signed event deliveries to your endpoints, with retries and a delivery log."),
         (name = "Gallery", description = "Photo contests: moderate the photos uploaded with the \"Upload a Photo\" \
-            entry method; only approved ones are shown and can be voted for.")
+            entry method; only approved ones are shown and can be voted for."),
+        // Winners who must claim.
+        (name = "Claims", description = "A winner's claim through the signed link of their winner e-mail, without an API key.")
     )
 )]
 pub struct ApiDoc;

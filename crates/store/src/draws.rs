@@ -108,6 +108,9 @@ pub struct EligibleRow {
 pub struct Eligibility {
     pub min_entries: i64,
     pub exclude_current_winners: bool,
+    /// Also leave out everyone who ever held a win of the giveaway, forfeited or removed (a
+    /// round drawn to replace a forfeited win).
+    pub exclude_past_winners: bool,
 }
 
 /// What a winner is shown with.
@@ -162,6 +165,12 @@ pub struct WinnerRow {
     pub draw_public_id: Option<String>,
     pub prize_name: Option<String>,
     pub prize_value: Option<String>,
+    /// pending, claimed, expired or disqualified; `None` when no claim was required.
+    pub claim_status: Option<String>,
+    pub claim_deadline: Option<i64>,
+    pub claimed_at: Option<i64>,
+    /// The win this one took over (an alternate promoted, or a new round's winner).
+    pub replaces_winner_id: Option<i64>,
 }
 
 /// How a manual pick names the participant.
@@ -209,6 +218,15 @@ impl Db {
 }
 
 impl WinnersTx {
+    pub(crate) fn giveaway_id(&self) -> i64 {
+        self.giveaway_id
+    }
+
+    /// The transaction's connection, for the other modules' statements on these winners.
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
     /// The round of the giveaway's next draw: 0, then 1, 2, …
     pub async fn next_round(&mut self) -> StoreResult<i64> {
         let (next,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(round) + 1, 0) FROM draws WHERE giveaway_id = $1")
@@ -227,12 +245,15 @@ impl WinnersTx {
                AND e.display_winner = 0 AND e.is_verified = 1 \
                AND ($3 = 0 OR NOT EXISTS (SELECT 1 FROM winners w WHERE w.giveaway_id = $1 \
                     AND w.participant_id = p.id AND w.removed_at IS NULL)) \
+               AND ($4 = 0 OR NOT EXISTS (SELECT 1 FROM winners w WHERE w.giveaway_id = $1 \
+                    AND w.participant_id = p.id)) \
              GROUP BY p.id, p.user_id \
              HAVING SUM(e.amount) >= $2",
         )
         .bind(self.giveaway_id)
         .bind(e.min_entries.max(1))
         .bind(i64::from(e.exclude_current_winners))
+        .bind(i64::from(e.exclude_past_winners))
         .fetch_all(&mut *self.tx)
         .await?)
     }
@@ -357,6 +378,18 @@ impl WinnersTx {
     /// Queues what follows a new winner: their e-mail (its handler reads the winner, prize and
     /// code at send time) and the `winner.picked` event. Call after the code is claimed.
     pub async fn announce_winner(&mut self, winner_id: i64, by: Option<PickedBy<'_>>, now: i64) -> StoreResult<()> {
+        self.announce_winner_with(winner_id, by, None, now).await
+    }
+
+    /// [`WinnersTx::announce_winner`], with `extra` fields merged into `winner.picked` (a claim
+    /// deadline, and the claim link when the organiser notifies the winner by webhook).
+    pub async fn announce_winner_with(
+        &mut self,
+        winner_id: i64,
+        by: Option<PickedBy<'_>>,
+        extra: Option<&serde_json::Value>,
+        now: i64,
+    ) -> StoreResult<()> {
         let mail = NewJob::new(
             EMAIL_WINNER,
             json!({ "giveaway_id": self.giveaway_id, "winner_id": winner_id }),
@@ -368,7 +401,7 @@ impl WinnersTx {
             None => Subscribers::of_giveaway_in(&mut self.tx, self.giveaway_id).await?,
         };
         let result = if subs.wants(EventKind::WinnerPicked) {
-            winner_picked_in(&mut self.tx, &subs, winner_id, by, now).await
+            winner_picked_in(&mut self.tx, &subs, winner_id, by, extra, now).await
         } else {
             Ok(())
         };
@@ -400,6 +433,7 @@ async fn winner_picked_in(
     subs: &Subscribers,
     winner_id: i64,
     by: Option<PickedBy<'_>>,
+    extra: Option<&serde_json::Value>,
     now: i64,
 ) -> StoreResult<()> {
     let w: PickedWinner = sqlx::query_as(
@@ -416,7 +450,7 @@ async fn winner_picked_in(
         (Some(id), Some(number), Some(name)) => json!({ "id": id, "prize_id": number, "name": name }),
         _ => serde_json::Value::Null,
     };
-    let data = json!({
+    let mut data = json!({
         "giveaway_id": w.giveaway_id,
         "winner_id": winner_id,
         "user_id": w.user_id,
@@ -429,6 +463,9 @@ async fn winner_picked_in(
         "verify_url": by.map(|b| b.verify_url),
         "picked_at": format_utc(now),
     });
+    if let (Some(obj), Some(serde_json::Value::Object(more))) = (data.as_object_mut(), extra) {
+        obj.extend(more.clone());
+    }
     subs.emit_in(
         conn,
         EventKind::WinnerPicked,
@@ -571,7 +608,9 @@ impl Db {
     pub async fn removed_draw_winners(&self, draw_id: i64) -> StoreResult<Vec<(String, i64)>> {
         Ok(sqlx::query_as(
             "SELECT p.user_id, w.removed_at FROM winners w JOIN participants p ON p.id = w.participant_id \
-             WHERE w.draw_id = $1 AND w.removed_at IS NOT NULL ORDER BY w.removed_at, w.id",
+             WHERE w.draw_id = $1 AND w.removed_at IS NOT NULL \
+               AND (w.claim_status IS NULL OR w.claim_status NOT IN ('expired', 'disqualified')) \
+             ORDER BY w.removed_at, w.id",
         )
         .bind(draw_id)
         .fetch_all(self.reader())
@@ -582,10 +621,11 @@ impl Db {
     pub async fn list_winners(&self, giveaway_id: i64, limit: i64, offset: i64) -> StoreResult<(Vec<WinnerRow>, i64)> {
         let rows = sqlx::query_as(
             "SELECT w.id, p.user_id, p.name, p.email, p.country, w.kind, w.created_at, \
-             d.public_id AS draw_public_id, z.name AS prize_name, z.value AS prize_value \
+             d.public_id AS draw_public_id, z.name AS prize_name, z.value AS prize_value, \
+             w.claim_status, w.claim_deadline, w.claimed_at, w.replaces_winner_id \
              FROM winners w JOIN participants p ON p.id = w.participant_id \
              LEFT JOIN draws d ON d.id = w.draw_id LEFT JOIN prizes z ON z.id = w.prize_id \
-             WHERE w.giveaway_id = $1 AND w.removed_at IS NULL \
+             WHERE w.giveaway_id = $1 AND (w.removed_at IS NULL OR w.claim_status IN ('expired', 'disqualified')) \
              ORDER BY w.created_at, w.id LIMIT $2 OFFSET $3",
         )
         .bind(giveaway_id)
@@ -593,11 +633,13 @@ impl Db {
         .bind(offset)
         .fetch_all(self.reader())
         .await?;
-        let (total,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM winners WHERE giveaway_id = $1 AND removed_at IS NULL")
-                .bind(giveaway_id)
-                .fetch_one(self.reader())
-                .await?;
+        let (total,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM winners WHERE giveaway_id = $1 \
+                 AND (removed_at IS NULL OR claim_status IN ('expired', 'disqualified'))",
+        )
+        .bind(giveaway_id)
+        .fetch_one(self.reader())
+        .await?;
         Ok((rows, total))
     }
 

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod analytics;
 pub mod chat_giveaways;
+pub mod claims;
 pub mod comment_draws;
 pub mod db;
 pub mod draws;

@@ -28,6 +28,22 @@ pub struct GiveawayInput {
     pub competition_type: Option<String>,
     pub settings: Option<SettingsPatch>,
     pub rules_config: Option<RulesPatch>,
+    // Winners who must claim (crate::claims): stored apart from the spec, taken out with
+    // `take_claim` before it is validated.
+    pub claim_deadline_hours: Option<i64>,
+    pub claim_questions: Option<Vec<crate::claims::ClaimQuestion>>,
+    pub claim_notify: Option<String>,
+}
+
+impl GiveawayInput {
+    /// Takes the claim fields out of the body.
+    pub fn take_claim(&mut self) -> crate::claims::ClaimPatch {
+        crate::claims::ClaimPatch {
+            claim_deadline_hours: self.claim_deadline_hours.take(),
+            claim_questions: self.claim_questions.take(),
+            claim_notify: self.claim_notify.take(),
+        }
+    }
 }
 
 /// A giveaway's definition: everything a client sets, validated, with the schedule resolved to

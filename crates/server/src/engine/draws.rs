@@ -45,6 +45,12 @@ pub struct PublishedDraw {
     /// Winners of this draw whose winner status was removed afterwards (user ids, in order of
     /// removal): the draw stands as drawn, and the removal is shown beside it.
     pub removed_winners: Vec<String>,
+    /// Wins of this draw forfeited since (claim expired, or disqualified) and who replaced
+    /// them, in order: the audit the verify page shows.
+    pub replacements: Vec<fairdraw_store::claims::ReplacementRow>,
+    /// When this draw is a round drawn because an earlier draw's alternates ran out: that
+    /// draw's public id and result hash.
+    pub replaces_draw: Option<(String, String)>,
 }
 
 /// The public links of a draw.
@@ -76,6 +82,10 @@ pub struct RandomWinnersInput {
     pub min_entries: Option<i64>,
     /// Skip participants who are current winners (default: true).
     pub exclude_previous_winners: Option<bool>,
+    /// Alternates drawn after the winners, in order, 0 to 100: a winner who forfeits (does not
+    /// claim in time, or is disqualified) is replaced by the next of them. Default: as many as
+    /// `count` when the giveaway requires winners to claim, else 0.
+    pub alternates: Option<i64>,
 }
 
 /// The body of `winners/manual`: exactly one of the two.
@@ -96,6 +106,8 @@ pub struct RandomDraw {
     pub result_hash: String,
     pub round: u32,
     pub links: DrawLinks,
+    /// The draw's row id.
+    pub draw_id: i64,
 }
 
 fn giveaway_not_found(e: StoreError) -> EngineError {
@@ -129,10 +141,14 @@ pub fn parse_result_hash(raw: &str) -> EngineResult<String> {
 
 /// Validated `winners/random` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct RandomRequest {
-    count: u32,
-    min_entries: i64,
-    exclude_previous_winners: bool,
+pub(super) struct RandomRequest {
+    pub(super) count: u32,
+    pub(super) min_entries: i64,
+    pub(super) exclude_previous_winners: bool,
+    /// `None`: the default for the giveaway's claim rules.
+    pub(super) alternates: Option<u32>,
+    /// Leave out everyone who ever won (a round drawn to replace a forfeited win).
+    pub(super) exclude_past_winners: bool,
 }
 
 fn random_request(input: &RandomWinnersInput) -> Result<RandomRequest, FieldErrors> {
@@ -152,11 +168,21 @@ fn random_request(input: &RandomWinnersInput) -> Result<RandomRequest, FieldErro
     if min_entries < 0 {
         errors.add("min_entries", "Must be 0 or more.");
     }
+    let alternates = match input.alternates {
+        None => None,
+        Some(n) if (0..=MAX_WINNERS_PER_DRAW).contains(&n) => Some(n as u32),
+        Some(_) => {
+            errors.add("alternates", format!("Must be between 0 and {MAX_WINNERS_PER_DRAW}."));
+            None
+        }
+    };
     errors.into_result()?;
     Ok(RandomRequest {
         count,
         min_entries,
         exclude_previous_winners: input.exclude_previous_winners.unwrap_or(true),
+        alternates,
+        exclude_past_winners: false,
     })
 }
 
@@ -190,13 +216,14 @@ fn prize_slots(prizes: &[OpenPrize], winners: usize) -> Vec<Option<usize>> {
 /// Records `participant_id` as a winner with the prize of `slot` (and one of its redemption
 /// codes, when it gives codes), and queues their e-mail and the `winner.picked` event in the same
 /// transaction. The code stays recorded as used even if the winner is removed.
-async fn award(
+pub(super) async fn award(
     tx: &mut WinnersTx,
     participant_id: i64,
     draw: Option<(i64, PickedBy<'_>)>,
     prize: Option<&OpenPrize>,
+    claim: &super::claims::ClaimSetup,
     now: i64,
-) -> EngineResult<()> {
+) -> EngineResult<i64> {
     let kind = if draw.is_some() { "random" } else { "manual" };
     let winner_id = tx
         .insert_winner(participant_id, draw.map(|(id, _)| id), prize.map(|p| p.id), kind, now)
@@ -205,8 +232,10 @@ async fn award(
         // The winner e-mail reads the code at send time.
         tx.claim_code(p.id, winner_id, now).await?;
     }
-    tx.announce_winner(winner_id, draw.map(|(_, by)| by), now).await?;
-    Ok(())
+    let extra = claim.require(tx, winner_id, now).await?;
+    tx.announce_winner_with(winner_id, draw.map(|(_, by)| by), extra.as_ref(), now)
+        .await?;
+    Ok(winner_id)
 }
 
 /// Builds the pool (one ticket each in points mode, else the valid entries) and draws.
@@ -233,7 +262,7 @@ fn run_draw(rows: &[EligibleRow], points_mode: bool, input: &DrawInput) -> Engin
 impl Engine {
     /// The seed the giveaway committed to when it was published. A draft has published no
     /// commitment, and a draw without one would prove nothing, so drafts are refused.
-    async fn committed_seed(&self, g: &Giveaway) -> EngineResult<ServerSeed> {
+    pub(super) async fn committed_seed(&self, g: &Giveaway) -> EngineResult<ServerSeed> {
         let commitment = match (&g.row.commitment, g.status) {
             (Some(c), status) if status != Status::Draft => c,
             _ => {
@@ -271,14 +300,33 @@ impl Engine {
         let g = self.owned_giveaway(who, giveaway_id).await?;
         let req = random_request(&input)?;
         let seed = self.committed_seed(&g).await?;
-        let now = self.now_ms();
         let mut tx = self.db().begin_winners(g.id()).await.map_err(giveaway_not_found)?;
+        let (d, _) = self.draw_in(&mut tx, &g, seed, req, None, public_url).await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// Draws inside a winners transaction: the pool as of now, the draw stored with its pool,
+    /// its winners awarded the open prizes (or `prizes` when given: the prize of a forfeited win
+    /// this round replaces, or none). Returns the draw and the new winners' row ids, in pick order.
+    pub(super) async fn draw_in(
+        &self,
+        tx: &mut WinnersTx,
+        g: &Giveaway,
+        seed: ServerSeed,
+        req: RandomRequest,
+        prizes: Option<Vec<OpenPrize>>,
+        public_url: &str,
+    ) -> EngineResult<(RandomDraw, Vec<i64>)> {
+        let now = self.now_ms();
+        let claim = self.claim_setup(tx).await?;
         let round = tx.next_round().await?;
         let round = u32::try_from(round).map_err(|_| internal(format!("giveaway {}: round {round}", g.id())))?;
         let rows = tx
             .eligible(Eligibility {
                 min_entries: req.min_entries,
                 exclude_current_winners: req.exclude_previous_winners,
+                exclude_past_winners: req.exclude_past_winners,
             })
             .await?;
         if rows.is_empty() {
@@ -295,7 +343,7 @@ impl Engine {
             // Giveaways name no public beacon yet; the certificate's empty beacon says so (spec §9).
             beacon: String::new(),
             winners: req.count,
-            extras: 0,
+            extras: req.alternates.unwrap_or(if claim.required() { req.count } else { 0 }),
         };
         let points_mode = g.settings.points_mode();
         let (rows, pool, outcome, input) = tokio::task::spawn_blocking(move || {
@@ -325,35 +373,44 @@ impl Engine {
 
         let participant_of: HashMap<&str, i64> = rows.iter().map(|r| (r.user_id.as_str(), r.participant_id)).collect();
         let picked: Vec<i64> = outcome.winners.iter().map(|id| participant_of[id.as_str()]).collect();
-        let prizes = tx.open_prizes().await?;
+        let prizes = match prizes {
+            Some(p) => p,
+            None => tx.open_prizes().await?,
+        };
+        let mut winner_ids = Vec::with_capacity(picked.len());
         for (participant_id, slot) in picked.iter().zip(prize_slots(&prizes, picked.len())) {
             let by = PickedBy {
                 draw_public_id: &public_id,
                 verify_url: &links.verify_url,
             };
-            award(
-                &mut tx,
+            let id = award(
+                tx,
                 *participant_id,
                 Some((draw_id, by)),
                 slot.map(|i| &prizes[i]),
+                &claim,
                 now,
             )
             .await?;
+            winner_ids.push(id);
         }
         let mut people = tx.people(&picked).await?;
-        tx.commit().await?;
 
         let order: HashMap<i64, usize> = picked.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         people.sort_by_key(|p| order[&p.participant_id]);
-        Ok(RandomDraw {
-            winners_requested: req.count,
-            eligible_pool_size: outcome.pool_size,
-            winners: people,
-            public_id,
-            result_hash,
-            round,
-            links,
-        })
+        Ok((
+            RandomDraw {
+                winners_requested: req.count,
+                eligible_pool_size: outcome.pool_size,
+                winners: people,
+                public_id,
+                result_hash,
+                round,
+                links,
+                draw_id,
+            },
+            winner_ids,
+        ))
     }
 
     /// `winners/manual`: records a participant as a winner by hand. No draw is made and no
@@ -392,7 +449,8 @@ impl Engine {
             );
         }
         let prizes = tx.open_prizes().await?;
-        award(&mut tx, c.participant_id, None, prizes.first(), now).await?;
+        let claim = self.claim_setup(&mut tx).await?;
+        award(&mut tx, c.participant_id, None, prizes.first(), &claim, now).await?;
         tx.commit().await?;
         Ok(WinnerPerson {
             participant_id: c.participant_id,
@@ -472,6 +530,8 @@ impl Engine {
             .into_iter()
             .map(|(user_id, _)| user_id)
             .collect();
+        let replacements = self.db().replacements_of_draw(row.id).await?;
+        let replaces_draw = self.db().replaced_by_draw(row.id).await?;
         Ok(PublishedDraw {
             public_id: row.public_id,
             certificate,
@@ -482,6 +542,8 @@ impl Engine {
             pool_url: links.pool_url,
             certificate_pdf_url: links.certificate_pdf_url,
             removed_winners,
+            replacements,
+            replaces_draw,
         })
     }
 
@@ -595,7 +657,9 @@ mod tests {
             RandomRequest {
                 count: 3,
                 min_entries: 0,
-                exclude_previous_winners: true
+                exclude_previous_winners: true,
+                alternates: None,
+                exclude_past_winners: false,
             }
         );
         for bad in [

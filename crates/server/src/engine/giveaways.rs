@@ -138,8 +138,10 @@ impl Engine {
         }
     }
 
-    pub async fn create_giveaway(&self, who: &Principal, input: GiveawayInput) -> EngineResult<Giveaway> {
-        let spec = GiveawaySpec::create(input)?;
+    pub async fn create_giveaway(&self, who: &Principal, mut input: GiveawayInput) -> EngineResult<Giveaway> {
+        let claim = self.patched_claim(None, input.take_claim()).await;
+        let spec = GiveawaySpec::create(input);
+        let (spec, claim) = merge_errors(spec, claim)?;
         let now = self.now_ms();
         // A giveaway created already published commits to its draw seed at once.
         let commitment = (!spec.is_draft).then(new_commitment);
@@ -153,6 +155,9 @@ impl Engine {
                 now,
             )
             .await?;
+        if let Some(claim) = claim {
+            self.store_claim(id, &claim).await?;
+        }
         Ok(self.view(self.db().giveaway(id).await?))
     }
 
@@ -173,13 +178,18 @@ impl Engine {
         Ok((rows.into_iter().map(|r| self.view(r)).collect(), page))
     }
 
-    pub async fn update_giveaway(&self, who: &Principal, id: i64, input: GiveawayInput) -> EngineResult<Giveaway> {
+    pub async fn update_giveaway(&self, who: &Principal, id: i64, mut input: GiveawayInput) -> EngineResult<Giveaway> {
         let current = self.owned_giveaway(who, id).await?;
-        let spec = Self::spec_of(&current).update(input)?;
+        let claim = self.patched_claim(Some(id), input.take_claim()).await;
+        let spec = Self::spec_of(&current).update(input);
+        let (spec, claim) = merge_errors(spec, claim)?;
         let commitment = (!spec.is_draft && current.row.commitment.is_none()).then(new_commitment);
         self.db()
             .update_giveaway(id, &to_fields(&spec), commitment.as_ref(), self.now_ms())
             .await?;
+        if let Some(claim) = claim {
+            self.store_claim(id, &claim).await?;
+        }
         Ok(self.view(self.db().giveaway(id).await?))
     }
 
@@ -205,6 +215,11 @@ impl Engine {
             .db()
             .duplicate_giveaway(id, &new_slug(&title), &title, self.now_ms())
             .await?;
+        // Winners who must claim: the copy asks the same of its winners.
+        let claim = self.db().claim_config(id).await?;
+        if claim.is_some() {
+            self.db().set_claim_config(new_id, claim.as_deref()).await?;
+        }
         Ok(self.view(self.db().giveaway(new_id).await?))
     }
 
@@ -257,4 +272,22 @@ fn start_of_local_day(now_ms: i64, zone: &str) -> i64 {
         .map_or(now_ms - now_ms.rem_euclid(86_400_000), |z| {
             z.timestamp().as_millisecond()
         })
+}
+
+/// The spec and the claim rules of one body, with every field problem of both in one 422.
+fn merge_errors<C>(
+    spec: Result<GiveawaySpec, fairdraw_core::validation::FieldErrors>,
+    claim: EngineResult<C>,
+) -> EngineResult<(GiveawaySpec, C)> {
+    match (spec, claim) {
+        (Ok(spec), Ok(claim)) => Ok((spec, claim)),
+        (Err(mut a), Err(EngineError::Validation(b))) => {
+            for (f, m) in b.iter() {
+                a.add(f, m);
+            }
+            Err(a.into())
+        }
+        (Err(a), Ok(_)) => Err(a.into()),
+        (_, Err(e)) => Err(e),
+    }
 }

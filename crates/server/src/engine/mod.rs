@@ -6,6 +6,7 @@ pub mod analytics;
 mod batch;
 mod cache;
 pub mod chat_giveaways;
+pub mod claims;
 mod clock;
 pub mod comment_draws;
 pub mod draws;
@@ -66,6 +67,8 @@ struct Inner {
     admissions: std::sync::OnceLock<limits::Admissions>,
     /// Checks captcha tokens; plugged in by the server (`outbound::captcha`), absent in the CLI.
     captcha: std::sync::OnceLock<Arc<dyn public_entries::CaptchaVerifier>>,
+    /// Signs claim links and seals claim answers; plugged in at start-up (`claims.key`).
+    claim_keys: std::sync::OnceLock<Arc<claims::ClaimKeys>>,
 }
 
 impl Engine {
@@ -86,6 +89,7 @@ impl Engine {
                 chat_joiner: std::sync::OnceLock::new(),
                 admissions: std::sync::OnceLock::new(),
                 captcha: std::sync::OnceLock::new(),
+                claim_keys: std::sync::OnceLock::new(),
             }),
         }
     }

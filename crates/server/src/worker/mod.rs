@@ -15,6 +15,7 @@
 //! Message-ID, so receivers can tell a repeat.
 
 mod chat;
+mod claims;
 mod comment_draws;
 mod completions;
 pub mod scheduler;
@@ -120,6 +121,7 @@ async fn dispatch(state: &AppState, job: &Job) -> Result<(), JobError> {
         crate::engine::chat_giveaways::DRAW_JOB => chat::draw_job(state, job).await,
         crate::engine::chat_giveaways::NOTIFY_JOB => chat::notify_job(state, job).await,
         fairdraw_store::comment_draws::COMMENT_DRAW_RUN => comment_draws::run_job(state, job).await,
+        fairdraw_store::claims::CLAIM_EXPIRE => claims::expire_job(state, job).await,
         fairdraw_store::comment_draws::V1_WEBHOOK_DELIVER => {
             crate::outbound::v1_webhooks::deliver_job(state, job).await
         }

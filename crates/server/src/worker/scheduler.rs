@@ -15,6 +15,13 @@ pub async fn tick(state: &AppState) -> EngineResult<()> {
             "announced giveaway transitions"
         );
     }
+    // Claim deadlines have their own jobs; the sweep catches any whose job is still queued
+    // behind others, and is safe beside them (a win is forfeited once).
+    match state.engine.expire_due_claims().await {
+        Ok(0) => {}
+        Ok(expired) => tracing::info!(expired, "expired unclaimed wins"),
+        Err(e) => tracing::warn!(error = %e, "expiring unclaimed wins failed"),
+    }
     let draws = state.engine.queue_due_chat_draws().await?;
     if draws > 0 {
         tracing::info!(draws, "queued chat giveaway draws");

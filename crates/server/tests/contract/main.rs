@@ -37,6 +37,8 @@ mod translog;
 mod verify;
 mod webhooks;
 mod winners;
+// Winners who must claim (issue 15).
+mod claims;
 
 use libtest_mimic::{Arguments, Trial};
 use support::{Backend, POSTGRES_ENV, Scenario};
@@ -72,6 +74,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         comment_connectors::scenarios(),
         // Photo contests and the e-mail sign-in link (issue 14).
         gallery::scenarios(),
+        // Winners who must claim (issue 15).
+        claims::scenarios(),
     ]
     .into_iter()
     .flatten()

@@ -307,7 +307,39 @@ pub async fn winner(state: &AppState, job: &Job) -> Result<Outcome, JobError> {
     letter.after_code = non_empty(&w.redemption_instructions)
         .map(|i| paragraphs(&values.text(i)))
         .unwrap_or_default();
+    claim_action(state, &mut letter, w.winner_id).await?;
     Ok(Outcome::Send(Box::new(letter)))
+}
+
+/// Winners who must claim: the claim link and its deadline, when the giveaway notifies its
+/// winners by e-mail and the win is still waiting for its claim.
+async fn claim_action(state: &AppState, letter: &mut Letter, winner_id: i64) -> Result<(), JobError> {
+    let Some(c) = state.engine.db().claim_of(winner_id).await.map_err(store)? else {
+        return Ok(());
+    };
+    let notify = c
+        .claim_config
+        .as_deref()
+        .and_then(|raw| serde_json::from_str::<fairdraw_core::claims::ClaimConfig>(raw).ok())
+        .map(|config| config.notify)
+        .unwrap_or_default();
+    let (Some("pending"), Some(deadline), true) = (c.claim_status.as_deref(), c.claim_deadline, notify.by_email())
+    else {
+        return Ok(());
+    };
+    let url = state
+        .engine
+        .claim_url(winner_id)
+        .map_err(|e| JobError::permanent(e.to_string()))?;
+    letter.paragraphs.push(format!(
+        "To receive your prize, claim it before {} UTC. If you do not, it goes to the next person drawn.",
+        fairdraw_core::time::format_utc(deadline)
+    ));
+    letter.action = Some(Action {
+        label: "Claim my prize".to_owned(),
+        url,
+    });
+    Ok(())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! per-giveaway limits instead of keys, counted in Redis when it is configured and otherwise in
 //! each instance's memory (so per instance).
 
+pub mod claims;
 mod entries;
 pub use entries::ClientOrigin;
 mod views;
@@ -17,6 +18,7 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(entries::routes())
         .merge(views::routes())
+        .merge(claims::routes())
         .route_layer(middleware::from_fn_with_state(state, idempotency::layer::<V2>))
         .fallback(crate::surfaces::v2::response::not_found)
 }

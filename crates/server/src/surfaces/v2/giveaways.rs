@@ -144,6 +144,15 @@ pub struct GiveawayDetails {
     #[schema(value_type = Option<Object>)]
     fairness: Option<Value>,
     created_at: String,
+    // Winners who must claim.
+    /// Hours a winner has to claim their win; 0 when no claim is required.
+    claim_deadline_hours: i64,
+    /// The questions a winner answers to claim.
+    #[schema(value_type = Vec<Object>)]
+    claim_questions: Value,
+    /// email, webhook or email_and_webhook.
+    #[schema(value_type = String)]
+    claim_notify: Value,
 }
 
 #[utoipa::path(get, path = "/giveaways/{id}", tag = "Giveaways", summary = "Get full giveaway details",
@@ -152,6 +161,7 @@ pub struct GiveawayDetails {
 pub async fn get_giveaway(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<i64>) -> V2Result {
     let g = state.engine.owned_giveaway(&who, id).await?;
     let entry_method_count = state.engine.db().count_entry_methods(id).await?;
+    let claim = state.engine.claim_config(id).await?;
     let l = links(&state.config.public_url, &g);
     let mut rules_config = json!(g.rules_config);
     rules_config["allowed_world_wide"] = json!(g.rules_config.allowed_world_wide());
@@ -189,6 +199,9 @@ pub async fn get_giveaway(State(state): State<AppState>, Caller(who): Caller, Pa
         rules_config,
         fairness,
         created_at: format_utc(r.created_at),
+        claim_deadline_hours: claim.deadline_hours,
+        claim_questions: json!(claim.questions),
+        claim_notify: json!(claim.notify),
     }))
 }
 
@@ -225,6 +238,15 @@ pub struct GiveawayBody {
     settings: Option<Value>,
     #[schema(value_type = Option<Object>)]
     rules_config: Option<Value>,
+    // Winners who must claim.
+    /// Hours a winner has to claim, 1 to 2160 (0: no claim required). Unclaimed wins go to the
+    /// draw's alternates, in certificate order.
+    claim_deadline_hours: Option<i64>,
+    /// Up to 10 questions: `{ "id", "label", "kind": text|long_text|checkbox|date, "required" }`.
+    #[schema(value_type = Option<Vec<Object>>)]
+    claim_questions: Option<Value>,
+    /// How the winner gets the claim link: email (default), webhook or email_and_webhook.
+    claim_notify: Option<String>,
 }
 
 #[utoipa::path(post, path = "/giveaways", tag = "Giveaways", summary = "Create a new giveaway",

@@ -3,7 +3,7 @@
 //! it through `/v1/verify/{sha256}` without a key.
 
 use super::extract::{Body, Caller, Path, Query};
-use super::response::{Envelope, ErrorEnvelope, ListEnvelope, V2Result, created, list, no_content};
+use super::response::{Envelope, ErrorEnvelope, ListEnvelope, V2Result, created, list, no_content, ok};
 use crate::app::AppState;
 use crate::engine::draws::{ManualWinnerInput, RandomWinnersInput};
 use axum::extract::State;
@@ -21,6 +21,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(random_winners))
         .routes(routes!(manual_winner))
         .routes(routes!(remove_winner))
+        // Winners who must claim.
+        .routes(routes!(disqualify_winner))
+        .routes(routes!(winner_claim))
 }
 
 /// The prize a winner holds.
@@ -41,16 +44,26 @@ pub struct WinnerItem {
     country: Option<String>,
     /// When they were made a winner (UTC).
     timestamp: String,
-    /// Always 1: the list holds current winners only.
+    /// 1 for a current winner; 0 for a win forfeited (claim expired, or disqualified), which the
+    /// list keeps so its replacement can be followed.
     display_winner: i64,
     prize_info: Option<PrizeInfo>,
     /// Not in the reference: "random" (drawn) or "manual" (picked by hand).
     selection: String,
     /// Not in the reference: the draw that picked this winner, for random winners.
     draw_id: Option<String>,
+    /// Not in the reference: pending, claimed, expired or disqualified; null when the giveaway
+    /// did not require a claim.
+    claim_status: Option<String>,
+    /// When an unclaimed win expires (UTC).
+    claim_deadline: Option<String>,
+    claimed_at: Option<String>,
+    /// The `entry_id` of the forfeited win this one took over.
+    replaces_entry_id: Option<i64>,
 }
 
 fn winner_item(w: WinnerRow) -> WinnerItem {
+    let forfeited = matches!(w.claim_status.as_deref(), Some("expired" | "disqualified"));
     WinnerItem {
         entry_id: w.id,
         user_id: w.user_id,
@@ -58,13 +71,17 @@ fn winner_item(w: WinnerRow) -> WinnerItem {
         email: w.email,
         country: w.country,
         timestamp: format_utc(w.created_at),
-        display_winner: 1,
+        display_winner: i64::from(!forfeited),
         prize_info: w.prize_name.map(|prize_name| PrizeInfo {
             prize_name,
             prize_value: w.prize_value.unwrap_or_default(),
         }),
         selection: w.kind,
         draw_id: w.draw_public_id,
+        claim_status: w.claim_status,
+        claim_deadline: w.claim_deadline.map(format_utc),
+        claimed_at: w.claimed_at.map(format_utc),
+        replaces_entry_id: w.replaces_winner_id,
     }
 }
 
@@ -93,7 +110,9 @@ pub struct ListParams {
 }
 
 #[utoipa::path(get, path = "/giveaways/{id}/winners", tag = "Winners", summary = "List all winners",
-    description = "Current winners, oldest first. `entry_id` is the id of the win, which the remove endpoint takes.",
+    description = "Current winners, oldest first. `entry_id` is the id of the win, which the remove endpoint takes. \
+        Wins forfeited (claim expired, or disqualified) stay listed with `display_winner` 0 and their \
+        `claim_status`; the win that replaced one names it in `replaces_entry_id`.",
     params(("id" = i64, Path, description = "The giveaway ID"), ListParams),
     responses((status = 200, body = ListEnvelope<WinnerItem>), (status = 400, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
 pub async fn list_winners(
@@ -193,4 +212,86 @@ pub async fn remove_winner(
 ) -> V2Result {
     state.engine.remove_winner(&who, id, winner_id).await?;
     Ok(no_content())
+}
+
+// ---- Winners who must claim -------------------------------------------------------------
+
+/// The body of a disqualification.
+#[derive(Deserialize, ToSchema)]
+pub struct DisqualifyInput {
+    /// Why, for the draw's audit (shown on its verify page), up to 500 characters.
+    reason: Option<String>,
+}
+
+/// What a disqualification or an expiry did.
+#[derive(Serialize, ToSchema)]
+pub struct Replaced {
+    /// The `entry_id` of the forfeited win.
+    replaced_entry_id: i64,
+    /// The `entry_id` of the win that replaces it; null when nobody was left to draw.
+    replacement_entry_id: Option<i64>,
+    replacement_user_id: Option<String>,
+    /// 0-based position of the promoted alternate in the draw certificate's `extras`; null
+    /// when the alternates had run out and a new round was drawn.
+    alternate_position: Option<usize>,
+    /// The new round's draw id, when one was drawn.
+    new_round_draw_id: Option<String>,
+}
+
+#[utoipa::path(post, path = "/giveaways/{id}/winners/{winner_id}/disqualify", tag = "Winners",
+    summary = "Disqualify a winner",
+    description = "Ends a current win (`winner_id` is the list's `entry_id`) and gives its prize to the next \
+        alternate of the same draw, in the order its certificate lists them (`extras`); alternates who have \
+        won before or are no longer eligible are passed over. Never a new draw while an alternate is left; \
+        when none is, a new round is drawn and linked. Recorded in the draw's audit and on its verify page.",
+    params(("id" = i64, Path, description = "The giveaway ID"), ("winner_id" = i64, Path, description = "The `entry_id` from the winners list")),
+    request_body = DisqualifyInput,
+    responses((status = 200, body = Envelope<Replaced>), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn disqualify_winner(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, winner_id)): Path<(i64, i64)>,
+    Body(input): Body<DisqualifyInput>,
+) -> V2Result {
+    let reason = input.reason;
+    let r = state.engine.disqualify_winner(&who, id, winner_id, reason).await?;
+    Ok(ok(Replaced {
+        replaced_entry_id: r.replaced_winner_id,
+        replacement_entry_id: r.new_winner_id,
+        replacement_user_id: r.new_user_id,
+        alternate_position: r.alternate_position,
+        new_round_draw_id: r.new_draw,
+    }))
+}
+
+/// A win's claim, with the winner's answers.
+#[derive(Serialize, ToSchema)]
+pub struct WinnerClaim {
+    entry_id: i64,
+    claim_status: &'static str,
+    claim_deadline: Option<String>,
+    claimed_at: Option<String>,
+    /// By question id.
+    #[schema(value_type = Object)]
+    answers: std::collections::BTreeMap<String, String>,
+}
+
+#[utoipa::path(get, path = "/giveaways/{id}/winners/{winner_id}/claim", tag = "Winners",
+    summary = "Read a winner's claim",
+    description = "The claim's status and the answers the winner gave (stored encrypted; opened for you).",
+    params(("id" = i64, Path, description = "The giveaway ID"), ("winner_id" = i64, Path, description = "The `entry_id` from the winners list")),
+    responses((status = 200, body = Envelope<WinnerClaim>), (status = 404, body = ErrorEnvelope)))]
+pub async fn winner_claim(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, winner_id)): Path<(i64, i64)>,
+) -> V2Result {
+    let (v, answers) = state.engine.claim_answers(&who, id, winner_id).await?;
+    Ok(ok(WinnerClaim {
+        entry_id: v.winner_id,
+        claim_status: v.status.as_str(),
+        claim_deadline: v.deadline.map(format_utc),
+        claimed_at: v.claimed_at.map(format_utc),
+        answers,
+    }))
 }

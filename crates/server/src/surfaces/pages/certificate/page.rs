@@ -365,6 +365,8 @@ mod tests {
             pdf_url: "https://giveaways.example.com/cert/drw_0123456789abcdef0123.pdf".to_owned(),
             issuer: "https://giveaways.example.com".to_owned(),
             removed,
+            replacements: Vec::new(),
+            replaces_draw: None,
         }
     }
 

@@ -70,6 +70,7 @@ pub fn draw_page(view: &DrawView) -> String {
     let server_seed = cert.server_seed.to_hex();
     let pool_hash = cert.pool_hash.to_hex();
     let heading = view.winners_heading();
+    let replacements = replacements_section(view);
     format!(
         r#"<!doctype html>
 <html lang="en">
@@ -94,6 +95,7 @@ pub fn draw_page(view: &DrawView) -> String {
 <p class="note">Shown by participant id, exactly as the certificate publishes them: names and e-mail addresses are never published.</p>
 {extras}
 </section>
+{replacements}
 <section id="fd-verify" class="check" data-state="idle" data-hash="{hash}" data-certificate-url="../v1/verify/{hash}" data-pool-url="../v1/verify/{hash}/pool" data-key-url="../v1/verify/key">
 <h2>Check it yourself</h2>
 <p class="status" data-role="status">Your browser can re-run this draw here; it needs JavaScript to do so.</p>
@@ -200,6 +202,66 @@ pub fn error_page(assets: &str) -> String {
 </html>
 "#
     )
+}
+
+/// Winners who must claim: every win of this draw forfeited since (claim expired, or
+/// disqualified) and who took it over, by the rule (the next alternate in the order above) or,
+/// when none was left, by a new round, linked. And, on such a round, the draw it replaces.
+fn replacements_section(view: &DrawView) -> String {
+    let mut out = String::new();
+    if let Some((public_id, hash)) = &view.replaces_draw {
+        let _ = write!(
+            out,
+            "<section class=\"replacements\"><h2>Why this draw was made</h2><p>This round was drawn because \
+             every alternate of draw <a href=\"{hash}\"><code>{id}</code></a> had been used or could no longer win.</p></section>",
+            hash = escape(hash),
+            id = escape(public_id),
+        );
+    }
+    if view.replacements.is_empty() {
+        return out;
+    }
+    out.push_str(
+        "<section class=\"replacements\"><h2>Replacements</h2><p class=\"note\">A winner who did not claim in \
+         time, or was disqualified, is replaced by the next alternate of this draw in the order published above; \
+         only when none is left is a new round drawn.</p><ol class=\"replacements\">",
+    );
+    for r in &view.replacements {
+        let why = match r.reason.as_str() {
+            "expired" => "did not claim the prize in time".to_owned(),
+            _ => match r.note.as_deref() {
+                Some(note) => format!("was disqualified by the organiser ({})", escape(note)),
+                None => "was disqualified by the organiser".to_owned(),
+            },
+        };
+        let who = if r.actor == "scheduler" {
+            "automatically, at the deadline"
+        } else {
+            "by the organiser"
+        };
+        let successor = match (&r.new_candidate_id, r.alternate_position, &r.new_draw_result_hash) {
+            (Some(id), Some(pos), _) => format!("replaced by alternate #{} <code>{}</code>", pos + 1, escape(id)),
+            (Some(id), None, Some(hash)) => format!(
+                "no alternate was left: replaced by <code>{}</code>, drawn in <a href=\"{}\">a new round</a>",
+                escape(id),
+                escape(hash)
+            ),
+            (None, _, Some(hash)) => format!(
+                "no alternate was left: <a href=\"{}\">a new round</a> was drawn",
+                escape(hash)
+            ),
+            _ => "nobody was left to replace them".to_owned(),
+        };
+        let when = escape(&human_time(&fairdraw_core::time::format_rfc3339(r.created_at)));
+        let _ = write!(
+            out,
+            "<li data-reason=\"{reason}\"><code>{old}</code> {why}; {successor}. <span class=\"note\">{when}, {who}.</span></li>",
+            reason = escape(&r.reason),
+            old = escape(&r.old_candidate_id),
+        );
+    }
+    out.push_str("</ol></section>");
+    out
 }
 
 #[cfg(test)]

@@ -22,6 +22,10 @@ pub struct DrawView {
     /// Winners whose status the organiser removed after the draw: the draw stands as drawn,
     /// and the removal is shown beside it.
     pub removed: Vec<String>,
+    /// Wins forfeited since the draw and who replaced them (the draw's audit).
+    pub replacements: Vec<fairdraw_store::claims::ReplacementRow>,
+    /// The earlier draw whose forfeited win this round was drawn to replace.
+    pub replaces_draw: Option<(String, String)>,
 }
 
 impl DrawView {
@@ -37,6 +41,8 @@ impl DrawView {
             pdf_url: draw.certificate_pdf_url,
             issuer,
             removed: draw.removed_winners,
+            replacements: draw.replacements,
+            replaces_draw: draw.replaces_draw,
         }
     }
 
