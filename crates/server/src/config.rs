@@ -132,12 +132,16 @@ pub const DEFAULT_PUBLIC_GIVEAWAY_RPS: u32 = 2_000;
 /// Settings of the public entry endpoint (`/api/public`).
 #[derive(Clone, Debug)]
 pub struct PublicConfig {
-    /// A request header carrying the client's address; the first address of a list is used, as
-    /// in `X-Forwarded-For`. Set it only behind a trusted proxy that overwrites this header:
-    /// anywhere else each client writes its own address and walks past every per-IP rule.
+    /// A request header carrying the client's address, as `X-Forwarded-For` does. Believed only
+    /// on connections from `trusted_proxies`: anywhere else each client would write its own
+    /// address and walk past every per-IP rule.
     pub client_ip_header: Option<String>,
-    /// A header in which a trusted edge proxy reports the client's country (e.g. `CF-IPCountry`).
+    /// A header in which a trusted edge proxy reports the client's country (e.g. `CF-IPCountry`),
+    /// believed only on connections from `trusted_proxies`.
     pub country_header: Option<String>,
+    /// The proxies (addresses or CIDR ranges) whose client-address and country headers are
+    /// believed. None: the headers are ignored and the peer address is the client.
+    pub trusted_proxies: Vec<fairdraw_core::lists::Cidr>,
     /// A MaxMind database (`.mmdb`) for the country when the header does not give one.
     pub geoip_db: Option<PathBuf>,
     /// Lists of VPN and proxy ranges for `block_vpns`: one CIDR range or address a line, `#`
@@ -162,6 +166,7 @@ impl Default for PublicConfig {
         PublicConfig {
             client_ip_header: None,
             country_header: None,
+            trusted_proxies: Vec::new(),
             geoip_db: None,
             vpn_ranges: Vec::new(),
             captcha: None,
@@ -240,6 +245,7 @@ pub struct ConfigLayer {
     pub log_format: Option<LogFormat>,
     pub client_ip_header: Option<String>,
     pub country_header: Option<String>,
+    pub trusted_proxies: Option<Vec<String>>,
     pub geoip_db: Option<PathBuf>,
     pub vpn_ranges: Option<Vec<PathBuf>>,
     pub captcha_provider: Option<CaptchaProvider>,
@@ -318,6 +324,13 @@ impl ConfigLayer {
                 .transpose()?,
             client_ip_header: get("FAIRDRAW_CLIENT_IP_HEADER"),
             country_header: get("FAIRDRAW_COUNTRY_HEADER"),
+            trusted_proxies: get("FAIRDRAW_TRUSTED_PROXIES").map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            }),
             geoip_db: get("FAIRDRAW_GEOIP_DB").map(PathBuf::from),
             vpn_ranges: get("FAIRDRAW_VPN_RANGES").map(|v| {
                 v.split(',')
@@ -409,6 +422,7 @@ impl ConfigLayer {
             log_format: other.log_format.or(self.log_format),
             client_ip_header: other.client_ip_header.or(self.client_ip_header),
             country_header: other.country_header.or(self.country_header),
+            trusted_proxies: other.trusted_proxies.or(self.trusted_proxies),
             geoip_db: other.geoip_db.or(self.geoip_db),
             vpn_ranges: other.vpn_ranges.or(self.vpn_ranges),
             captcha_provider: other.captcha_provider.or(self.captcha_provider),
@@ -470,6 +484,7 @@ impl ConfigLayer {
         let public = PublicConfig {
             client_ip_header: header_name("client_ip_header", self.client_ip_header)?,
             country_header: header_name("country_header", self.country_header)?,
+            trusted_proxies: proxies(self.trusted_proxies.unwrap_or_default())?,
             geoip_db: self.geoip_db,
             vpn_ranges: self.vpn_ranges.unwrap_or_default(),
             captcha: captcha(self.captcha_provider, self.captcha_secret, self.captcha_verify_url)?,
@@ -635,6 +650,24 @@ fn header_name(name: &'static str, value: Option<String>) -> Result<Option<Strin
             }),
         })
         .transpose()
+}
+
+/// Trusted proxies: CIDR ranges, or single addresses (a range of one).
+fn proxies(raw: Vec<String>) -> Result<Vec<fairdraw_core::lists::Cidr>, ConfigError> {
+    use fairdraw_core::lists::Cidr;
+    raw.iter()
+        .map(|v| {
+            let v = v.trim();
+            let single = v.parse::<std::net::IpAddr>().ok().map(|ip| match ip {
+                std::net::IpAddr::V4(_) => format!("{ip}/32"),
+                std::net::IpAddr::V6(_) => format!("{ip}/128"),
+            });
+            Cidr::parse(single.as_deref().unwrap_or(v)).ok_or_else(|| ConfigError::Invalid {
+                name: "trusted_proxies",
+                message: format!("{v:?} is not an address or a CIDR range"),
+            })
+        })
+        .collect()
 }
 
 /// A provider needs its secret, and a secret or URL needs a provider to mean anything.
@@ -804,10 +837,13 @@ mod tests {
                 ("FAIRDRAW_CLIENT_IP_HEADER", "X-Forwarded-For"),
                 ("FAIRDRAW_VPN_RANGES", "/etc/b.txt, /etc/c.txt"),
                 ("FAIRDRAW_PUBLIC_GIVEAWAY_RPS", "50000"),
+                ("FAIRDRAW_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,::1"),
             ]),
             ConfigLayer::default(),
         )
         .unwrap();
+        let proxies: Vec<String> = c.public.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(proxies, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
         assert_eq!(c.public.client_ip_header.as_deref(), Some("x-forwarded-for"));
         assert_eq!(c.public.country_header.as_deref(), Some("cf-ipcountry"));
         assert_eq!(
@@ -843,6 +879,8 @@ mod tests {
             "captcha_verify_url",
         );
         bad(&[("FAIRDRAW_CLIENT_IP_HEADER", "bad header")], "client_ip_header");
+        bad(&[("FAIRDRAW_TRUSTED_PROXIES", "10.0.0.0/33")], "trusted_proxies");
+        bad(&[("FAIRDRAW_TRUSTED_PROXIES", "proxy.example")], "trusted_proxies");
         bad(&[("FAIRDRAW_PUBLIC_IP_RPM", "-1")], "FAIRDRAW_PUBLIC_IP_RPM");
         let c = Config::load(
             None,

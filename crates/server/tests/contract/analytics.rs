@@ -458,6 +458,7 @@ async fn entry_methods_share_the_counted_entries(app: TestApp) {
 async fn with_country_header(harness: &TestApp) -> (TestApp, support::Running) {
     let layer = ConfigLayer {
         country_header: Some("CF-IPCountry".to_owned()),
+        trusted_proxies: Some(vec!["127.0.0.1".to_owned()]),
         ..ConfigLayer::default()
     };
     support::start_with(harness.backend, layer).await

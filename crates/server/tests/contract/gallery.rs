@@ -150,6 +150,7 @@ async fn fetch(app: &TestApp, path: &str, key: Option<&str>) -> (u16, reqwest::h
 fn forwarded() -> ConfigLayer {
     ConfigLayer {
         client_ip_header: Some("x-forwarded-for".to_owned()),
+        trusted_proxies: Some(vec!["127.0.0.1".to_owned()]),
         ..ConfigLayer::default()
     }
 }

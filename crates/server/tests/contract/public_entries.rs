@@ -22,6 +22,7 @@ scenarios!(
     geoip_country_rule,
     age_limits,
     duplicate_ip_rule,
+    proxy_headers_count_only_from_trusted_proxies,
     vpn_rule,
     disposable_email_rule,
     whitelist_rule,
@@ -110,9 +111,12 @@ async fn serve(harness: &TestApp, layer: ConfigLayer) -> Own {
     }
 }
 
+/// Behind two proxies: one on this host (the test's own connections come from 127.0.0.1) and
+/// an edge proxy in 10.0.0.0/8, which each append the address they were reached from.
 fn behind_proxy() -> ConfigLayer {
     ConfigLayer {
         client_ip_header: Some("X-Forwarded-For".to_owned()),
+        trusted_proxies: Some(vec!["127.0.0.1".to_owned(), "10.0.0.0/8".to_owned()]),
         ..ConfigLayer::default()
     }
 }
@@ -366,7 +370,7 @@ async fn giveaway_must_be_live(harness: TestApp) {
 async fn country_rule(harness: TestApp) {
     let layer = ConfigLayer {
         country_header: Some("CF-IPCountry".to_owned()),
-        ..ConfigLayer::default()
+        ..behind_proxy()
     };
     let own = serve(&harness, layer).await;
     let app = &own.app;
@@ -566,6 +570,85 @@ async fn age_limits(harness: TestApp) {
     enter(app, young, with(person("e@example.com"), born("2030-01-01")))
         .await
         .expect_error(422);
+}
+
+async fn proxy_headers_count_only_from_trusted_proxies(harness: TestApp) {
+    // The headers are configured, but this host (127.0.0.1) is not a trusted proxy: a client
+    // writing them itself passes for nobody else.
+    let untrusted = ConfigLayer {
+        client_ip_header: Some("X-Forwarded-For".to_owned()),
+        country_header: Some("CF-IPCountry".to_owned()),
+        trusted_proxies: Some(vec!["10.0.0.0/8".to_owned()]),
+        ..ConfigLayer::default()
+    };
+    let own = serve(&harness, untrusted).await;
+    let app = &own.app;
+    let acct = app.account().await;
+    let us_only = live_giveaway(app, &acct, json!({ "rules_config": { "countries_allowed": ["US"] } })).await;
+    refused(
+        &enter_with(app, us_only, person("a@example.com"), &[("CF-IPCountry", "US")]).await,
+        403,
+        "country",
+    );
+    let one_per_ip = live_giveaway(
+        app,
+        &acct,
+        json!({ "rules_config": { "check_for_duplicate_ip": true } }),
+    )
+    .await;
+    enter_with(
+        app,
+        one_per_ip,
+        person("a@example.com"),
+        &[("X-Forwarded-For", "198.51.100.1")],
+    )
+    .await
+    .expect(201);
+    refused(
+        &enter_with(
+            app,
+            one_per_ip,
+            person("b@example.com"),
+            &[("X-Forwarded-For", "198.51.100.2")],
+        )
+        .await,
+        403,
+        "duplicate_ip",
+    );
+
+    // Trusted, the header is read from the right: the first address no trusted proxy wrote is
+    // the client, whatever the client put before it.
+    let own = serve(&harness, behind_proxy()).await;
+    let app = &own.app;
+    let acct = app.account().await;
+    let id = live_giveaway(
+        app,
+        &acct,
+        json!({ "rules_config": { "check_for_duplicate_ip": true } }),
+    )
+    .await;
+    enter_with(
+        app,
+        id,
+        person("a@example.com"),
+        &[("X-Forwarded-For", "1.1.1.1, 198.51.100.7, 10.0.0.1")],
+    )
+    .await
+    .expect(201);
+    refused(
+        &enter_with(
+            app,
+            id,
+            person("b@example.com"),
+            &[("X-Forwarded-For", "2.2.2.2, 198.51.100.7")],
+        )
+        .await,
+        403,
+        "duplicate_ip",
+    );
+    enter_with(app, id, person("c@example.com"), &[("X-Forwarded-For", "198.51.100.8")])
+        .await
+        .expect(201);
 }
 
 async fn duplicate_ip_rule(harness: TestApp) {

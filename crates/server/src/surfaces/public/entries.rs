@@ -42,14 +42,20 @@ impl FromRequestParts<AppState> for ClientOrigin {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+        // The proxy headers are believed only from a configured proxy: anyone else could write
+        // them to pass for another address or country.
+        let trusted = |ip: IpAddr| config.trusted_proxies.iter().any(|c| c.contains(ip));
+        let from_proxy = trusted(peer);
         let ip = config
             .client_ip_header
             .as_deref()
-            .and_then(|name| first_address(&parts.headers, name))
+            .filter(|_| from_proxy)
+            .and_then(|name| client_address(&parts.headers, name, &trusted))
             .unwrap_or(peer);
         let header_country = config
             .country_header
             .as_deref()
+            .filter(|_| from_proxy)
             .and_then(|name| parts.headers.get(name))
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
@@ -57,15 +63,27 @@ impl FromRequestParts<AppState> for ClientOrigin {
     }
 }
 
-/// The first address of a header like `X-Forwarded-For` (the client, as the nearest trusted
-/// proxy recorded it).
-fn first_address(headers: &HeaderMap, name: &str) -> Option<IpAddr> {
+/// The client in a header like `X-Forwarded-For`: each proxy appends the address it was
+/// reached from, so reading from the right, the first address that is not one of our trusted
+/// proxies is the client; what lies left of it was written by the client and proves nothing.
+/// All trusted: the leftmost. Unreadable: none (the peer is used).
+fn client_address(headers: &HeaderMap, name: &str, trusted: &dyn Fn(IpAddr) -> bool) -> Option<IpAddr> {
     let value = headers.get(name)?.to_str().ok()?;
-    let first = value.split(',').next()?.trim();
-    first
-        .parse()
-        .ok()
-        .or_else(|| first.parse::<SocketAddr>().ok().map(|s| s.ip()))
+    let parse = |part: &str| {
+        let part = part.trim();
+        part.parse::<IpAddr>()
+            .ok()
+            .or_else(|| part.parse::<SocketAddr>().ok().map(|s| s.ip()))
+    };
+    let mut last = None;
+    for part in value.rsplit(',') {
+        let ip = parse(part)?;
+        if !trusted(ip) {
+            return Some(ip);
+        }
+        last = Some(ip);
+    }
+    last
 }
 
 /// A public call's failure, in the `/v2` error envelope.
