@@ -68,7 +68,9 @@ pub async fn open_engine(config: &Config, clock: Clock) -> Result<Engine, StartE
         None => RateLimiter::Database(db.clone()),
     };
     let signing_key = load_or_create_signing_key(&config.data_dir)?;
-    Ok(Engine::new(db, limiter, clock, signing_key))
+    let engine = Engine::new(db, limiter, clock, signing_key);
+    engine.set_beacon_config(config.beacon.clone());
+    Ok(engine)
 }
 
 /// The file in the data dir that holds the instance's Ed25519 draw-signing key (its 32-byte

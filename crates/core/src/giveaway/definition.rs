@@ -28,6 +28,8 @@ pub struct GiveawayInput {
     pub competition_type: Option<String>,
     pub settings: Option<SettingsPatch>,
     pub rules_config: Option<RulesPatch>,
+    /// `{"beacon": "drand" | "none"}`; the engine resolves it (see `crate::beacon`).
+    pub fairness: Option<crate::beacon::FairnessInput>,
 }
 
 /// A giveaway's definition: everything a client sets, validated, with the schedule resolved to

@@ -271,6 +271,15 @@ impl Engine {
         let g = self.owned_giveaway(who, giveaway_id).await?;
         let req = random_request(&input)?;
         let seed = self.committed_seed(&g).await?;
+        // A giveaway that named a beacon round draws on it, verified, or not at all.
+        let drand = match &g.beacon_round {
+            Some(named) => Some(
+                self.fetch_beacon(named)
+                    .await
+                    .map_err(super::beacon::BeaconWait::into_engine_error)?,
+            ),
+            None => None,
+        };
         let now = self.now_ms();
         let mut tx = self.db().begin_winners(g.id()).await.map_err(giveaway_not_found)?;
         let round = tx.next_round().await?;
@@ -292,8 +301,8 @@ impl Engine {
         let input = DrawInput {
             server_seed: seed,
             round,
-            // Giveaways name no public beacon yet; the certificate's empty beacon says so (spec §9).
-            beacon: String::new(),
+            // Without a named round the beacon is empty, and the certificate says so (spec §9).
+            beacon: drand.as_ref().map(|d| d.beacon_input()).unwrap_or_default(),
             winners: req.count,
             extras: 0,
         };
@@ -309,6 +318,7 @@ impl Engine {
         let links = DrawLinks::new(public_url, &result_hash, &public_id);
         let mut cert = Certificate::new(&outcome, &input, format_rfc3339(now));
         cert.draw_id = Some(public_id.clone());
+        cert.drand = drand;
         cert.subject = Some(serde_json::json!({ "type": "giveaway", "giveaway_id": g.id(), "title": g.row.title }));
         cert.committed_at = g.row.committed_at.map(format_rfc3339);
         cert.pool_url = Some(links.pool_url.clone());

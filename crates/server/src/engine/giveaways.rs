@@ -9,7 +9,11 @@ use fairdraw_core::giveaway::slug::slug;
 use fairdraw_core::giveaway::{GiveawayInput, GiveawaySpec, RulesConfig, Settings, Status};
 use fairdraw_core::page::{PageInfo, PageRequest};
 use fairdraw_store::StoreError;
-use fairdraw_store::giveaways::{Commitment, GiveawayFields, GiveawayQuery, GiveawayRow, GiveawaySort, StatusFilter};
+use fairdraw_core::beacon::{BeaconKind, FairnessInput, NamedRound};
+use fairdraw_core::validation::FieldErrors;
+use fairdraw_store::giveaways::{
+    BeaconRound, Commitment, GiveawayFields, GiveawayQuery, GiveawayRow, GiveawaySort, StatusFilter,
+};
 
 /// A giveaway with its documents parsed and its status computed at the time of asking.
 #[derive(Clone, Debug)]
@@ -18,6 +22,8 @@ pub struct Giveaway {
     pub status: Status,
     pub settings: Settings,
     pub rules_config: RulesConfig,
+    /// The public beacon round named at publication, if the giveaway draws on one.
+    pub beacon_round: Option<NamedRound>,
 }
 
 impl Giveaway {
@@ -61,8 +67,9 @@ fn parse_doc<T: serde::de::DeserializeOwned + Default>(json: &str, what: &str, i
     })
 }
 
-fn to_fields(spec: &GiveawaySpec) -> GiveawayFields {
+fn to_fields(spec: &GiveawaySpec, beacon: BeaconKind) -> GiveawayFields {
     GiveawayFields {
+        beacon: beacon.as_str().to_owned(),
         title: spec.title.clone(),
         description: spec.description.clone(),
         rules: spec.rules.clone(),
@@ -99,11 +106,17 @@ impl Engine {
         let status = Status::at(row.is_draft != 0, row.start_at, row.end_at, self.now_ms());
         let settings = parse_doc(&row.settings, "settings", row.id);
         let rules_config = parse_doc(&row.rules_config, "rules_config", row.id);
+        let beacon_round = row.beacon_round.as_deref().and_then(|j| {
+            serde_json::from_str(j)
+                .map_err(|e| tracing::error!(giveaway = row.id, error = %e, "stored beacon round does not parse"))
+                .ok()
+        });
         Giveaway {
             row,
             status,
             settings,
             rules_config,
+            beacon_round,
         }
     }
 
@@ -138,18 +151,24 @@ impl Engine {
         }
     }
 
-    pub async fn create_giveaway(&self, who: &Principal, input: GiveawayInput) -> EngineResult<Giveaway> {
-        let spec = GiveawaySpec::create(input)?;
+    pub async fn create_giveaway(&self, who: &Principal, mut input: GiveawayInput) -> EngineResult<Giveaway> {
+        let asked = fairness_kind(input.fairness.take());
+        let spec = GiveawaySpec::create(input);
+        let (spec, asked) = joined(spec, asked)?;
+        let beacon = self.beacon_kind(asked);
         let now = self.now_ms();
-        // A giveaway created already published commits to its draw seed at once.
+        // A giveaway created already published commits to its draw seed (and names its beacon
+        // round) at once.
         let commitment = (!spec.is_draft).then(new_commitment);
+        let round = (!spec.is_draft).then(|| self.beacon_round_for(beacon, spec.end_at)).flatten();
         let id = self
             .db()
             .insert_giveaway(
                 who.brand_id,
                 &new_slug(&spec.title),
-                &to_fields(&spec),
+                &to_fields(&spec, beacon),
                 commitment.as_ref(),
+                round.as_ref(),
                 now,
             )
             .await?;
@@ -173,12 +192,17 @@ impl Engine {
         Ok((rows.into_iter().map(|r| self.view(r)).collect(), page))
     }
 
-    pub async fn update_giveaway(&self, who: &Principal, id: i64, input: GiveawayInput) -> EngineResult<Giveaway> {
+    pub async fn update_giveaway(&self, who: &Principal, id: i64, mut input: GiveawayInput) -> EngineResult<Giveaway> {
         let current = self.owned_giveaway(who, id).await?;
-        let spec = Self::spec_of(&current).update(input)?;
+        let asked = fairness_kind(input.fairness.take());
+        let spec = Self::spec_of(&current).update(input);
+        let (spec, asked) = joined(spec, asked)?;
+        let beacon = asked.unwrap_or_else(|| current_kind(&current));
+        check_named_round(&current, beacon, spec.end_at)?;
         let commitment = (!spec.is_draft && current.row.commitment.is_none()).then(new_commitment);
+        let round = self.round_to_name(&current, beacon, !spec.is_draft, spec.end_at);
         self.db()
-            .update_giveaway(id, &to_fields(&spec), commitment.as_ref(), self.now_ms())
+            .update_giveaway(id, &to_fields(&spec, beacon), commitment.as_ref(), round.as_ref(), self.now_ms())
             .await?;
         Ok(self.view(self.db().giveaway(id).await?))
     }
@@ -190,9 +214,11 @@ impl Engine {
         let current = self.owned_giveaway(who, id).await?;
         let mut spec = Self::spec_of(&current);
         spec.is_draft = false;
+        let beacon = current_kind(&current);
         let commitment = current.row.commitment.is_none().then(new_commitment);
+        let round = self.round_to_name(&current, beacon, true, spec.end_at);
         self.db()
-            .update_giveaway(id, &to_fields(&spec), commitment.as_ref(), self.now_ms())
+            .update_giveaway(id, &to_fields(&spec, beacon), commitment.as_ref(), round.as_ref(), self.now_ms())
             .await?;
         Ok(self.view(self.db().giveaway(id).await?))
     }
@@ -243,6 +269,81 @@ impl Engine {
             participants_today: activity.participants_since,
             conversion_rate,
         })
+    }
+}
+
+/// The beacon a request's `fairness` asks for, checked.
+fn fairness_kind(input: Option<FairnessInput>) -> Result<Option<BeaconKind>, FieldErrors> {
+    match input {
+        None => Ok(None),
+        Some(f) => f.kind().map_err(|m| FieldErrors::one("fairness.beacon", m)),
+    }
+}
+
+/// A definition and a beacon choice, with the errors of both reported together.
+fn joined(
+    spec: Result<GiveawaySpec, FieldErrors>,
+    asked: Result<Option<BeaconKind>, FieldErrors>,
+) -> Result<(GiveawaySpec, Option<BeaconKind>), FieldErrors> {
+    match (spec, asked) {
+        (Ok(spec), Ok(asked)) => Ok((spec, asked)),
+        (Err(mut e), Err(more)) => {
+            for (field, message) in more.iter() {
+                e.add(field, message);
+            }
+            Err(e)
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
+fn current_kind(g: &Giveaway) -> BeaconKind {
+    BeaconKind::parse(&g.row.beacon).unwrap_or_default()
+}
+
+/// A named round is part of the commitment: it cannot be dropped, and the end cannot move to
+/// or past the round's time (the round must stay unknown while entries are open).
+fn check_named_round(g: &Giveaway, beacon: BeaconKind, end_at: i64) -> Result<(), FieldErrors> {
+    let Some(named) = &g.beacon_round else {
+        return Ok(());
+    };
+    if beacon != BeaconKind::Drand {
+        return Err(FieldErrors::one(
+            "fairness.beacon",
+            format!(
+                "This giveaway named drand round {} when it was published; the beacon is part of its commitment and cannot be removed.",
+                named.round
+            ),
+        ));
+    }
+    if end_at >= named.due_at_ms() {
+        return Err(FieldErrors::one(
+            "end_time",
+            format!(
+                "This giveaway draws on drand round {}, due at {}: its end must stay before that time.",
+                named.round,
+                fairdraw_core::time::format_rfc3339(named.due_at_ms())
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// The round to name for a giveaway asking for `beacon` that ends at `end_at`.
+    fn beacon_round_for(&self, beacon: BeaconKind, end_at: i64) -> Option<BeaconRound> {
+        (beacon == BeaconKind::Drand).then(|| {
+            BeaconRound(serde_json::to_string(&self.name_round(end_at)).expect("a named round serializes"))
+        })
+    }
+
+    /// The round to store now: named when the giveaway is (or becomes) published with a drand
+    /// beacon and has none yet; the store keeps a round already named.
+    fn round_to_name(&self, g: &Giveaway, beacon: BeaconKind, published: bool, end_at: i64) -> Option<BeaconRound> {
+        if !published || g.beacon_round.is_some() {
+            return None;
+        }
+        self.beacon_round_for(beacon, end_at)
     }
 }
 

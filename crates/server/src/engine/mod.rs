@@ -3,6 +3,7 @@
 
 mod accounts;
 pub mod analytics;
+pub mod beacon;
 mod cache;
 pub mod chat_giveaways;
 mod clock;
@@ -60,6 +61,8 @@ struct Inner {
     chat_joiner: std::sync::OnceLock<chat_giveaways::ChatJoiner>,
     /// Checks captcha tokens; plugged in by the server (`outbound::captcha`), absent in the CLI.
     captcha: std::sync::OnceLock<Arc<dyn public_entries::CaptchaVerifier>>,
+    /// The public beacon's settings and relay client; set by the server, defaults otherwise.
+    beacons: std::sync::OnceLock<beacon::Beacons>,
 }
 
 impl Engine {
@@ -78,6 +81,7 @@ impl Engine {
                 chat_config: chat_giveaways::ChatCache::default(),
                 chat_joiner: std::sync::OnceLock::new(),
                 captcha: std::sync::OnceLock::new(),
+                beacons: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -86,6 +90,17 @@ impl Engine {
     /// second call is ignored).
     pub fn set_captcha_verifier(&self, verifier: Arc<dyn public_entries::CaptchaVerifier>) {
         let _ = self.inner.captcha.set(verifier);
+    }
+
+    /// Sets the public beacon's settings (once, before first use; a later call is ignored).
+    pub fn set_beacon_config(&self, config: beacon::BeaconConfig) {
+        let _ = self.inner.beacons.set(beacon::Beacons::new(config));
+    }
+
+    fn beacons(&self) -> &beacon::Beacons {
+        self.inner
+            .beacons
+            .get_or_init(|| beacon::Beacons::new(beacon::BeaconConfig::default()))
     }
 
     /// The instance's draw-signing key.

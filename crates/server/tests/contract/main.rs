@@ -36,6 +36,9 @@ mod verify;
 mod webhooks;
 mod winners;
 
+// Issue 15: the public beacon (drand).
+mod beacon;
+
 use libtest_mimic::{Arguments, Trial};
 use support::{Backend, POSTGRES_ENV, Scenario};
 
@@ -68,6 +71,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         external::scenarios(),
         comment_draws::scenarios(),
         comment_connectors::scenarios(),
+        // Issue 15: the public beacon (drand).
+        beacon::scenarios(),
     ]
     .into_iter()
     .flatten()
