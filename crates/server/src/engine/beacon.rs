@@ -174,11 +174,24 @@ impl Engine {
         asked.unwrap_or(self.beacon_config().default)
     }
 
-    /// The round a draw ending at `end_ms` names: the first published after it.
+    /// The round a draw ending at `end_ms` names: the first published after it, and after now
+    /// (a giveaway published after its end must not name a round that is already out).
     pub(crate) fn name_round(&self, end_ms: i64) -> NamedRound {
         let chain = self.beacon_config().chain.clone();
-        let round = chain.first_round_after(end_ms);
+        let round = chain.first_round_after(end_ms.max(self.now_ms()));
         NamedRound { chain, round }
+    }
+
+    /// Entries of a giveaway that named a round close at its end for good: an entry added once
+    /// the round could be out would let whoever knows the seed steer the draw.
+    pub(crate) fn check_entries_open(&self, g: &super::Giveaway) -> Result<(), EngineError> {
+        match &g.beacon_round {
+            Some(named) if self.now_ms() >= g.row.end_at => Err(EngineError::Conflict(format!(
+                "This giveaway has ended and draws on drand round {}: no entry can be added after its end.",
+                named.round
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// The named round, verified, once it is out; before its time nothing is fetched.

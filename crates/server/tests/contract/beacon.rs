@@ -161,8 +161,17 @@ async fn drawn_setup(harness: &TestApp, relays: Vec<String>) -> (TestApp, suppor
     for (i, name) in ["ana", "bo", "cy", "dee", "eli"].iter().enumerate() {
         enter(&app, &g, &format!("{name}@example.com"), 1 + i as i64, true).await;
     }
-    // Entries closed; the round is 500 ms away.
+    // Entries closed; the round is 500 ms away. From now on no entry can be added by any path.
     app.clock.set(ROUND.published_at_ms() - 500);
+    let late = app
+        .post(
+            &acct.key,
+            &format!("/v2/giveaways/{id}/entries"),
+            json!({ "user_email": "late@example.com", "user_name": "Late", "entry_amount": 1 }),
+        )
+        .await;
+    late.expect_error(409);
+    assert!(late.body["error"]["message"].as_str().unwrap().contains("12040883"), "{}", late.text);
     (app, running, acct, id)
 }
 
