@@ -1,8 +1,9 @@
 //! The public beacon: which round a giveaway names (at publication), and fetching that round
 //! from drand's HTTP relays when the draw is due, verified before anything uses it.
 //!
-//! A round is fetched from the configured relays in order (`GET {relay}/{chain}/public/{round}`,
-//! drand's JSON `{round, randomness, signature}`). Each answer is checked against the chain key
+//! A round is asked of the configured relays in order, through the [`RelayClient`] the server
+//! plugs in (`outbound/drand.rs`: `GET {relay}/{chain}/public/{round}`, drand's JSON
+//! `{round, randomness, signature}`). Each answer is checked against the chain key
 //! (`fairdraw_core::beacon::verify_fetched`); a round that does not verify is refused and never
 //! used. The first genuine answer wins. Before the round's time, or while every relay says it is
 //! not out yet, the draw waits ([`BeaconWait::NotYet`]); while no relay answers it retries
@@ -11,7 +12,9 @@
 use super::{Engine, EngineError};
 use fairdraw_core::beacon::{BeaconKind, Chain, DrandEvidence, NamedRound, Round, verify_fetched};
 use fairdraw_core::time::format_rfc3339;
-use std::time::Duration;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 /// drand's public HTTP relays for the League of Entropy's chains.
 pub const DEFAULT_RELAYS: [&str; 4] = [
@@ -20,8 +23,38 @@ pub const DEFAULT_RELAYS: [&str; 4] = [
     "https://api3.drand.sh",
     "https://drand.cloudflare.com",
 ];
-/// How long one relay gets to answer.
-const RELAY_TIMEOUT: Duration = Duration::from_secs(5);
+/// What one relay answered for a round.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelayAnswer {
+    /// A round, not checked yet.
+    Round(Round),
+    /// The relay does not have the round (404): not out yet.
+    NotOut,
+    /// No answer, or an error status.
+    Unreachable(String),
+    /// An answer that is not a drand round.
+    Garbled(String),
+}
+
+/// Asks one relay for one round; the server plugs in the HTTP client (`outbound/drand.rs`).
+pub trait RelayClient: Send + Sync + std::fmt::Debug {
+    fn round<'a>(
+        &'a self,
+        relay: &'a str,
+        chain_hash: &'a str,
+        round: u64,
+    ) -> Pin<Box<dyn Future<Output = RelayAnswer> + Send + 'a>>;
+}
+
+/// The client of a process that plugged none in: every relay is unreachable.
+#[derive(Debug)]
+struct NoClient;
+
+impl RelayClient for NoClient {
+    fn round<'a>(&'a self, _: &'a str, _: &'a str, _: u64) -> Pin<Box<dyn Future<Output = RelayAnswer> + Send + 'a>> {
+        Box::pin(async { RelayAnswer::Unreachable("this process has no drand client".to_owned()) })
+    }
+}
 
 /// The instance's beacon settings (`FAIRDRAW_BEACON_DEFAULT`, `FAIRDRAW_DRAND_URLS`, the chain).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,54 +105,37 @@ impl BeaconWait {
     }
 }
 
-/// The relay client, one per engine.
+/// The beacon settings and relay client, one per engine.
 #[derive(Debug)]
 pub(super) struct Beacons {
     pub(super) config: BeaconConfig,
-    http: reqwest::Client,
+    client: Arc<dyn RelayClient>,
 }
 
 impl Beacons {
-    pub(super) fn new(config: BeaconConfig) -> Beacons {
-        let http = reqwest::Client::builder()
-            .timeout(RELAY_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::limited(3))
-            .user_agent(concat!("fairdraw/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
-        Beacons { config, http }
+    pub(super) fn new(config: BeaconConfig, client: Option<Arc<dyn RelayClient>>) -> Beacons {
+        Beacons {
+            config,
+            client: client.unwrap_or_else(|| Arc::new(NoClient)),
+        }
     }
 
     /// Asks each relay in order for `named`; the first answer that verifies is returned.
     async fn fetch(&self, named: &NamedRound) -> Result<DrandEvidence, BeaconWait> {
         let (mut not_out, mut forged, mut unreachable) = (false, Vec::new(), Vec::new());
         for relay in &self.config.relays {
-            let url = format!(
-                "{}/{}/public/{}",
-                relay.trim_end_matches('/'),
-                named.chain.chain_hash,
-                named.round
-            );
-            let answer = match self.http.get(&url).send().await {
-                Ok(a) => a,
-                Err(e) => {
-                    unreachable.push(format!("{relay}: {}", without_url(&e)));
+            let round = match self.client.round(relay, &named.chain.chain_hash, named.round).await {
+                RelayAnswer::Round(r) => r,
+                RelayAnswer::NotOut => {
+                    not_out = true;
                     continue;
                 }
-            };
-            let status = answer.status();
-            if status == reqwest::StatusCode::NOT_FOUND || status.as_u16() == 425 {
-                not_out = true;
-                continue;
-            }
-            if !status.is_success() {
-                unreachable.push(format!("{relay}: HTTP {}", status.as_u16()));
-                continue;
-            }
-            let round: Round = match answer.json().await {
-                Ok(r) => r,
-                Err(e) => {
-                    forged.push(format!("{relay}: not a drand round ({})", without_url(&e)));
+                RelayAnswer::Unreachable(why) => {
+                    unreachable.push(format!("{relay}: {why}"));
+                    continue;
+                }
+                RelayAnswer::Garbled(why) => {
+                    forged.push(format!("{relay}: not a drand round ({why})"));
                     continue;
                 }
             };
@@ -153,14 +169,6 @@ impl Beacons {
             })
         }
     }
-}
-
-fn without_url(e: &reqwest::Error) -> String {
-    let mut s = e.to_string();
-    if let Some(url) = e.url() {
-        s = s.replace(url.as_str(), "");
-    }
-    s.trim().to_owned()
 }
 
 impl Engine {

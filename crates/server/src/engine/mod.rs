@@ -92,15 +92,17 @@ impl Engine {
         let _ = self.inner.captcha.set(verifier);
     }
 
-    /// Sets the public beacon's settings (once, before first use; a later call is ignored).
-    pub fn set_beacon_config(&self, config: beacon::BeaconConfig) {
-        let _ = self.inner.beacons.set(beacon::Beacons::new(config));
+    /// Sets the public beacon's settings and the client that asks drand relays for rounds
+    /// (once, before first use; a later call is ignored). Without it: the defaults, and no relay
+    /// is reachable.
+    pub fn set_beacon(&self, config: beacon::BeaconConfig, client: Arc<dyn beacon::RelayClient>) {
+        let _ = self.inner.beacons.set(beacon::Beacons::new(config, Some(client)));
     }
 
     fn beacons(&self) -> &beacon::Beacons {
         self.inner
             .beacons
-            .get_or_init(|| beacon::Beacons::new(beacon::BeaconConfig::default()))
+            .get_or_init(|| beacon::Beacons::new(beacon::BeaconConfig::default(), None))
     }
 
     /// The instance's draw-signing key.
