@@ -196,7 +196,11 @@ impl DrandEvidence {
 
 /// The protocol's `beacon` string for a drand round.
 pub fn beacon_input(chain_hash: &str, round: u64, randomness: &str) -> String {
-    format!("drand/{}/{round}/{}", chain_hash.to_ascii_lowercase(), randomness.to_ascii_lowercase())
+    format!(
+        "drand/{}/{round}/{}",
+        chain_hash.to_ascii_lowercase(),
+        randomness.to_ascii_lowercase()
+    )
 }
 
 /// Why a round was refused.
@@ -265,8 +269,9 @@ mod tests {
         Round {
             round: 1000,
             randomness: "fe290beca10872ef2fb164d2aa4442de4566183ec51c56ff3cd603d930e54fdd".into(),
-            signature: "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"
-                .into(),
+            signature:
+                "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"
+                    .into(),
         }
     }
 
@@ -329,7 +334,10 @@ mod tests {
         };
         assert_eq!(
             verify_fetched(&named, &round_1000()),
-            Err(BeaconError::WrongRound { wanted: 1001, got: 1000 })
+            Err(BeaconError::WrongRound {
+                wanted: 1001,
+                got: 1000
+            })
         );
         // Randomness that is not the signature's hash.
         let mut r = round_1000();

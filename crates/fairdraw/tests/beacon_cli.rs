@@ -100,7 +100,12 @@ fn a_draw_on_drand_verifies_offline_with_the_cli() {
             .to_owned();
         let get = |path: String| http.get(format!("{base}{path}")).send();
         let cert = get(format!("/v1/verify/{hash}")).await.unwrap().text().await.unwrap();
-        let pool = get(format!("/v1/verify/{hash}/pool")).await.unwrap().text().await.unwrap();
+        let pool = get(format!("/v1/verify/{hash}/pool"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         (cert, pool, details["data"]["fairness"].clone())
     });
     assert!(server.terminate().success());
@@ -119,7 +124,13 @@ fn a_draw_on_drand_verifies_offline_with_the_cli() {
     let ok = verify(&cert_path);
     let out = String::from_utf8_lossy(&ok.stdout);
     assert!(ok.status.success(), "verify failed: {out}");
-    for needle in ["drand:", "round 12040883", "signature verified", round.randomness, "drand quicknet"] {
+    for needle in [
+        "drand:",
+        "round 12040883",
+        "signature verified",
+        round.randomness,
+        "drand quicknet",
+    ] {
         assert!(out.contains(needle), "{needle} missing from: {out}");
     }
 
@@ -135,7 +146,9 @@ fn a_draw_on_drand_verifies_offline_with_the_cli() {
 
     // quicknet's hash with another key: refused.
     let mut other_key: Value = serde_json::from_str(&cert).unwrap();
-    other_key["drand"]["public_key"] = json!("a1ee12542360bf75742bcade13d6134e7d5283d9eb782887c47d3d9725f05805d37b0106b7f744395bf82c175dd7434a169e998f188a657a030d588892c0cd2c01f996aaf331c4d8bc5b9734bbe261d09e7d2d39ef88b635077f262bd7bbb30f");
+    other_key["drand"]["public_key"] = json!(
+        "a1ee12542360bf75742bcade13d6134e7d5283d9eb782887c47d3d9725f05805d37b0106b7f744395bf82c175dd7434a169e998f188a657a030d588892c0cd2c01f996aaf331c4d8bc5b9734bbe261d09e7d2d39ef88b635077f262bd7bbb30f"
+    );
     let other_path = dir.path().join("other-key.json");
     std::fs::write(&other_path, other_key.to_string()).unwrap();
     assert!(!verify(&other_path).status.success(), "another key verified");

@@ -69,7 +69,10 @@ pub async fn open_engine(config: &Config, clock: Clock) -> Result<Engine, StartE
     };
     let signing_key = load_or_create_signing_key(&config.data_dir)?;
     let engine = Engine::new(db, limiter, clock, signing_key);
-    engine.set_beacon(config.beacon.clone(), Arc::new(crate::outbound::drand::DrandHttp::new()));
+    engine.set_beacon(
+        config.beacon.clone(),
+        Arc::new(crate::outbound::drand::DrandHttp::new()),
+    );
     Ok(engine)
 }
 

@@ -83,7 +83,9 @@ impl DrandRelay {
         let app = Router::new()
             .route("/{chain}/public/{round}", get(public_round))
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the drand stand-in");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the drand stand-in");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;

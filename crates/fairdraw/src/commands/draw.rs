@@ -137,7 +137,10 @@ pub fn run_verify(args: VerifyArgs) -> anyhow::Result<bool> {
                     return Ok(false);
                 }
                 if d.chain.chain_hash == fairdraw_core::beacon::QUICKNET_HASH {
-                    writeln!(out, "              (drand quicknet, the League of Entropy's public chain)")?;
+                    writeln!(
+                        out,
+                        "              (drand quicknet, the League of Entropy's public chain)"
+                    )?;
                 } else {
                     writeln!(
                         out,

@@ -3,14 +3,14 @@
 //! another brand's giveaway is "not found", never "forbidden", so ids leak nothing.
 
 use super::{Engine, EngineError, EngineResult, Principal, random_bytes};
+use fairdraw_core::beacon::{BeaconKind, FairnessInput, NamedRound};
 use fairdraw_core::draw::{ServerSeed, commitment};
 use fairdraw_core::giveaway::schedule;
 use fairdraw_core::giveaway::slug::slug;
 use fairdraw_core::giveaway::{GiveawayInput, GiveawaySpec, RulesConfig, Settings, Status};
 use fairdraw_core::page::{PageInfo, PageRequest};
-use fairdraw_store::StoreError;
-use fairdraw_core::beacon::{BeaconKind, FairnessInput, NamedRound};
 use fairdraw_core::validation::FieldErrors;
+use fairdraw_store::StoreError;
 use fairdraw_store::giveaways::{
     BeaconRound, Commitment, GiveawayFields, GiveawayQuery, GiveawayRow, GiveawaySort, StatusFilter,
 };
@@ -160,7 +160,9 @@ impl Engine {
         // A giveaway created already published commits to its draw seed (and names its beacon
         // round) at once.
         let commitment = (!spec.is_draft).then(new_commitment);
-        let round = (!spec.is_draft).then(|| self.beacon_round_for(beacon, spec.end_at)).flatten();
+        let round = (!spec.is_draft)
+            .then(|| self.beacon_round_for(beacon, spec.end_at))
+            .flatten();
         let id = self
             .db()
             .insert_giveaway(
@@ -202,7 +204,13 @@ impl Engine {
         let commitment = (!spec.is_draft && current.row.commitment.is_none()).then(new_commitment);
         let round = self.round_to_name(&current, beacon, !spec.is_draft, spec.end_at);
         self.db()
-            .update_giveaway(id, &to_fields(&spec, beacon), commitment.as_ref(), round.as_ref(), self.now_ms())
+            .update_giveaway(
+                id,
+                &to_fields(&spec, beacon),
+                commitment.as_ref(),
+                round.as_ref(),
+                self.now_ms(),
+            )
             .await?;
         Ok(self.view(self.db().giveaway(id).await?))
     }
@@ -218,7 +226,13 @@ impl Engine {
         let commitment = current.row.commitment.is_none().then(new_commitment);
         let round = self.round_to_name(&current, beacon, true, spec.end_at);
         self.db()
-            .update_giveaway(id, &to_fields(&spec, beacon), commitment.as_ref(), round.as_ref(), self.now_ms())
+            .update_giveaway(
+                id,
+                &to_fields(&spec, beacon),
+                commitment.as_ref(),
+                round.as_ref(),
+                self.now_ms(),
+            )
             .await?;
         Ok(self.view(self.db().giveaway(id).await?))
     }
@@ -332,9 +346,8 @@ fn check_named_round(g: &Giveaway, beacon: BeaconKind, end_at: i64) -> Result<()
 impl Engine {
     /// The round to name for a giveaway asking for `beacon` that ends at `end_at`.
     fn beacon_round_for(&self, beacon: BeaconKind, end_at: i64) -> Option<BeaconRound> {
-        (beacon == BeaconKind::Drand).then(|| {
-            BeaconRound(serde_json::to_string(&self.name_round(end_at)).expect("a named round serializes"))
-        })
+        (beacon == BeaconKind::Drand)
+            .then(|| BeaconRound(serde_json::to_string(&self.name_round(end_at)).expect("a named round serializes")))
     }
 
     /// The round to store now: named when the giveaway is (or becomes) published with a drand

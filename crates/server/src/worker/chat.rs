@@ -14,7 +14,11 @@ struct DrawPayload {
 /// Runs a `chat.draw` job; a second run of a drawn giveaway does nothing.
 pub async fn draw_job(state: &AppState, job: &Job) -> Result<(), JobError> {
     let p: DrawPayload = job.payload()?;
-    match state.engine.run_chat_draw(p.giveaway_id, &state.config.public_url).await {
+    match state
+        .engine
+        .run_chat_draw(p.giveaway_id, &state.config.public_url)
+        .await
+    {
         Ok(()) => Ok(()),
         Err(ChatDrawError::Beacon(wait)) => {
             // Waiting for the public beacon is not a fault; the retry's backoff paces it.

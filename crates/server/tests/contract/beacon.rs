@@ -114,7 +114,11 @@ async fn a_giveaway_names_its_round_at_publish(app: TestApp) {
 
     // A bad value is refused with the field named; no beacon asked is `none`.
     let r = app
-        .post(&acct.key, "/v2/giveaways", body(json!({ "fairness": { "beacon": "sometimes" } })))
+        .post(
+            &acct.key,
+            "/v2/giveaways",
+            body(json!({ "fairness": { "beacon": "sometimes" } })),
+        )
         .await;
     r.expect_error(422);
     assert!(r.body["error"]["details"]["fairness.beacon"].is_string(), "{}", r.text);
@@ -124,7 +128,12 @@ async fn a_giveaway_names_its_round_at_publish(app: TestApp) {
     assert!(d.data()["fairness"]["drand"].is_null(), "{}", d.text);
 
     // Created published, it names the round at creation.
-    let at_once = create(&app, &acct.key, json!({ "is_draft": false, "fairness": { "beacon": "drand" } })).await;
+    let at_once = create(
+        &app,
+        &acct.key,
+        json!({ "is_draft": false, "fairness": { "beacon": "drand" } }),
+    )
+    .await;
     check_named(&app.get(&acct.key, &format!("/v2/giveaways/{at_once}")).await.data()["fairness"]);
 }
 
@@ -139,7 +148,12 @@ async fn the_instance_default_can_be_drand(harness: TestApp) {
     let id = create(&app, &acct.key, json!({ "is_draft": false })).await;
     check_named(&app.get(&acct.key, &format!("/v2/giveaways/{id}")).await.data()["fairness"]);
     // A giveaway can still opt out.
-    let id = create(&app, &acct.key, json!({ "is_draft": false, "fairness": { "beacon": "none" } })).await;
+    let id = create(
+        &app,
+        &acct.key,
+        json!({ "is_draft": false, "fairness": { "beacon": "none" } }),
+    )
+    .await;
     let d = app.get(&acct.key, &format!("/v2/giveaways/{id}")).await;
     assert_eq!(d.data()["fairness"]["beacon"], json!("none"), "{}", d.text);
     running.stop().await;
@@ -155,7 +169,12 @@ async fn drawn_setup(harness: &TestApp, relays: Vec<String>) -> (TestApp, suppor
     let (app, running) = support::start_with(harness.backend, layer).await;
     during_entries(&app);
     let acct = app.account().await;
-    let id = create(&app, &acct.key, json!({ "is_draft": false, "fairness": { "beacon": "drand" } })).await;
+    let id = create(
+        &app,
+        &acct.key,
+        json!({ "is_draft": false, "fairness": { "beacon": "drand" } }),
+    )
+    .await;
     let who = app.engine.authenticate_secret(&acct.key).await.unwrap();
     let g: Giveaway = app.engine.owned_giveaway(&who, id).await.unwrap();
     for (i, name) in ["ana", "bo", "cy", "dee", "eli"].iter().enumerate() {
@@ -171,7 +190,11 @@ async fn drawn_setup(harness: &TestApp, relays: Vec<String>) -> (TestApp, suppor
         )
         .await;
     late.expect_error(409);
-    assert!(late.body["error"]["message"].as_str().unwrap().contains("12040883"), "{}", late.text);
+    assert!(
+        late.body["error"]["message"].as_str().unwrap().contains("12040883"),
+        "{}",
+        late.text
+    );
     (app, running, acct, id)
 }
 
@@ -190,13 +213,20 @@ async fn winners_wait_for_the_round_and_verify_it(harness: TestApp) {
     r.expect_error(409);
     let message = r.body["error"]["message"].as_str().unwrap();
     assert!(message.contains("12040883") && message.contains(DUE), "{message}");
-    assert!(relay.requests().is_empty(), "nothing is fetched before the round's time");
+    assert!(
+        relay.requests().is_empty(),
+        "nothing is fetched before the round's time"
+    );
 
     // Its time has come but the relay does not have it yet: still 409, and still no draw.
     app.clock.set(ROUND.published_at_ms() + 1_000);
     let r = app.post(&acct.key, &draw, draw_body()).await;
     r.expect_error(409);
-    assert!(r.body["error"]["message"].as_str().unwrap().contains("12040883"), "{}", r.text);
+    assert!(
+        r.body["error"]["message"].as_str().unwrap().contains("12040883"),
+        "{}",
+        r.text
+    );
     assert_eq!(relay.requests(), vec![ROUND.round]);
     let listed = app.get(&acct.key, &format!("/v2/giveaways/{id}/winners")).await;
     assert_eq!(listed.data().as_array().map(Vec::len), Some(0), "{}", listed.text);
@@ -213,7 +243,10 @@ async fn winners_wait_for_the_round_and_verify_it(harness: TestApp) {
     assert_eq!(d.signature, ROUND.signature);
     assert_eq!(d.chain.chain_hash, QUICKNET_HASH);
     assert_eq!(d.chain.public_key, QUICKNET_PUBLIC_KEY);
-    assert_eq!(cert.beacon, format!("drand/{QUICKNET_HASH}/{}/{}", ROUND.round, ROUND.randomness));
+    assert_eq!(
+        cert.beacon,
+        format!("drand/{QUICKNET_HASH}/{}/{}", ROUND.round, ROUND.randomness)
+    );
     assert_eq!(json["drand"]["round"], json!(ROUND.round));
     assert_eq!(json["drand"]["signature"], json!(ROUND.signature));
     assert_eq!(cert.winners.len(), 2);
@@ -270,7 +303,10 @@ async fn a_forged_round_is_refused_and_nothing_is_drawn(harness: TestApp) {
     let r = app.post(&acct.key, &draw, draw_body()).await;
     r.expect_error(503);
     let message = r.body["error"]["message"].as_str().unwrap();
-    assert!(message.contains("does not verify") && message.contains("No draw was made"), "{message}");
+    assert!(
+        message.contains("does not verify") && message.contains("No draw was made"),
+        "{message}"
+    );
     let listed = app.get(&acct.key, &format!("/v2/giveaways/{id}/winners")).await;
     assert_eq!(listed.data().as_array().map(Vec::len), Some(0), "{}", listed.text);
     let head: Value = app
@@ -298,7 +334,10 @@ async fn unreachable_relays_are_reported_and_nothing_is_drawn(harness: TestApp) 
         .await;
     r.expect_error(503);
     let message = r.body["error"]["message"].as_str().unwrap();
-    assert!(message.contains("no drand relay could be reached") && message.contains("12040883"), "{message}");
+    assert!(
+        message.contains("no drand relay could be reached") && message.contains("12040883"),
+        "{message}"
+    );
     let listed = app.get(&acct.key, &format!("/v2/giveaways/{id}/winners")).await;
     assert_eq!(listed.data().as_array().map(Vec::len), Some(0), "{}", listed.text);
     running.stop().await;
@@ -310,7 +349,13 @@ async fn later(app: &TestApp, ms: i64) {
     app.run_jobs().await;
 }
 
-async fn external(app: &TestApp, acct: &TestAccount, method: reqwest::Method, path: &str, body: Option<Value>) -> Reply {
+async fn external(
+    app: &TestApp,
+    acct: &TestAccount,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> Reply {
     let mut req = app
         .http
         .request(method, app.url(path))
@@ -368,7 +413,9 @@ async fn a_chat_giveaway_draw_waits_in_the_queue_for_its_round(harness: TestApp)
         &acct,
         reqwest::Method::POST,
         "/external/giveaway",
-        Some(json!({ "title": "x", "roomIds": ["r1"], "endTime": "2024-10-14T17:13:32Z", "fairness": { "beacon": 7 } })),
+        Some(
+            json!({ "title": "x", "roomIds": ["r1"], "endTime": "2024-10-14T17:13:32Z", "fairness": { "beacon": 7 } }),
+        ),
     )
     .await;
     bad.expect(400);
@@ -385,20 +432,36 @@ async fn a_chat_giveaway_draw_waits_in_the_queue_for_its_round(harness: TestApp)
         .expect(201);
     }
     let status = |app: TestApp, acct: TestAccount| async move {
-        external(&app, &acct, reqwest::Method::GET, &format!("/external/giveaway/{id}"), None).await
+        external(
+            &app,
+            &acct,
+            reqwest::Method::GET,
+            &format!("/external/giveaway/{id}"),
+            None,
+        )
+        .await
     };
 
     // Ended, round not due: the queued draw waits, says why, and asks no relay.
     app.clock.set(ROUND.published_at_ms() - 500);
     app.run_jobs().await;
-    assert_ne!(status(app.clone(), acct.clone()).await.body["status"], json!("FINISHED"));
+    assert_ne!(
+        status(app.clone(), acct.clone()).await.body["status"],
+        json!("FINISHED")
+    );
     let why = last_job_error(&app, "chat.draw").await;
-    assert!(why.contains("waits for its beacon") && why.contains("12040883"), "{why}");
+    assert!(
+        why.contains("waits for its beacon") && why.contains("12040883"),
+        "{why}"
+    );
     assert!(relay.requests().is_empty());
 
     // Due, but the relay does not have it yet: still waiting.
     later(&app, 10 * support::MINUTE).await;
-    assert_ne!(status(app.clone(), acct.clone()).await.body["status"], json!("FINISHED"));
+    assert_ne!(
+        status(app.clone(), acct.clone()).await.body["status"],
+        json!("FINISHED")
+    );
     assert_eq!(relay.requests(), vec![ROUND.round]);
 
     // Out: the next retry draws with it.
@@ -406,7 +469,13 @@ async fn a_chat_giveaway_draw_waits_in_the_queue_for_its_round(harness: TestApp)
     later(&app, 10 * support::MINUTE).await;
     let g = status(app.clone(), acct.clone()).await;
     assert_eq!(g.body["status"], json!("FINISHED"), "{}", g.text);
-    let hash = g.body["verifyUrl"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let hash = g.body["verifyUrl"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     let (cert, _pool, _) = fetch_and_verify(&app, &hash).await;
     let d = cert.drand.expect("the chat draw's certificate records its round");
     assert_eq!((d.round, d.randomness.as_str()), (ROUND.round, ROUND.randomness));
@@ -425,11 +494,19 @@ async fn a_v1_draw_on_drand_is_finished_by_the_queue(harness: TestApp) {
     let acct = app.account().await;
     let url = crate::v1_support::upload_csv(&app, &acct.key, "username,comment\nana,hi\nbo,hey\ncy,yo\ndee,ok\n").await;
     let bad = app
-        .post(&acct.key, "/v1/draws", json!({ "url": url, "winners": 1, "beacon": "sometimes" }))
+        .post(
+            &acct.key,
+            "/v1/draws",
+            json!({ "url": url, "winners": 1, "beacon": "sometimes" }),
+        )
         .await;
     crate::v1_support::assert_v1_error(&bad, 422, "validation_error");
     let r = app
-        .post(&acct.key, "/v1/draws", json!({ "url": url, "winners": 2, "extras": 1, "beacon": "drand" }))
+        .post(
+            &acct.key,
+            "/v1/draws",
+            json!({ "url": url, "winners": 2, "extras": 1, "beacon": "drand" }),
+        )
         .await;
     r.expect(202);
     assert_eq!(r.body["status"], json!("processing"), "{}", r.text);

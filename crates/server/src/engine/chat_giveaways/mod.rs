@@ -17,8 +17,8 @@ pub use secrets::{sign_hex, widget_sig};
 
 use super::cache::EntryConfigCache;
 use super::{Engine, EngineError, EngineResult, Principal, random_bytes};
-use fairdraw_core::chat::{ChatGiveawaySpec, ChatStatus, Raw, Rules, validate_create, validate_patch};
 use fairdraw_core::beacon::{BeaconKind, FairnessInput, NamedRound};
+use fairdraw_core::chat::{ChatGiveawaySpec, ChatStatus, Raw, Rules, validate_create, validate_patch};
 use fairdraw_core::draw::ServerSeed;
 use fairdraw_core::page::{PageInfo, PageRequest};
 use fairdraw_store::StoreError;

@@ -229,8 +229,16 @@ impl Engine {
         })
         .await
         .map_err(|e| internal(format!("the draw task failed: {e}")))??;
-        self.complete(row, env, &input_of(row, seed, beacon), drand, drawn, started, in_request)
-            .await
+        self.complete(
+            row,
+            env,
+            &input_of(row, seed, beacon),
+            drand,
+            drawn,
+            started,
+            in_request,
+        )
+        .await
     }
 
     async fn complete(

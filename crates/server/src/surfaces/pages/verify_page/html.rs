@@ -56,7 +56,11 @@ pub fn draw_page(view: &DrawView) -> String {
                 escape(&cert.beacon),
                 d.round,
                 escape(&d.chain.chain_hash),
-                if d.chain.chain_hash == fairdraw_core::beacon::QUICKNET_HASH { "drand quicknet" } else { "drand" },
+                if d.chain.chain_hash == fairdraw_core::beacon::QUICKNET_HASH {
+                    "drand quicknet"
+                } else {
+                    "drand"
+                },
                 escape(&d.randomness),
                 escape(&d.signature),
                 checked,
