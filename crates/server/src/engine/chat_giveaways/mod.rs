@@ -99,9 +99,12 @@ fn not_found(e: StoreError) -> EngineError {
     }
 }
 
+/// The beacon a request asked for (`None`: it did not say), or why its value is wrong.
+type AskedBeacon = Result<Option<BeaconKind>, String>;
+
 /// Takes the `fairness` field (`{"beacon": "drand" | "none"}`, or a form's `fairness.beacon`)
 /// out of a request's fields, checked.
-fn take_fairness(fields: Vec<(String, Raw)>) -> (Vec<(String, Raw)>, Result<Option<BeaconKind>, String>) {
+fn take_fairness(fields: Vec<(String, Raw)>) -> (Vec<(String, Raw)>, AskedBeacon) {
     let mut asked = Ok(None);
     let mut rest = Vec::with_capacity(fields.len());
     for (name, raw) in fields {

@@ -76,6 +76,8 @@ struct Drawn {
     outcome: DrawOutcome,
     /// The first qualifying comment of each winner and extra.
     comments: HashMap<String, String>,
+    /// The drand round the draw took its beacon from, verified.
+    drand: Option<fairdraw_core::beacon::DrandEvidence>,
 }
 
 fn draw_and_find(
@@ -225,20 +227,13 @@ impl Engine {
                 pool,
                 outcome,
                 comments,
+                drand,
             })
         })
         .await
         .map_err(|e| internal(format!("the draw task failed: {e}")))??;
-        self.complete(
-            row,
-            env,
-            &input_of(row, seed, beacon),
-            drand,
-            drawn,
-            started,
-            in_request,
-        )
-        .await
+        self.complete(row, env, &input_of(row, seed, beacon), drawn, started, in_request)
+            .await
     }
 
     async fn complete(
@@ -246,7 +241,6 @@ impl Engine {
         row: &CommentDrawRow,
         env: &DrawEnv<'_>,
         input: &DrawInput,
-        drand: Option<fairdraw_core::beacon::DrandEvidence>,
         drawn: Drawn,
         started: Instant,
         _in_request: bool,
@@ -258,7 +252,7 @@ impl Engine {
         let filters: Value = serde_json::from_str(&row.filters).unwrap_or(Value::Null);
         let mut cert = Certificate::new(&drawn.outcome, input, format_rfc3339(now));
         cert.draw_id = Some(row.public_id.clone());
-        cert.drand = drand;
+        cert.drand = drawn.drand.clone();
         cert.subject = Some(json!({
             "type": "comment_draw",
             "title": format!("Comment draw #{} of {}", row.serial, row.url),
