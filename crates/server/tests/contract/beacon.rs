@@ -420,6 +420,17 @@ async fn a_chat_giveaway_draw_waits_in_the_queue_for_its_round(harness: TestApp)
     .await;
     bad.expect(400);
     assert!(bad.text.contains("fairness.beacon"), "{}", bad.text);
+    // The end cannot move to the named round's time.
+    let moved = external(
+        &app,
+        &acct,
+        reqwest::Method::PATCH,
+        &format!("/external/giveaway/{id}"),
+        Some(json!({ "endTime": DUE })),
+    )
+    .await;
+    moved.expect(400);
+    assert!(moved.text.contains("12040883"), "{}", moved.text);
     for i in 0..6 {
         external(
             &app,

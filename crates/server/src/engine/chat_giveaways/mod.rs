@@ -283,6 +283,16 @@ impl Engine {
         let mut v = validate_patch(&g.spec, status == ChatStatus::Soon, fields, now)
             .map_err(|p| ChatError::Invalid(Problems(p)))?;
         check_winner_url(&v.spec, allow_private)?;
+        // The named round is part of the commitment: the end must stay before it.
+        if let Some(named) = g.beacon_round()?
+            && v.spec.end_at >= named.due_at_ms()
+        {
+            return Err(ChatError::Invalid(Problems(vec![format!(
+                "endTime must stay before {}: this giveaway draws on drand round {}, named when it was created",
+                fairdraw_core::time::format_rfc3339(named.due_at_ms()),
+                named.round
+            )])));
+        }
         if let Some(image) = v.image.take() {
             v.spec.pic = Some(self.store_media(who.brand_id, &image, public_url).await?);
         }
