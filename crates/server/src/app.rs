@@ -80,6 +80,10 @@ pub async fn open_engine(config: &Config, clock: Clock) -> Result<Engine, StartE
             message: e.to_string(),
         })?;
     engine.set_claim_keys(crate::engine::claims::ClaimKeys::new(&claim_secret, &config.public_url));
+    engine.set_beacon(
+        config.beacon.clone(),
+        Arc::new(crate::outbound::drand::DrandHttp::new()),
+    );
     Ok(engine)
 }
 

@@ -33,6 +33,8 @@ pub struct Config {
     pub connections: crate::http::serve::ConnectionLimits,
     /// The comment draws of `/v1`: platform API addresses, waiting, prices.
     pub v1: V1Config,
+    /// The public beacon draws may wait for (drand): default, chain, relays.
+    pub beacon: crate::engine::beacon::BeaconConfig,
 }
 
 pub const DEFAULT_V1_SYNC_WAIT_MS: u64 = 25_000;
@@ -228,6 +230,7 @@ impl std::fmt::Debug for Config {
             .field("public", &self.public)
             .field("workers", &self.workers)
             .field("outbound", &self.outbound)
+            .field("beacon", &self.beacon)
             .finish()
     }
 }
@@ -271,6 +274,15 @@ pub struct ConfigLayer {
     pub price_premium_cents: Option<u32>,
     pub photo_max_bytes: Option<usize>,
     pub photo_max_pixels: Option<u64>,
+    /// `none` or `drand`: what a giveaway that does not say draws on.
+    pub beacon_default: Option<fairdraw_core::beacon::BeaconKind>,
+    /// drand relay base URLs, tried in order.
+    pub drand_urls: Option<Vec<String>>,
+    /// The drand chain (quicknet unless all are set): hash, public key, genesis, period.
+    pub drand_chain_hash: Option<String>,
+    pub drand_public_key: Option<String>,
+    pub drand_genesis_time: Option<i64>,
+    pub drand_period: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -407,6 +419,29 @@ impl ConfigLayer {
                     })
                 })
                 .transpose()?,
+            beacon_default: get("FAIRDRAW_BEACON_DEFAULT")
+                .map(|v| {
+                    fairdraw_core::beacon::BeaconKind::parse(&v).ok_or_else(|| ConfigError::Invalid {
+                        name: "FAIRDRAW_BEACON_DEFAULT",
+                        message: "expected none or drand".to_owned(),
+                    })
+                })
+                .transpose()?,
+            drand_urls: get("FAIRDRAW_DRAND_URLS").map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            }),
+            drand_chain_hash: get("FAIRDRAW_DRAND_CHAIN_HASH"),
+            drand_public_key: get("FAIRDRAW_DRAND_PUBLIC_KEY"),
+            drand_genesis_time: get("FAIRDRAW_DRAND_GENESIS_TIME")
+                .map(|v| number("FAIRDRAW_DRAND_GENESIS_TIME", &v))
+                .transpose()?,
+            drand_period: get("FAIRDRAW_DRAND_PERIOD")
+                .map(|v| number("FAIRDRAW_DRAND_PERIOD", &v))
+                .transpose()?,
         })
     }
 
@@ -448,6 +483,12 @@ impl ConfigLayer {
             price_premium_cents: other.price_premium_cents.or(self.price_premium_cents),
             photo_max_bytes: other.photo_max_bytes.or(self.photo_max_bytes),
             photo_max_pixels: other.photo_max_pixels.or(self.photo_max_pixels),
+            beacon_default: other.beacon_default.or(self.beacon_default),
+            drand_urls: other.drand_urls.or(self.drand_urls),
+            drand_chain_hash: other.drand_chain_hash.or(self.drand_chain_hash),
+            drand_public_key: other.drand_public_key.or(self.drand_public_key),
+            drand_genesis_time: other.drand_genesis_time.or(self.drand_genesis_time),
+            drand_period: other.drand_period.or(self.drand_period),
         }
     }
 
@@ -539,7 +580,18 @@ impl ConfigLayer {
             self.price_standard_cents,
             self.price_premium_cents,
         )?;
+        let beacon = beacon_config(
+            self.beacon_default,
+            self.drand_urls,
+            (
+                self.drand_chain_hash,
+                self.drand_public_key,
+                self.drand_genesis_time,
+                self.drand_period,
+            ),
+        )?;
         Ok(Config {
+            beacon,
             connections,
             v1,
             bind,
@@ -554,6 +606,55 @@ impl ConfigLayer {
             outbound,
         })
     }
+}
+
+/// The beacon settings: quicknet and drand's public relays unless configured. A configured
+/// chain replaces quicknet's values one by one and is checked whole.
+fn beacon_config(
+    default: Option<fairdraw_core::beacon::BeaconKind>,
+    urls: Option<Vec<String>>,
+    (hash, key, genesis, period): (Option<String>, Option<String>, Option<i64>, Option<i64>),
+) -> Result<crate::engine::beacon::BeaconConfig, ConfigError> {
+    let mut config = crate::engine::beacon::BeaconConfig::default();
+    if let Some(kind) = default {
+        config.default = kind;
+    }
+    if let Some(urls) = urls {
+        if urls.is_empty() {
+            return Err(ConfigError::Invalid {
+                name: "drand_urls",
+                message: "give at least one relay URL".to_owned(),
+            });
+        }
+        if let Some(bad) = urls
+            .iter()
+            .find(|u| !(u.starts_with("http://") || u.starts_with("https://")))
+        {
+            return Err(ConfigError::Invalid {
+                name: "drand_urls",
+                message: format!("{bad:?} does not start with http:// or https://"),
+            });
+        }
+        config.relays = urls;
+    }
+    let chain = &mut config.chain;
+    if let Some(h) = hash {
+        chain.chain_hash = h.trim().to_ascii_lowercase();
+    }
+    if let Some(k) = key {
+        chain.public_key = k.trim().to_ascii_lowercase();
+    }
+    if let Some(g) = genesis {
+        chain.genesis_time = g;
+    }
+    if let Some(p) = period {
+        chain.period = p;
+    }
+    chain.validate().map_err(|message| ConfigError::Invalid {
+        name: "drand chain",
+        message,
+    })?;
+    Ok(config)
 }
 
 /// A whole number from the environment.

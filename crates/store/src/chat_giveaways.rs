@@ -21,7 +21,7 @@ const POOL_ROWS_PER_STATEMENT: usize = 5_000;
 macro_rules! columns {
     () => {
         "id, brand_id, spec, start_at, end_at, outcome, cancel_reason, participants_count, commitment, \
-         committed_at, draw_public_id, result_hash, result, finished_at, created_at, updated_at"
+         committed_at, draw_public_id, result_hash, result, finished_at, created_at, updated_at, beacon_round"
     };
 }
 
@@ -47,6 +47,8 @@ pub struct ChatGiveawayRow {
     pub finished_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The drand round named at creation (JSON), when the giveaway draws on one.
+    pub beacon_round: Option<String>,
 }
 
 /// A new chat giveaway.
@@ -60,6 +62,8 @@ pub struct NewChatGiveaway<'a> {
     pub room_ids: &'a [String],
     pub seed: Vec<u8>,
     pub commitment: String,
+    /// The drand round it names (JSON), if any: fixed with the commitment.
+    pub beacon_round: Option<String>,
     pub now: i64,
 }
 
@@ -208,7 +212,8 @@ impl Db {
         let mut tx = self.writer().begin().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO chat_giveaways (brand_id, spec, start_at, end_at, max_participants, seed, commitment, \
-             committed_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) RETURNING id",
+             committed_at, created_at, updated_at, beacon_round) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9) \
+             RETURNING id",
         )
         .bind(g.brand_id)
         .bind(&g.spec)
@@ -218,6 +223,7 @@ impl Db {
         .bind(&g.seed)
         .bind(&g.commitment)
         .bind(g.now)
+        .bind(&g.beacon_round)
         .fetch_one(&mut *tx)
         .await?;
         insert_rooms_in(&mut tx, id, g.room_ids).await?;

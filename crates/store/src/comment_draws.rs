@@ -56,7 +56,7 @@ impl std::fmt::Debug for ConnectionRow {
 
 const DRAW_COLUMNS: &str = "id, public_id, brand_id, account_id, serial, url, source_key, tier, winners, extras, \
     filters, webhook_url, status, comments_processed, server_seed, commitment, error_code, error_message, draw_id, \
-    result, price_cents, created_at, completed_at, duration_ms";
+    result, price_cents, created_at, completed_at, duration_ms, beacon_round";
 
 #[derive(Clone, Debug, FromRow)]
 pub struct CommentDrawRow {
@@ -87,6 +87,8 @@ pub struct CommentDrawRow {
     pub created_at: i64,
     pub completed_at: Option<i64>,
     pub duration_ms: Option<i64>,
+    /// The drand round named at the request (JSON), when the draw waits for one.
+    pub beacon_round: Option<String>,
 }
 
 /// A draw to start.
@@ -106,6 +108,8 @@ pub struct NewCommentDraw {
     pub commitment: String,
     /// When the queue should take the draw over if the request has not finished it.
     pub job_run_at: i64,
+    /// The drand round the draw waits for (JSON), fixed with the commitment.
+    pub beacon_round: Option<String>,
 }
 
 /// An event to deliver when a draw ends: to every subscribed webhook of the brand, and to the
@@ -277,8 +281,9 @@ impl Db {
         let mut tx = self.writer().begin().await?;
         let sql = format!(
             "INSERT INTO comment_draws (public_id, brand_id, account_id, serial, url, source_key, tier, winners, extras, \
-             filters, webhook_url, status, comments_processed, server_seed, commitment, created_at) \
-             SELECT $1, $2, $3, COALESCE(MAX(serial), 0) + 1, $4, $5, $6, $7, $8, $9, $10, 'processing', 0, $11, $12, $13 \
+             filters, webhook_url, status, comments_processed, server_seed, commitment, created_at, beacon_round) \
+             SELECT $1, $2, $3, COALESCE(MAX(serial), 0) + 1, $4, $5, $6, $7, $8, $9, $10, 'processing', 0, $11, $12, $13, \
+             $14 \
              FROM comment_draws WHERE account_id = $3 RETURNING {DRAW_COLUMNS}"
         );
         let row: CommentDrawRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -295,6 +300,7 @@ impl Db {
             .bind(&d.server_seed)
             .bind(&d.commitment)
             .bind(now)
+            .bind(&d.beacon_round)
             .fetch_one(&mut *tx)
             .await?;
         let job = NewJob::new(COMMENT_DRAW_RUN, serde_json::json!({ "comment_draw_id": row.id }))

@@ -12,7 +12,7 @@ macro_rules! giveaway_columns {
          start_at, end_at, language, number_of_winners, image_url, is_draft, public_or_private, \
          competition_type, settings, rules_config, design, email_settings, commitment, \
          committed_at, published_at, total_entries, total_participants, total_actions, \
-         created_at, updated_at"
+         created_at, updated_at, beacon, beacon_round"
     };
 }
 
@@ -49,6 +49,10 @@ pub struct GiveawayRow {
     pub total_actions: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The public beacon asked for: `none` or `drand`.
+    pub beacon: String,
+    /// The beacon round named at publication (JSON), fixed from then on.
+    pub beacon_round: Option<String>,
 }
 
 /// The fields a client edits, ready to store.
@@ -70,6 +74,8 @@ pub struct GiveawayFields {
     pub competition_type: String,
     pub settings: String,
     pub rules_config: String,
+    /// The public beacon asked for: `none` or `drand`.
+    pub beacon: String,
 }
 
 /// A draw commitment made when a giveaway is published.
@@ -78,6 +84,10 @@ pub struct Commitment {
     pub server_seed: Vec<u8>,
     pub commitment: String,
 }
+
+/// The beacon round a giveaway names (JSON), stored once: a giveaway that has one keeps it.
+#[derive(Clone, Debug)]
+pub struct BeaconRound(pub String);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StatusFilter {
@@ -178,6 +188,7 @@ impl Db {
         slug: &str,
         f: &GiveawayFields,
         commitment: Option<&Commitment>,
+        beacon_round: Option<&BeaconRound>,
         now: i64,
     ) -> StoreResult<i64> {
         let mut tx = self.writer().begin().await?;
@@ -185,9 +196,10 @@ impl Db {
             "INSERT INTO giveaways (brand_id, slug, title, description, rules, start_local, end_local, \
              time_zone, start_at, end_at, language, number_of_winners, image_url, is_draft, \
              public_or_private, competition_type, settings, rules_config, design, email_settings, \
-             server_seed, commitment, committed_at, published_at, created_at, updated_at) \
+             server_seed, commitment, committed_at, published_at, created_at, updated_at, beacon, \
+             beacon_round) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-             '{}', '{}', $19, $20, $21, $21, $22, $22) RETURNING id",
+             '{}', '{}', $19, $20, $21, $21, $22, $22, $23, $24) RETURNING id",
         )
         .bind(brand_id)
         .bind(slug)
@@ -211,6 +223,8 @@ impl Db {
         .bind(commitment.map(|c| c.commitment.clone()))
         .bind(commitment.map(|_| now))
         .bind(now)
+        .bind(&f.beacon)
+        .bind(beacon_round.map(|b| b.0.clone()))
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
@@ -283,6 +297,7 @@ impl Db {
         id: i64,
         f: &GiveawayFields,
         commitment: Option<&Commitment>,
+        beacon_round: Option<&BeaconRound>,
         now: i64,
     ) -> StoreResult<()> {
         let mut tx = self.writer().begin().await?;
@@ -296,7 +311,8 @@ impl Db {
              committed_at = COALESCE(committed_at, $21), \
              published_at = COALESCE(published_at, $21), \
              live_announced_at = CASE WHEN $8 > $18 THEN NULL ELSE live_announced_at END, \
-             end_announced_at = CASE WHEN $9 > $18 THEN NULL ELSE end_announced_at END \
+             end_announced_at = CASE WHEN $9 > $18 THEN NULL ELSE end_announced_at END, \
+             beacon = $22, beacon_round = COALESCE(beacon_round, $23) \
              WHERE id = $1 AND deleted_at IS NULL",
         )
         .bind(id)
@@ -320,6 +336,8 @@ impl Db {
         .bind(commitment.map(|c| c.server_seed.clone()))
         .bind(commitment.map(|c| c.commitment.clone()))
         .bind(commitment.map(|_| now))
+        .bind(&f.beacon)
+        .bind(beacon_round.map(|b| b.0.clone()))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -384,10 +402,10 @@ impl Db {
             "INSERT INTO giveaways (brand_id, slug, title, description, rules, start_local, end_local, \
              time_zone, start_at, end_at, language, number_of_winners, image_url, is_draft, \
              public_or_private, competition_type, settings, rules_config, design, email_settings, \
-             created_at, updated_at) \
+             created_at, updated_at, beacon) \
              SELECT brand_id, $2, $3, description, rules, start_local, end_local, time_zone, start_at, \
              end_at, language, number_of_winners, image_url, 1, public_or_private, competition_type, \
-             settings, rules_config, design, email_settings, $4, $4 \
+             settings, rules_config, design, email_settings, $4, $4, beacon \
              FROM giveaways WHERE id = $1 AND deleted_at IS NULL RETURNING id",
         )
         .bind(id)

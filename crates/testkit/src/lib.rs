@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod browser;
+pub mod drand;
 pub mod geoip;
 pub mod smtp;
 

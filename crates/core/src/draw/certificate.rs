@@ -30,6 +30,10 @@ pub struct Certificate {
     pub server_seed: ServerSeed,
     pub round: u32,
     pub beacon: String,
+    /// The drand round `beacon` was taken from, with its signature (protocol v1.1): the
+    /// verifier re-checks the signature against the chain key and that `beacon` is made of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drand: Option<crate::beacon::DrandEvidence>,
     /// How many winners and extras were asked for. The picks alone cannot show that a draw
     /// was cut short, so when these are present the verifier re-runs with them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,6 +74,7 @@ impl Certificate {
             server_seed: input.server_seed.clone(),
             round: input.round,
             beacon: input.beacon.clone(),
+            drand: None,
             requested_winners: Some(input.winners),
             requested_extras: Some(input.extras),
             winners: outcome.winners.clone(),
@@ -133,6 +138,8 @@ pub enum Mismatch {
     },
     #[error("result_hash: the certificate says {certificate}, recomputed {recomputed}")]
     ResultHash { certificate: Hash32, recomputed: Hash32 },
+    #[error("drand: {0}")]
+    Beacon(String),
     #[error("signature: there is a signature but no public_key to check it with")]
     MissingPublicKey,
     #[error("signature: {0}")]
@@ -153,6 +160,7 @@ impl Mismatch {
             Mismatch::Winners { .. } => "winners",
             Mismatch::Extras { .. } => "extras",
             Mismatch::ResultHash { .. } => "result_hash",
+            Mismatch::Beacon(_) => "drand",
             Mismatch::MissingPublicKey | Mismatch::Signature(_) => "signature",
         }
     }
@@ -170,6 +178,18 @@ pub fn verify_certificate(cert: &Certificate, pool: &Pool) -> Result<DrawOutcome
         found.push(Mismatch::Protocol {
             found: cert.protocol.clone(),
         });
+    }
+    if let Some(evidence) = &cert.drand {
+        if let Err(e) = evidence.verify() {
+            found.push(Mismatch::Beacon(e.to_string()));
+        } else if cert.beacon != evidence.beacon_input() {
+            found.push(Mismatch::Beacon(format!(
+                "the beacon {:?} is not the one round {} gives ({:?})",
+                cert.beacon,
+                evidence.round,
+                evidence.beacon_input()
+            )));
+        }
     }
     let outcome = draw(pool, &cert.draw_input());
     let mut hash_check = |certificate: Hash32, recomputed: Hash32, make: fn(Hash32, Hash32) -> Mismatch| {
@@ -248,6 +268,7 @@ pub fn verify_certificate(cert: &Certificate, pool: &Pool) -> Result<DrawOutcome
 fn order(m: &Mismatch) -> u8 {
     match m {
         Mismatch::Protocol { .. } => 0,
+        Mismatch::Beacon(_) => 1,
         Mismatch::Commitment { .. } => 1,
         Mismatch::PoolSize { .. } => 2,
         Mismatch::TotalWeight { .. } => 3,
@@ -361,6 +382,46 @@ mod tests {
             f.starts_with(&["total_weight", "pool_root", "pool_hash", "draw_seed"]),
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn a_drand_beacon_is_rechecked() {
+        use crate::beacon::{Chain, DrandEvidence};
+        let pool = Pool::new((0..20).map(|i| Candidate::new(format!("u{i}"), 1)).collect()).unwrap();
+        // Quicknet round 1000 as drand published it.
+        let evidence = DrandEvidence {
+            chain: Chain::quicknet(),
+            round: 1000,
+            randomness: "fe290beca10872ef2fb164d2aa4442de4566183ec51c56ff3cd603d930e54fdd".into(),
+            signature:
+                "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"
+                    .into(),
+        };
+        let input = DrawInput {
+            server_seed: ServerSeed([5; 32]),
+            round: 0,
+            beacon: evidence.beacon_input(),
+            winners: 2,
+            extras: 1,
+        };
+        let mut cert = Certificate::new(&draw(&pool, &input), &input, "2026-01-01T00:00:00Z");
+        cert.drand = Some(evidence);
+        cert.sign(&ServerKey::from_seed(&[9; 32]));
+        assert!(verify_certificate(&cert, &pool).is_ok());
+        let back: Certificate = serde_json::from_str(&serde_json::to_string(&cert).unwrap()).unwrap();
+        assert_eq!(back, cert);
+
+        let mut c = cert.clone();
+        c.drand.as_mut().unwrap().round = 1001;
+        assert_eq!(fields(verify_certificate(&c, &pool)), ["drand"]);
+
+        let mut c = cert.clone();
+        c.drand.as_mut().unwrap().randomness = "11".repeat(32);
+        assert_eq!(fields(verify_certificate(&c, &pool)), ["drand"]);
+
+        let mut c = cert.clone();
+        c.beacon = format!("{} ", c.beacon);
+        assert!(fields(verify_certificate(&c, &pool)).starts_with(&["drand"]));
     }
 
     #[test]

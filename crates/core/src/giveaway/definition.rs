@@ -33,6 +33,8 @@ pub struct GiveawayInput {
     pub claim_deadline_hours: Option<i64>,
     pub claim_questions: Option<Vec<crate::claims::ClaimQuestion>>,
     pub claim_notify: Option<String>,
+    /// `{"beacon": "drand" | "none"}`; the engine resolves it (see `crate::beacon`).
+    pub fairness: Option<crate::beacon::FairnessInput>,
 }
 
 impl GiveawayInput {

@@ -118,6 +118,36 @@ pub fn run_verify(args: VerifyArgs) -> anyhow::Result<bool> {
             writeln!(out, "commitment:   {}", outcome.commitment)?;
             writeln!(out, "round:        {}", cert.round)?;
             writeln!(out, "beacon:       {}", show_beacon(&cert.beacon))?;
+            if let Some(d) = &cert.drand {
+                // verify_certificate has re-checked the BLS signature and the randomness.
+                writeln!(
+                    out,
+                    "drand:        round {} of chain {}, signature verified against public key {}",
+                    d.round, d.chain.chain_hash, d.chain.public_key
+                )?;
+                writeln!(out, "              randomness {}", d.randomness)?;
+                if d.chain.chain_hash == fairdraw_core::beacon::QUICKNET_HASH
+                    && d.chain.public_key != fairdraw_core::beacon::QUICKNET_PUBLIC_KEY
+                {
+                    writeln!(
+                        out,
+                        "NOT verified: the certificate names drand quicknet but not quicknet's public key"
+                    )?;
+                    emit(&out)?;
+                    return Ok(false);
+                }
+                if d.chain.chain_hash == fairdraw_core::beacon::QUICKNET_HASH {
+                    writeln!(
+                        out,
+                        "              (drand quicknet, the League of Entropy's public chain)"
+                    )?;
+                } else {
+                    writeln!(
+                        out,
+                        "              (not quicknet: compare the key with the chain's published one)"
+                    )?;
+                }
+            }
             let requested = cert.draw_input();
             write_picks(&mut out, "winners", &outcome.winners, requested.winners)?;
             write_picks(&mut out, "extras", &outcome.extras, requested.extras)?;

@@ -527,6 +527,8 @@ impl Engine {
             }
             Replacement::Exhausted => {
                 let seed = self.committed_seed(g).await?;
+                // A giveaway on a beacon draws its new round on the same (already public) round.
+                let drand = self.named_beacon(g).await?;
                 let req = RandomRequest {
                     count: 1,
                     min_entries: 0,
@@ -535,7 +537,7 @@ impl Engine {
                     exclude_past_winners: true,
                 };
                 match self
-                    .draw_in(&mut tx, g, seed, req, Some(prizes.clone()), &keys.public_url)
+                    .draw_in(&mut tx, g, seed, drand, req, Some(prizes.clone()), &keys.public_url)
                     .await
                 {
                     Ok((d, ids)) => {

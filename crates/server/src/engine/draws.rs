@@ -300,8 +300,10 @@ impl Engine {
         let g = self.owned_giveaway(who, giveaway_id).await?;
         let req = random_request(&input)?;
         let seed = self.committed_seed(&g).await?;
+        // A giveaway that named a beacon round draws on it, verified, or not at all.
+        let drand = self.named_beacon(&g).await?;
         let mut tx = self.db().begin_winners(g.id()).await.map_err(giveaway_not_found)?;
-        let (d, _) = self.draw_in(&mut tx, &g, seed, req, None, public_url).await?;
+        let (d, _) = self.draw_in(&mut tx, &g, seed, drand, req, None, public_url).await?;
         tx.commit().await?;
         Ok(d)
     }
@@ -309,11 +311,29 @@ impl Engine {
     /// Draws inside a winners transaction: the pool as of now, the draw stored with its pool,
     /// its winners awarded the open prizes (or `prizes` when given: the prize of a forfeited win
     /// this round replaces, or none). Returns the draw and the new winners' row ids, in pick order.
+    /// The verified drand round the giveaway named, when it named one: an error (409 before it
+    /// is due, 503 when no relay gives a valid one) rather than a draw without it.
+    pub(super) async fn named_beacon(
+        &self,
+        g: &Giveaway,
+    ) -> EngineResult<Option<fairdraw_core::beacon::DrandEvidence>> {
+        match &g.beacon_round {
+            Some(named) => Ok(Some(
+                self.fetch_beacon(named)
+                    .await
+                    .map_err(super::beacon::BeaconWait::into_engine_error)?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn draw_in(
         &self,
         tx: &mut WinnersTx,
         g: &Giveaway,
         seed: ServerSeed,
+        drand: Option<fairdraw_core::beacon::DrandEvidence>,
         req: RandomRequest,
         prizes: Option<Vec<OpenPrize>>,
         public_url: &str,
@@ -340,8 +360,8 @@ impl Engine {
         let input = DrawInput {
             server_seed: seed,
             round,
-            // Giveaways name no public beacon yet; the certificate's empty beacon says so (spec §9).
-            beacon: String::new(),
+            // Without a named round the beacon is empty, and the certificate says so (spec §9).
+            beacon: drand.as_ref().map(|d| d.beacon_input()).unwrap_or_default(),
             winners: req.count,
             extras: req.alternates.unwrap_or(if claim.required() { req.count } else { 0 }),
         };
@@ -357,6 +377,7 @@ impl Engine {
         let links = DrawLinks::new(public_url, &result_hash, &public_id);
         let mut cert = Certificate::new(&outcome, &input, format_rfc3339(now));
         cert.draw_id = Some(public_id.clone());
+        cert.drand = drand;
         cert.subject = Some(serde_json::json!({ "type": "giveaway", "giveaway_id": g.id(), "title": g.row.title }));
         cert.committed_at = g.row.committed_at.map(format_rfc3339);
         cert.pool_url = Some(links.pool_url.clone());

@@ -70,6 +70,7 @@ impl Engine {
         entries: Vec<NewEntry>,
         public: Option<PublicExtras>,
     ) -> EngineResult<Outcome> {
+        self.check_entries_open(g)?;
         let limits = EntryLimits {
             max_participants: i64::from(g.rules_config.max_total_participants),
             max_entries_per_user: i64::from(g.rules_config.max_entries_per_user),

@@ -22,6 +22,9 @@ pub enum EngineError {
     /// The request conflicts with the current state (a duplicate, a key still in use).
     #[error("{0}")]
     Conflict(String),
+    /// An outside service the request needs is not available now (a drand relay); retry later.
+    #[error("{0}")]
+    Unavailable(String),
     /// Something the caller cannot fix; logged in full, reported without detail.
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),

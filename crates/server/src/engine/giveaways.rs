@@ -3,13 +3,17 @@
 //! another brand's giveaway is "not found", never "forbidden", so ids leak nothing.
 
 use super::{Engine, EngineError, EngineResult, Principal, random_bytes};
+use fairdraw_core::beacon::{BeaconKind, FairnessInput, NamedRound};
 use fairdraw_core::draw::{ServerSeed, commitment};
 use fairdraw_core::giveaway::schedule;
 use fairdraw_core::giveaway::slug::slug;
 use fairdraw_core::giveaway::{GiveawayInput, GiveawaySpec, RulesConfig, Settings, Status};
 use fairdraw_core::page::{PageInfo, PageRequest};
+use fairdraw_core::validation::FieldErrors;
 use fairdraw_store::StoreError;
-use fairdraw_store::giveaways::{Commitment, GiveawayFields, GiveawayQuery, GiveawayRow, GiveawaySort, StatusFilter};
+use fairdraw_store::giveaways::{
+    BeaconRound, Commitment, GiveawayFields, GiveawayQuery, GiveawayRow, GiveawaySort, StatusFilter,
+};
 
 /// A giveaway with its documents parsed and its status computed at the time of asking.
 #[derive(Clone, Debug)]
@@ -18,6 +22,8 @@ pub struct Giveaway {
     pub status: Status,
     pub settings: Settings,
     pub rules_config: RulesConfig,
+    /// The public beacon round named at publication, if the giveaway draws on one.
+    pub beacon_round: Option<NamedRound>,
 }
 
 impl Giveaway {
@@ -61,8 +67,9 @@ fn parse_doc<T: serde::de::DeserializeOwned + Default>(json: &str, what: &str, i
     })
 }
 
-fn to_fields(spec: &GiveawaySpec) -> GiveawayFields {
+fn to_fields(spec: &GiveawaySpec, beacon: BeaconKind) -> GiveawayFields {
     GiveawayFields {
+        beacon: beacon.as_str().to_owned(),
         title: spec.title.clone(),
         description: spec.description.clone(),
         rules: spec.rules.clone(),
@@ -99,11 +106,17 @@ impl Engine {
         let status = Status::at(row.is_draft != 0, row.start_at, row.end_at, self.now_ms());
         let settings = parse_doc(&row.settings, "settings", row.id);
         let rules_config = parse_doc(&row.rules_config, "rules_config", row.id);
+        let beacon_round = row.beacon_round.as_deref().and_then(|j| {
+            serde_json::from_str(j)
+                .map_err(|e| tracing::error!(giveaway = row.id, error = %e, "stored beacon round does not parse"))
+                .ok()
+        });
         Giveaway {
             row,
             status,
             settings,
             rules_config,
+            beacon_round,
         }
     }
 
@@ -140,18 +153,25 @@ impl Engine {
 
     pub async fn create_giveaway(&self, who: &Principal, mut input: GiveawayInput) -> EngineResult<Giveaway> {
         let claim = self.patched_claim(None, input.take_claim()).await;
+        let asked = fairness_kind(input.fairness.take());
         let spec = GiveawaySpec::create(input);
-        let (spec, claim) = merge_errors(spec, claim)?;
+        let ((spec, asked), claim) = merge_errors(joined(spec, asked), claim)?;
+        let beacon = self.beacon_kind(asked);
         let now = self.now_ms();
-        // A giveaway created already published commits to its draw seed at once.
+        // A giveaway created already published commits to its draw seed (and names its beacon
+        // round) at once.
         let commitment = (!spec.is_draft).then(new_commitment);
+        let round = (!spec.is_draft)
+            .then(|| self.beacon_round_for(beacon, spec.end_at))
+            .flatten();
         let id = self
             .db()
             .insert_giveaway(
                 who.brand_id,
                 &new_slug(&spec.title),
-                &to_fields(&spec),
+                &to_fields(&spec, beacon),
                 commitment.as_ref(),
+                round.as_ref(),
                 now,
             )
             .await?;
@@ -181,11 +201,21 @@ impl Engine {
     pub async fn update_giveaway(&self, who: &Principal, id: i64, mut input: GiveawayInput) -> EngineResult<Giveaway> {
         let current = self.owned_giveaway(who, id).await?;
         let claim = self.patched_claim(Some(id), input.take_claim()).await;
+        let asked = fairness_kind(input.fairness.take());
         let spec = Self::spec_of(&current).update(input);
-        let (spec, claim) = merge_errors(spec, claim)?;
+        let ((spec, asked), claim) = merge_errors(joined(spec, asked), claim)?;
+        let beacon = asked.unwrap_or_else(|| current_kind(&current));
+        check_named_round(&current, beacon, spec.end_at)?;
         let commitment = (!spec.is_draft && current.row.commitment.is_none()).then(new_commitment);
+        let round = self.round_to_name(&current, beacon, !spec.is_draft, spec.end_at);
         self.db()
-            .update_giveaway(id, &to_fields(&spec), commitment.as_ref(), self.now_ms())
+            .update_giveaway(
+                id,
+                &to_fields(&spec, beacon),
+                commitment.as_ref(),
+                round.as_ref(),
+                self.now_ms(),
+            )
             .await?;
         if let Some(claim) = claim {
             self.store_claim(id, &claim).await?;
@@ -200,9 +230,17 @@ impl Engine {
         let current = self.owned_giveaway(who, id).await?;
         let mut spec = Self::spec_of(&current);
         spec.is_draft = false;
+        let beacon = current_kind(&current);
         let commitment = current.row.commitment.is_none().then(new_commitment);
+        let round = self.round_to_name(&current, beacon, true, spec.end_at);
         self.db()
-            .update_giveaway(id, &to_fields(&spec), commitment.as_ref(), self.now_ms())
+            .update_giveaway(
+                id,
+                &to_fields(&spec, beacon),
+                commitment.as_ref(),
+                round.as_ref(),
+                self.now_ms(),
+            )
             .await?;
         Ok(self.view(self.db().giveaway(id).await?))
     }
@@ -261,6 +299,80 @@ impl Engine {
     }
 }
 
+/// The beacon a request's `fairness` asks for, checked.
+fn fairness_kind(input: Option<FairnessInput>) -> Result<Option<BeaconKind>, FieldErrors> {
+    match input {
+        None => Ok(None),
+        Some(f) => f.kind().map_err(|m| FieldErrors::one("fairness.beacon", m)),
+    }
+}
+
+/// A definition and a beacon choice, with the errors of both reported together.
+fn joined(
+    spec: Result<GiveawaySpec, FieldErrors>,
+    asked: Result<Option<BeaconKind>, FieldErrors>,
+) -> Result<(GiveawaySpec, Option<BeaconKind>), FieldErrors> {
+    match (spec, asked) {
+        (Ok(spec), Ok(asked)) => Ok((spec, asked)),
+        (Err(mut e), Err(more)) => {
+            for (field, message) in more.iter() {
+                e.add(field, message);
+            }
+            Err(e)
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
+fn current_kind(g: &Giveaway) -> BeaconKind {
+    BeaconKind::parse(&g.row.beacon).unwrap_or_default()
+}
+
+/// A named round is part of the commitment: it cannot be dropped, and the end cannot move to
+/// or past the round's time (the round must stay unknown while entries are open).
+fn check_named_round(g: &Giveaway, beacon: BeaconKind, end_at: i64) -> Result<(), FieldErrors> {
+    let Some(named) = &g.beacon_round else {
+        return Ok(());
+    };
+    if beacon != BeaconKind::Drand {
+        return Err(FieldErrors::one(
+            "fairness.beacon",
+            format!(
+                "This giveaway named drand round {} when it was published; the beacon is part of its commitment and cannot be removed.",
+                named.round
+            ),
+        ));
+    }
+    if end_at >= named.due_at_ms() {
+        return Err(FieldErrors::one(
+            "end_time",
+            format!(
+                "This giveaway draws on drand round {}, due at {}: its end must stay before that time.",
+                named.round,
+                fairdraw_core::time::format_rfc3339(named.due_at_ms())
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// The round to name for a giveaway asking for `beacon` that ends at `end_at`.
+    fn beacon_round_for(&self, beacon: BeaconKind, end_at: i64) -> Option<BeaconRound> {
+        (beacon == BeaconKind::Drand)
+            .then(|| BeaconRound(serde_json::to_string(&self.name_round(end_at)).expect("a named round serializes")))
+    }
+
+    /// The round to store now: named when the giveaway is (or becomes) published with a drand
+    /// beacon and has none yet; the store keeps a round already named.
+    fn round_to_name(&self, g: &Giveaway, beacon: BeaconKind, published: bool, end_at: i64) -> Option<BeaconRound> {
+        if !published || g.beacon_round.is_some() {
+            return None;
+        }
+        self.beacon_round_for(beacon, end_at)
+    }
+}
+
 /// Midnight of the current day in the giveaway's own zone, as Unix ms.
 fn start_of_local_day(now_ms: i64, zone: &str) -> i64 {
     let Ok(tz) = schedule::time_zone(zone) else {
@@ -275,10 +387,10 @@ fn start_of_local_day(now_ms: i64, zone: &str) -> i64 {
 }
 
 /// The spec and the claim rules of one body, with every field problem of both in one 422.
-fn merge_errors<C>(
-    spec: Result<GiveawaySpec, fairdraw_core::validation::FieldErrors>,
+fn merge_errors<S, C>(
+    spec: Result<S, fairdraw_core::validation::FieldErrors>,
     claim: EngineResult<C>,
-) -> EngineResult<(GiveawaySpec, C)> {
+) -> EngineResult<(S, C)> {
     match (spec, claim) {
         (Ok(spec), Ok(claim)) => Ok((spec, claim)),
         (Err(mut a), Err(EngineError::Validation(b))) => {

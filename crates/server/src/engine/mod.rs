@@ -4,6 +4,7 @@
 mod accounts;
 pub mod analytics;
 mod batch;
+pub mod beacon;
 mod cache;
 pub mod chat_giveaways;
 pub mod claims;
@@ -69,6 +70,8 @@ struct Inner {
     captcha: std::sync::OnceLock<Arc<dyn public_entries::CaptchaVerifier>>,
     /// Signs claim links and seals claim answers; plugged in at start-up (`claims.key`).
     claim_keys: std::sync::OnceLock<Arc<claims::ClaimKeys>>,
+    /// The public beacon's settings and relay client; set by the server, defaults otherwise.
+    beacons: std::sync::OnceLock<beacon::Beacons>,
 }
 
 impl Engine {
@@ -90,6 +93,7 @@ impl Engine {
                 admissions: std::sync::OnceLock::new(),
                 captcha: std::sync::OnceLock::new(),
                 claim_keys: std::sync::OnceLock::new(),
+                beacons: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -98,6 +102,19 @@ impl Engine {
     /// second call is ignored).
     pub fn set_captcha_verifier(&self, verifier: Arc<dyn public_entries::CaptchaVerifier>) {
         let _ = self.inner.captcha.set(verifier);
+    }
+
+    /// Sets the public beacon's settings and the client that asks drand relays for rounds
+    /// (once, before first use; a later call is ignored). Without it: the defaults, and no relay
+    /// is reachable.
+    pub fn set_beacon(&self, config: beacon::BeaconConfig, client: Arc<dyn beacon::RelayClient>) {
+        let _ = self.inner.beacons.set(beacon::Beacons::new(config, Some(client)));
+    }
+
+    fn beacons(&self) -> &beacon::Beacons {
+        self.inner
+            .beacons
+            .get_or_init(|| beacon::Beacons::new(beacon::BeaconConfig::default(), None))
     }
 
     /// The instance's draw-signing key.

@@ -386,6 +386,7 @@ impl Engine {
     /// fails the whole import (422, naming the items), and then nothing is written.
     pub async fn import_entries(&self, who: &Principal, id: i64, input: BulkInput) -> EngineResult<ImportOutcome> {
         let g = self.owned_giveaway(who, id).await?;
+        self.check_entries_open(&g)?;
         let items = bulk_items(input, MAX_IMPORT, "split larger imports into several requests")?;
         let mut errors = FieldErrors::new();
         let mut entries = Vec::with_capacity(items.len());

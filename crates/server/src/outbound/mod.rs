@@ -3,6 +3,7 @@
 //! (a webhook test).
 
 pub mod captcha;
+pub mod drand;
 pub mod mail;
 pub mod resolver;
 pub mod v1_webhooks;

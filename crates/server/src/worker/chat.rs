@@ -3,7 +3,7 @@
 
 use super::{Job, JobError};
 use crate::app::AppState;
-use crate::engine::chat_giveaways::{Notice, sign_hex};
+use crate::engine::chat_giveaways::{ChatDrawError, Notice, sign_hex};
 use fairdraw_store::chat_giveaways::ChatDelivery;
 
 #[derive(serde::Deserialize)]
@@ -14,11 +14,22 @@ struct DrawPayload {
 /// Runs a `chat.draw` job; a second run of a drawn giveaway does nothing.
 pub async fn draw_job(state: &AppState, job: &Job) -> Result<(), JobError> {
     let p: DrawPayload = job.payload()?;
-    state
+    match state
         .engine
         .run_chat_draw(p.giveaway_id, &state.config.public_url)
         .await
-        .map_err(|e| JobError::retry(format!("chat draw {}: {e}", p.giveaway_id)))
+    {
+        Ok(()) => Ok(()),
+        Err(ChatDrawError::Beacon(wait)) => {
+            // Waiting for the public beacon is not a fault; the retry's backoff paces it.
+            tracing::info!(giveaway = p.giveaway_id, reason = %wait, "chat draw waits for its drand round");
+            Err(JobError::retry(format!(
+                "chat draw {} waits for its beacon: {wait}",
+                p.giveaway_id
+            )))
+        }
+        Err(e) => Err(JobError::retry(format!("chat draw {}: {e}", p.giveaway_id))),
+    }
 }
 
 /// Runs a `chat.notify` job: one attempt, logged. The body is signed with the brand's external

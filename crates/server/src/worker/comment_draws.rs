@@ -33,6 +33,10 @@ pub async fn run_job(state: &AppState, job: &Job) -> Result<(), JobError> {
         RunFailure::Platform(e) => !e.permanent,
         RunFailure::Internal(_) => true,
         RunFailure::Unprocessable { .. } => false,
+        RunFailure::Beacon(w) => {
+            tracing::info!(draw = %row.public_id, reason = %w, "comment draw waits for its drand round");
+            true
+        }
     };
     if passing && !job.is_last_attempt() {
         return Err(JobError::retry(failure.message_for_log()));

@@ -40,6 +40,9 @@ mod winners;
 // Winners who must claim (issue 15).
 mod claims;
 
+// Issue 15: the public beacon (drand).
+mod beacon;
+
 use libtest_mimic::{Arguments, Trial};
 use support::{Backend, POSTGRES_ENV, Scenario};
 
@@ -76,6 +79,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         gallery::scenarios(),
         // Winners who must claim (issue 15).
         claims::scenarios(),
+        // Issue 15: the public beacon (drand).
+        beacon::scenarios(),
     ]
     .into_iter()
     .flatten()

@@ -38,6 +38,16 @@ pub struct Notice {
     pub body: Value,
 }
 
+/// Why a chat draw did not happen this time.
+#[derive(Debug, thiserror::Error)]
+pub enum ChatDrawError {
+    /// The named drand round is not out, not reachable, or did not verify: try again later.
+    #[error(transparent)]
+    Beacon(crate::engine::beacon::BeaconWait),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
 fn internal(message: String) -> EngineError {
     EngineError::Internal(message.into())
 }
@@ -96,8 +106,26 @@ impl Engine {
         }
     }
 
-    /// Draws (or cancels) an ended giveaway, once. Links are under `public_url`.
-    pub async fn run_chat_draw(&self, id: i64, public_url: &str) -> EngineResult<()> {
+    /// Draws (or cancels) an ended giveaway, once. Links are under `public_url`. A giveaway that
+    /// named a drand round waits for it: [`ChatDrawError::Beacon`] until the round is out and
+    /// verifies (fetched before the giveaway's row is locked; nothing is drawn without it).
+    pub async fn run_chat_draw(&self, id: i64, public_url: &str) -> Result<(), ChatDrawError> {
+        let current = self.public_chat_giveaway(id).await?;
+        let drand = match current.beacon_round()? {
+            Some(named) if current.row.outcome.is_none() && current.row.end_at <= self.now_ms() => {
+                Some(self.fetch_beacon(&named).await.map_err(ChatDrawError::Beacon)?)
+            }
+            _ => None,
+        };
+        Ok(self.draw_chat_giveaway(id, public_url, drand).await?)
+    }
+
+    async fn draw_chat_giveaway(
+        &self,
+        id: i64,
+        public_url: &str,
+        drand: Option<fairdraw_core::beacon::DrandEvidence>,
+    ) -> EngineResult<()> {
         let mut tx = self.db().begin_chat_draw(id).await?;
         let now = self.now_ms();
         if tx.row.outcome.is_some() {
@@ -110,6 +138,13 @@ impl Engine {
         }
         self.inner.chat_config.invalidate();
         let g = ChatGiveaway::from_row(tx.row.clone())?;
+        if g.row.beacon_round.is_some() && drand.is_none() {
+            // Ended after the check above: the next run fetches the round.
+            return Err(EngineError::Unavailable(format!(
+                "chat giveaway {id}: its drand round was not fetched"
+            )));
+        }
+        let beacon = drand.as_ref().map(|d| d.beacon_input()).unwrap_or_default();
         let seed = <[u8; 32]>::try_from(tx.seed.as_slice())
             .map(ServerSeed)
             .map_err(|_| internal(format!("chat giveaway {id}: the seed is not 32 bytes")))?;
@@ -145,7 +180,7 @@ impl Engine {
             let input = DrawInput {
                 server_seed: seed,
                 round: 0,
-                beacon: String::new(),
+                beacon,
                 winners: max,
                 extras: max,
             };
@@ -167,6 +202,7 @@ impl Engine {
         let links = DrawLinks::new(public_url, &result_hash, &public_id);
         let mut cert = Certificate::new(&outcome, &input, format_rfc3339(now));
         cert.draw_id = Some(public_id.clone());
+        cert.drand = drand;
         cert.subject = Some(json!({ "type": "chat_giveaway", "chat_giveaway_id": id, "title": spec.title }));
         cert.committed_at = Some(format_rfc3339(g.row.committed_at));
         cert.pool_url = Some(links.pool_url.clone());

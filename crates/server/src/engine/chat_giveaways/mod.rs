@@ -11,12 +11,13 @@ mod draw;
 mod joins;
 mod secrets;
 
-pub use draw::{DRAW_JOB, NOTIFY_JOB, Notice};
+pub use draw::{ChatDrawError, DRAW_JOB, NOTIFY_JOB, Notice};
 pub use joins::{ChatJoiner, JoinError, Joined};
 pub use secrets::{sign_hex, widget_sig};
 
 use super::cache::EntryConfigCache;
 use super::{Engine, EngineError, EngineResult, Principal, random_bytes};
+use fairdraw_core::beacon::{BeaconKind, FairnessInput, NamedRound};
 use fairdraw_core::chat::{ChatGiveawaySpec, ChatStatus, Raw, Rules, validate_create, validate_patch};
 use fairdraw_core::draw::ServerSeed;
 use fairdraw_core::page::{PageInfo, PageRequest};
@@ -71,6 +72,11 @@ impl ChatGiveaway {
         self.row.outcome.as_deref().and_then(ChatStatus::parse)
     }
 
+    /// The drand round named at creation, if the giveaway draws on one.
+    pub fn beacon_round(&self) -> EngineResult<Option<NamedRound>> {
+        crate::engine::beacon::parse_named(self.row.beacon_round.as_deref())
+    }
+
     pub fn status(&self, now: i64) -> ChatStatus {
         ChatStatus::at(self.outcome(), self.row.start_at, now)
     }
@@ -93,6 +99,36 @@ fn not_found(e: StoreError) -> EngineError {
     }
 }
 
+/// The beacon a request asked for (`None`: it did not say), or why its value is wrong.
+type AskedBeacon = Result<Option<BeaconKind>, String>;
+
+/// Takes the `fairness` field (`{"beacon": "drand" | "none"}`, or a form's `fairness.beacon`)
+/// out of a request's fields, checked.
+fn take_fairness(fields: Vec<(String, Raw)>) -> (Vec<(String, Raw)>, AskedBeacon) {
+    let mut asked = Ok(None);
+    let mut rest = Vec::with_capacity(fields.len());
+    for (name, raw) in fields {
+        let parsed = match (name.as_str(), &raw) {
+            ("fairness", Raw::Json(serde_json::Value::Null)) => Ok(None),
+            ("fairness", Raw::Json(v @ serde_json::Value::Object(_))) => {
+                serde_json::from_value::<FairnessInput>(v.clone())
+                    .map_err(|e| e.to_string())
+                    .and_then(|f| f.kind())
+            }
+            ("fairness", _) => Err("must be an object like {\"beacon\": \"drand\"}".to_owned()),
+            ("fairness.beacon", Raw::Text(s)) => BeaconKind::parse(s)
+                .map(Some)
+                .ok_or_else(|| "Use \"drand\" or \"none\".".to_owned()),
+            _ => {
+                rest.push((name, raw));
+                continue;
+            }
+        };
+        asked = parsed.map_err(|m| format!("fairness.beacon: {m}"));
+    }
+    (rest, asked)
+}
+
 /// The longest page of a list.
 pub const MAX_LIMIT: i64 = 100;
 
@@ -108,7 +144,17 @@ impl Engine {
         allow_private: bool,
     ) -> Result<ChatGiveaway, ChatError> {
         let now = self.now_ms();
-        let mut v = validate_create(fields, now).map_err(|p| ChatError::Invalid(Problems(p)))?;
+        let (fields, asked) = take_fairness(fields);
+        let validated = validate_create(fields, now);
+        let (mut v, asked) = match (validated, asked) {
+            (Ok(v), Ok(asked)) => (v, asked),
+            (Err(mut p), Err(more)) => {
+                p.push(more);
+                return Err(ChatError::Invalid(Problems(p)));
+            }
+            (Err(p), _) => return Err(ChatError::Invalid(Problems(p))),
+            (_, Err(more)) => return Err(ChatError::Invalid(Problems(vec![more]))),
+        };
         check_winner_url(&v.spec, allow_private)?;
         if let Some(image) = v.image.take() {
             v.spec.pic = Some(self.store_media(who.brand_id, &image, public_url).await?);
@@ -117,6 +163,11 @@ impl Engine {
         self.ensure_external_secret(who.brand_id).await?;
         let seed = ServerSeed(random_bytes());
         let spec = &v.spec;
+        // Created is committed: a giveaway drawing on drand names its round now, with the seed.
+        let beacon_round = (self.beacon_kind(asked) == BeaconKind::Drand)
+            .then(|| serde_json::to_string(&self.name_round(spec.end_at)))
+            .transpose()
+            .map_err(|e| EngineError::Internal(e.into()))?;
         let id = self
             .db()
             .create_chat_giveaway(&NewChatGiveaway {
@@ -128,6 +179,7 @@ impl Engine {
                 room_ids: &spec.room_ids,
                 seed: seed.0.to_vec(),
                 commitment: seed.commitment().to_hex(),
+                beacon_round,
                 now,
             })
             .await?;
@@ -233,6 +285,16 @@ impl Engine {
         let mut v = validate_patch(&g.spec, status == ChatStatus::Soon, fields, now)
             .map_err(|p| ChatError::Invalid(Problems(p)))?;
         check_winner_url(&v.spec, allow_private)?;
+        // The named round is part of the commitment: the end must stay before it.
+        if let Some(named) = g.beacon_round()?
+            && v.spec.end_at >= named.due_at_ms()
+        {
+            return Err(ChatError::Invalid(Problems(vec![format!(
+                "endTime must stay before {}: this giveaway draws on drand round {}, named when it was created",
+                fairdraw_core::time::format_rfc3339(named.due_at_ms()),
+                named.round
+            )])));
+        }
         if let Some(image) = v.image.take() {
             v.spec.pic = Some(self.store_media(who.brand_id, &image, public_url).await?);
         }

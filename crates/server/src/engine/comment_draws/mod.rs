@@ -20,6 +20,7 @@ pub use run::RunFailure;
 pub use source::{CommentFetcher, CommentPages, Credentials, FetchError, Page, PageFuture, Platform, PostRef, Source};
 
 use super::{Engine, EngineError, EngineResult, Principal, random_bytes};
+use fairdraw_core::beacon::{BeaconKind, NamedRound};
 use fairdraw_core::comments::{Filters, FiltersInput, time_ordered_id};
 use fairdraw_core::draw::ServerSeed;
 use fairdraw_core::validation::FieldErrors;
@@ -94,6 +95,10 @@ pub struct CreateDrawInput {
     pub tier: Option<String>,
     /// Receives draw.completed / draw.failed for this draw.
     pub webhook_url: Option<String>,
+    /// `drand`: draw on the first drand round published after the request (answered 202; the
+    /// queue finishes the draw once the round is out). `none`: draw at once. Default: the
+    /// instance's `FAIRDRAW_BEACON_DEFAULT`.
+    pub beacon: Option<String>,
 }
 
 /// A checked draw request.
@@ -106,6 +111,7 @@ pub struct DrawRequest {
     pub filters: Filters,
     pub tier: &'static str,
     pub webhook_url: Option<String>,
+    pub beacon: Option<BeaconKind>,
 }
 
 /// A draw request's URL and filters, as `scrape` takes them too.
@@ -175,6 +181,16 @@ fn parse_request(input: &CreateDrawInput, allow_private: bool) -> Result<DrawReq
     {
         errors.add("webhook_url", m);
     }
+    let beacon = match input.beacon.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        None => None,
+        Some(b) => match BeaconKind::parse(b) {
+            Some(kind) => Some(kind),
+            None => {
+                errors.add("beacon", "beacon is drand or none.");
+                None
+            }
+        },
+    };
     errors.into_result()?;
     let (url, source, filters) = parsed.expect("no errors means every part parsed");
     Ok(DrawRequest {
@@ -185,6 +201,7 @@ fn parse_request(input: &CreateDrawInput, allow_private: bool) -> Result<DrawReq
         filters,
         tier,
         webhook_url: webhook_url.map(str::to_owned),
+        beacon,
     })
 }
 
@@ -217,6 +234,10 @@ impl Engine {
         self.check_source(who.brand_id, &req.source).await?;
         let now = self.now_ms();
         let seed = ServerSeed(random_bytes());
+        // A draw on drand names, with its commitment, the first round after the request, and
+        // the queue runs it once that round is due.
+        let named = (self.beacon_kind(req.beacon) == BeaconKind::Drand).then(|| self.name_round(now));
+        let sync_run_at = now.saturating_add(i64::try_from(env.sync_wait.as_millis()).unwrap_or(i64::MAX / 2) + 5_000);
         let new = NewCommentDraw {
             public_id: format!("drw_{}", time_ordered_id(now, random_bytes())),
             brand_id: who.brand_id,
@@ -230,9 +251,17 @@ impl Engine {
             webhook_url: req.webhook_url.clone(),
             server_seed: seed.to_hex(),
             commitment: seed.commitment().to_hex(),
-            job_run_at: now.saturating_add(i64::try_from(env.sync_wait.as_millis()).unwrap_or(i64::MAX / 2) + 5_000),
+            job_run_at: named.as_ref().map_or(sync_run_at, NamedRound::due_at_ms),
+            beacon_round: named
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| EngineError::Internal(Box::new(e)))?,
         };
         let row = self.db().create_comment_draw(&new, now).await?;
+        if named.is_some() {
+            return Ok(Started::Processing(row));
+        }
         let outcome = tokio::time::timeout(env.sync_wait, self.run_comment_draw(&row, env, true)).await;
         match outcome {
             Err(_elapsed) => {

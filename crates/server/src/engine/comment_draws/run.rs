@@ -26,6 +26,9 @@ pub enum RunFailure {
     Unprocessable { code: &'static str, message: String },
     /// Our own failure; the draw stays processing and the queue tries again.
     Internal(EngineError),
+    /// The named drand round is not out, unreachable, or did not verify: the queue tries again;
+    /// the draw is never made without it.
+    Beacon(crate::engine::beacon::BeaconWait),
 }
 
 impl RunFailure {
@@ -34,6 +37,7 @@ impl RunFailure {
             RunFailure::Platform(_) => "platform_error",
             RunFailure::Unprocessable { code, .. } => code,
             RunFailure::Internal(_) => "internal_error",
+            RunFailure::Beacon(_) => "beacon_unavailable",
         }
     }
 
@@ -50,6 +54,7 @@ impl RunFailure {
             RunFailure::Platform(e) => format!("{e}"),
             RunFailure::Unprocessable { message, .. } => message.clone(),
             RunFailure::Internal(_) => "Internal server error.".to_owned(),
+            RunFailure::Beacon(w) => format!("{w}. No draw was made."),
         }
     }
 }
@@ -71,6 +76,8 @@ struct Drawn {
     outcome: DrawOutcome,
     /// The first qualifying comment of each winner and extra.
     comments: HashMap<String, String>,
+    /// The drand round the draw took its beacon from, verified.
+    drand: Option<fairdraw_core::beacon::DrandEvidence>,
 }
 
 fn draw_and_find(
@@ -185,6 +192,12 @@ impl Engine {
         in_request: bool,
     ) -> Result<(), RunFailure> {
         let started = Instant::now();
+        // The named round first: nothing is read or drawn before it is out and verified.
+        let drand = match crate::engine::beacon::parse_named(row.beacon_round.as_deref())? {
+            Some(named) => Some(self.fetch_beacon(&named).await.map_err(RunFailure::Beacon)?),
+            None => None,
+        };
+        let beacon = drand.as_ref().map(|d| d.beacon_input()).unwrap_or_default();
         let source = parse_source(&row.url).map_err(|m| internal(format!("stored draw URL: {m}")))?;
         let filters: Filters = serde_json::from_str::<Filters>(&row.filters)
             .map_err(|e| internal(format!("stored filters: {e}")))?
@@ -200,8 +213,8 @@ impl Engine {
         let input = DrawInput {
             server_seed: ServerSeed(seed.0),
             round: u32::try_from(row.serial).unwrap_or(u32::MAX),
-            // No public beacon for comment draws; the empty beacon says so (spec §9).
-            beacon: String::new(),
+            // Without a named round the beacon is empty, and the certificate says so (spec §9).
+            beacon: beacon.clone(),
             winners: u32::try_from(row.winners).unwrap_or(1),
             extras: u32::try_from(row.extras).unwrap_or(0),
         };
@@ -214,11 +227,12 @@ impl Engine {
                 pool,
                 outcome,
                 comments,
+                drand,
             })
         })
         .await
         .map_err(|e| internal(format!("the draw task failed: {e}")))??;
-        self.complete(row, env, &input_of(row, seed), drawn, started, in_request)
+        self.complete(row, env, &input_of(row, seed, beacon), drawn, started, in_request)
             .await
     }
 
@@ -238,6 +252,7 @@ impl Engine {
         let filters: Value = serde_json::from_str(&row.filters).unwrap_or(Value::Null);
         let mut cert = Certificate::new(&drawn.outcome, input, format_rfc3339(now));
         cert.draw_id = Some(row.public_id.clone());
+        cert.drand = drawn.drand.clone();
         cert.subject = Some(json!({
             "type": "comment_draw",
             "title": format!("Comment draw #{} of {}", row.serial, row.url),
@@ -349,11 +364,11 @@ impl Engine {
     }
 }
 
-fn input_of(row: &CommentDrawRow, seed: ServerSeed) -> DrawInput {
+fn input_of(row: &CommentDrawRow, seed: ServerSeed, beacon: String) -> DrawInput {
     DrawInput {
         server_seed: seed,
         round: u32::try_from(row.serial).unwrap_or(u32::MAX),
-        beacon: String::new(),
+        beacon,
         winners: u32::try_from(row.winners).unwrap_or(1),
         extras: u32::try_from(row.extras).unwrap_or(0),
     }

@@ -57,6 +57,8 @@ pub fn view(g: &ChatGiveaway, now: i64, public_url: &str) -> Value {
             "protocol": "fairdraw-draw-v1",
             "commitment": r.commitment,
             "committedAt": format_rfc3339(r.committed_at),
+            "beacon": if r.beacon_round.is_some() { "drand" } else { "none" },
+            "drand": g.beacon_round().ok().flatten().as_ref().map(crate::engine::beacon::beacon_json),
         },
         "widgetUrl": format!("{}/external/widget/{}", public_url.trim_end_matches('/'), r.id),
         "verifyUrl": drawn.as_ref().map(|l| l.verify_url.clone()),

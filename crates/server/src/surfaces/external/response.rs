@@ -90,6 +90,7 @@ impl IntoResponse for ExtError {
             EngineError::Unauthorized(_) => error(StatusCode::UNAUTHORIZED, json!(message)),
             EngineError::Forbidden(_) => error(StatusCode::FORBIDDEN, json!(message)),
             EngineError::Conflict(_) => error(StatusCode::CONFLICT, json!(message)),
+            EngineError::Unavailable(_) => error(StatusCode::SERVICE_UNAVAILABLE, json!(message)),
             EngineError::Internal(source) => {
                 tracing::error!(error = %source, "internal error");
                 error(StatusCode::INTERNAL_SERVER_ERROR, json!("Internal server error"))

@@ -25,6 +25,7 @@ pub fn failure_response(failure: &RunFailure) -> Response {
         RunFailure::Platform(_) => StatusCode::BAD_GATEWAY,
         RunFailure::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         RunFailure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        RunFailure::Beacon(_) => StatusCode::SERVICE_UNAVAILABLE,
     };
     error_with(status, failure.code(), &failure.message(), None)
 }

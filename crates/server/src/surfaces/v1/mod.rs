@@ -129,6 +129,7 @@ impl IntoResponse for V1Error {
             EngineError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             EngineError::Forbidden(_) => StatusCode::FORBIDDEN,
             EngineError::Conflict(_) => StatusCode::CONFLICT,
+            EngineError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             EngineError::Internal(source) => {
                 tracing::error!(error = %source, "internal error");
                 return error_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.");

@@ -67,6 +67,23 @@ fn summary(g: Giveaway) -> GiveawaySummary {
     }
 }
 
+/// The giveaway's `fairness` object: its commitment and, when it draws on a public beacon, the
+/// round it named (chain hash, round, public key), all fixed at publication. `null` for a draft
+/// that asks for no beacon.
+fn fairness(g: &Giveaway) -> Option<Value> {
+    let r = &g.row;
+    if r.commitment.is_none() && r.beacon == "none" {
+        return None;
+    }
+    Some(json!({
+        "protocol": fairdraw_core::draw::PROTOCOL,
+        "commitment": r.commitment,
+        "committed_at": r.committed_at.map(format_rfc3339),
+        "beacon": r.beacon,
+        "drand": g.beacon_round.as_ref().map(crate::engine::beacon::beacon_json),
+    }))
+}
+
 fn bad_param(name: &str, allowed: &str) -> EngineError {
     EngineError::BadRequest(format!("Invalid {name}: use one of {allowed}."))
 }
@@ -165,14 +182,8 @@ pub async fn get_giveaway(State(state): State<AppState>, Caller(who): Caller, Pa
     let l = links(&state.config.public_url, &g);
     let mut rules_config = json!(g.rules_config);
     rules_config["allowed_world_wide"] = json!(g.rules_config.allowed_world_wide());
+    let fairness = fairness(&g);
     let r = g.row;
-    let fairness = r.commitment.map(|c| {
-        json!({
-            "protocol": fairdraw_core::draw::PROTOCOL,
-            "commitment": c,
-            "committed_at": r.committed_at.map(format_rfc3339),
-        })
-    });
     Ok(ok(GiveawayDetails {
         id: r.id,
         url: r.slug,
@@ -247,6 +258,11 @@ pub struct GiveawayBody {
     claim_questions: Option<Value>,
     /// How the winner gets the claim link: email (default), webhook or email_and_webhook.
     claim_notify: Option<String>,
+    /// `{"beacon": "drand"}` draws on the first drand round published after the end time,
+    /// named at publication; `"none"` draws at once. Default: the instance's
+    /// `FAIRDRAW_BEACON_DEFAULT`.
+    #[schema(value_type = Option<Object>)]
+    fairness: Option<Value>,
 }
 
 #[utoipa::path(post, path = "/giveaways", tag = "Giveaways", summary = "Create a new giveaway",
@@ -315,7 +331,7 @@ pub async fn publish_giveaway(State(state): State<AppState>, Caller(who): Caller
     Ok(ok(json!({
         "id": g.row.id,
         "status": g.status,
-        "fairness": { "commitment": g.row.commitment, "committed_at": g.row.committed_at.map(format_rfc3339) },
+        "fairness": fairness(&g),
     })))
 }
 

@@ -144,6 +144,7 @@ impl IntoResponse for V2Error {
             EngineError::Unauthorized(_) => error_response(StatusCode::UNAUTHORIZED, &message, None),
             EngineError::Forbidden(_) => error_response(StatusCode::FORBIDDEN, &message, None),
             EngineError::Conflict(_) => error_response(StatusCode::CONFLICT, &message, None),
+            EngineError::Unavailable(_) => error_response(StatusCode::SERVICE_UNAVAILABLE, &message, None),
             EngineError::Internal(source) => {
                 // The cause goes to the log (with the request id from the span), not the client.
                 tracing::error!(error = %source, "internal error");

@@ -273,6 +273,36 @@ fn facts(l: &mut Layout, view: &DrawView, top: f32) -> f32 {
             None,
         ),
         ("Round", VALUE, round, None),
+    ];
+    let mut rows = rows;
+    if let Some(d) = &cert.drand {
+        let checked = if d.verify().is_ok() {
+            "signature verified"
+        } else {
+            "signature NOT verified"
+        };
+        rows.extend([
+            (
+                "drand chain",
+                HASH,
+                d.chain.chain_hash.clone(),
+                Some(if d.chain.chain_hash == fairdraw_core::beacon::QUICKNET_HASH {
+                    "drand quicknet, the League of Entropy's public chain".to_owned()
+                } else {
+                    "a drand chain".to_owned()
+                }),
+            ),
+            (
+                "drand round",
+                VALUE,
+                d.round.to_string(),
+                Some(format!("named at publication; BLS {checked} against the chain's key")),
+            ),
+            ("drand randomness", HASH, d.randomness.clone(), None),
+            ("drand signature", HASH, d.signature.clone(), None),
+        ]);
+    }
+    rows.extend([
         ("Pool hash", HASH, cert.pool_hash.to_hex(), None),
         ("Pool root", HASH, cert.pool_root.to_hex(), None),
         ("Draw seed", HASH, cert.draw_seed.to_hex(), None),
@@ -291,7 +321,7 @@ fn facts(l: &mut Layout, view: &DrawView, top: f32) -> f32 {
         ),
         ("Draw id", HASH, view.public_id.clone(), None),
         ("Protocol", VALUE, cert.protocol.clone(), None),
-    ];
+    ]);
     let value_x = MARGIN + LABEL_W;
     let value_w = CONTENT_W - LABEL_W;
     let mut y = top;

@@ -40,10 +40,35 @@ pub fn draw_page(view: &DrawView) -> String {
             id_list(view, "extras", &cert.extras)
         );
     }
-    let beacon = if cert.beacon.is_empty() {
-        "none — this draw mixed in no outside randomness".to_owned()
-    } else {
-        format!("<code>{}</code>", escape(&cert.beacon))
+    let beacon = match (&cert.drand, cert.beacon.is_empty()) {
+        (Some(d), _) => {
+            // Only a certificate whose round verifies is ever served; say what was checked.
+            let checked = if d.verify().is_ok() {
+                "signature verified"
+            } else {
+                "signature NOT verified"
+            };
+            format!(
+                "<code>{}</code><p class=\"note\">drand round <strong data-role=\"drand-round\">{}</strong> of chain \
+                 <code>{}</code> ({}), named when the giveaway was published, before anyone could know it. \
+                 Randomness <code>{}</code>; BLS signature <code>{}</code>: <strong data-role=\"drand-check\">{}</strong> \
+                 against the chain's public key <code>{}</code>.</p>",
+                escape(&cert.beacon),
+                d.round,
+                escape(&d.chain.chain_hash),
+                if d.chain.chain_hash == fairdraw_core::beacon::QUICKNET_HASH {
+                    "drand quicknet"
+                } else {
+                    "drand"
+                },
+                escape(&d.randomness),
+                escape(&d.signature),
+                checked,
+                escape(&d.chain.public_key),
+            )
+        }
+        (None, true) => "none — this draw mixed in no outside randomness".to_owned(),
+        (None, false) => format!("<code>{}</code>", escape(&cert.beacon)),
     };
     let round = match cert.round {
         0 => "0 — the first draw of this giveaway".to_owned(),
