@@ -20,6 +20,20 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+impl StoreError {
+    /// A failure that says nothing about the write itself, only about its timing: PostgreSQL
+    /// chose this transaction as a deadlock's victim (40P01) or could not serialise it (40001).
+    /// The transaction was rolled back whole; running it again is the remedy.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(db)) => {
+                matches!(db.code().as_deref(), Some("40P01" | "40001"))
+            }
+            _ => false,
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {

@@ -172,8 +172,24 @@ async fn run(db: Db, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
 
 /// Writes one recording. On a conflict it tries once more, with fresh public ids: either a
 /// participant was created by another instance at the same moment (found on the second try), or
-/// the new ids met ones already taken.
+/// the new ids met ones already taken. A deadlock with a concurrent batch (the other PostgreSQL
+/// writer, or another instance, inserting the same person) rolled everything back: it runs
+/// again, a few times, after a moment.
 async fn record_one(db: &Db, r: &Recording) -> Result<Outcome, StoreError> {
+    let mut attempt = 0_u64;
+    loop {
+        match record_fresh_on_conflict(db, r).await {
+            Err(e) if e.is_transient() && attempt < 4 => {
+                attempt += 1;
+                tracing::debug!(error = %e, attempt, "entry recording deadlocked; running it again");
+                tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn record_fresh_on_conflict(db: &Db, r: &Recording) -> Result<Outcome, StoreError> {
     match db.record(r).await {
         Err(StoreError::Conflict(_)) => {
             let fresh = Recording {
