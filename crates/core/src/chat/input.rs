@@ -63,6 +63,10 @@ pub struct ChatGiveawaySpec {
     pub room_ids: Vec<String>,
     pub user_ids: Vec<String>,
     pub data: Option<String>,
+    /// Hours each winner has to claim (issue 15); `None`: winners need not claim. The partner's
+    /// platform confirms a claim; an unclaimed win goes to the next alternate.
+    #[serde(default)]
+    pub claim_deadline_hours: Option<u32>,
 }
 
 /// The fields present in one request, each parsed on its own.
@@ -92,6 +96,7 @@ struct Partial {
     room_ids: Option<Vec<String>>,
     user_ids: Option<Vec<String>>,
     data: Option<String>,
+    claim_deadline_hours: Option<u32>,
     /// The names of the fields given, in order.
     given: Vec<String>,
 }
@@ -141,6 +146,7 @@ pub fn validate_create(fields: Vec<(String, Raw)>, now: i64) -> Result<Validated
         room_ids: p.room_ids.unwrap_or_default(),
         user_ids: p.user_ids.unwrap_or_default(),
         data: p.data,
+        claim_deadline_hours: p.claim_deadline_hours,
     };
     cross_check(&spec, p.start_at.is_some(), now, &mut problems);
     if problems.is_empty() {
@@ -192,7 +198,8 @@ pub fn validate_patch(
         reward_description,
         gift_id,
         winner_list_url,
-        data
+        data,
+        claim_deadline_hours
     );
     if p.image.is_some() {
         spec.pic = None;
@@ -286,6 +293,8 @@ fn parse(fields: Vec<(String, Raw)>, problems: &mut Problems) -> Partial {
             "maxParticipants" => count(&name, &raw, 1, u32::MAX).map(|v| p.max_participants = Some(v)),
             "minAccountAgeHours" => count(&name, &raw, 0, u32::MAX).map(|v| p.min_account_age_hours = Some(v)),
             "minMessages" => count(&name, &raw, 0, u32::MAX).map(|v| p.min_messages = Some(v)),
+            "claimDeadlineHours" => count(&name, &raw, 1, crate::claims::MAX_DEADLINE_HOURS as u32)
+                .map(|v| p.claim_deadline_hours = Some(v)),
             "enableTranslation" => boolean(&name, &raw).map(|v| p.enable_translation = Some(v)),
             "enableWinnersAnnouncement" => boolean(&name, &raw).map(|v| p.enable_winners_announcement = Some(v)),
             "startTime" => time(&name, &raw).map(|v| p.start_at = Some(v)),

@@ -18,6 +18,7 @@ mod giveaways;
 mod limits;
 pub mod lists;
 pub mod participants;
+pub mod result_claims;
 pub mod prizes;
 pub mod public_entries;
 pub mod rewards;

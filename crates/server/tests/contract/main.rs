@@ -37,6 +37,7 @@ mod webhooks;
 mod winners;
 // Winners who must claim (issue 15).
 mod claims;
+mod external_claims;
 
 use libtest_mimic::{Arguments, Trial};
 use support::{Backend, POSTGRES_ENV, Scenario};
@@ -72,6 +73,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         comment_connectors::scenarios(),
         // Winners who must claim (issue 15).
         claims::scenarios(),
+        external_claims::scenarios(),
     ]
     .into_iter()
     .flatten()

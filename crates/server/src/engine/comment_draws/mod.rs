@@ -7,6 +7,7 @@
 //! again from the first page) and answers 202. Whoever finishes first completes the draw in one
 //! conditional update, with its `draw.completed` (or `draw.failed`) deliveries.
 
+mod claims;
 pub mod connections;
 pub mod limits;
 mod run;
