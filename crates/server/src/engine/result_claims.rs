@@ -158,9 +158,7 @@ impl Engine {
         }
         let claimed = self
             .db()
-            .record_result_claim(win.id, now, |row| {
-                owner.notices.notices(&ClaimEvent::Claimed(row), now)
-            })
+            .record_result_claim(win.id, now, |row| owner.notices.notices(&ClaimEvent::Claimed(row), now))
             .await?
             .ok_or_else(|| EngineError::Conflict("This prize can no longer be claimed.".to_owned()))?;
         Ok(ResultClaim {

@@ -156,7 +156,9 @@ async fn external_winners_claim_and_an_unclaimed_win_goes_to_the_first_alternate
     assert_eq!(r.body["claimStatus"], json!("claimed"));
     post(a, &acct, &path(&keeper, "claim"), json!({})).await.expect(409);
     // An alternate has no win to claim; another brand sees no giveaway.
-    post(a, &acct, &path(&cert.extras[0], "claim"), json!({})).await.expect(404);
+    post(a, &acct, &path(&cert.extras[0], "claim"), json!({}))
+        .await
+        .expect(404);
     let other = a.account().await;
     post(a, &other, &path(&loser, "claim"), json!({})).await.expect(404);
 
@@ -189,7 +191,11 @@ async fn external_winners_claim_and_an_unclaimed_win_goes_to_the_first_alternate
     assert!(list[0]["claimedAt"].is_string());
     assert_eq!(list[1]["claimStatus"], json!("expired"));
     let new = &list[2];
-    assert_eq!(new["userId"], json!(cert.extras[0]), "the first alternate, in certificate order");
+    assert_eq!(
+        new["userId"],
+        json!(cert.extras[0]),
+        "the first alternate, in certificate order"
+    );
     assert_eq!(new["name"], json!(format!("Viewer {}", &cert.extras[0][1..])));
     assert_eq!(new["claimStatus"], json!("pending"));
     assert_eq!(new["replacesUserId"], json!(loser));
@@ -250,7 +256,14 @@ async fn external_disqualifying_promotes_the_next_alternate_until_none_is_left(a
     let acct = app.account().await;
     let (url, got) = receiver().await;
     let url = format!("{url}/winners");
-    let id = drawn(&app, &acct, &url, json!({ "maxWinners": 1, "claimDeadlineHours": 2 }), 5).await;
+    let id = drawn(
+        &app,
+        &acct,
+        &url,
+        json!({ "maxWinners": 1, "claimDeadlineHours": 2 }),
+        5,
+    )
+    .await;
     let w = winners(&app, &acct, id).await;
     let hash = w["verification"]["sha256"].as_str().unwrap().to_owned();
     let (cert, _, _) = fetch_and_verify(&app, &hash).await;
@@ -306,8 +319,14 @@ async fn external_disqualifying_promotes_the_next_alternate_until_none_is_left(a
         .iter()
         .find(|e| e["replaced"]["userId"] == json!(cert.winners[0]))
         .unwrap();
-    assert_eq!((first["reason"].as_str(), first["note"].as_str()), (Some("disqualified"), Some("bot account")));
-    assert!(events(&got, &secret, "winner.expired").is_empty(), "a disqualification is not an expiry");
+    assert_eq!(
+        (first["reason"].as_str(), first["note"].as_str()),
+        (Some("disqualified"), Some("bot account"))
+    );
+    assert!(
+        events(&got, &secret, "winner.expired").is_empty(),
+        "a disqualification is not an expiry"
+    );
 
     // A giveaway that asks no claim refuses both calls.
     let plain = drawn(&app, &acct, &url, json!({}), 3).await;

@@ -38,6 +38,7 @@ mod winners;
 // Winners who must claim (issue 15).
 mod claims;
 mod external_claims;
+mod v1_claims;
 
 use libtest_mimic::{Arguments, Trial};
 use support::{Backend, POSTGRES_ENV, Scenario};
@@ -74,6 +75,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         // Winners who must claim (issue 15).
         claims::scenarios(),
         external_claims::scenarios(),
+        v1_claims::scenarios(),
     ]
     .into_iter()
     .flatten()

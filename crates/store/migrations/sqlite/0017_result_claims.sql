@@ -47,3 +47,7 @@ CREATE TABLE result_replacements (
 );
 CREATE UNIQUE INDEX result_replacements_old ON result_replacements (old_claim_id);
 CREATE INDEX result_replacements_draw ON result_replacements (draw_id, id);
+
+-- A /v1 draw request's claim_deadline_hours (NULL: winners need not claim). Chat giveaways keep
+-- theirs in their spec.
+ALTER TABLE comment_draws ADD COLUMN claim_deadline_hours INTEGER;

@@ -17,6 +17,7 @@ pub mod uploads;
 pub mod usage;
 pub mod webhooks;
 
+pub use claims::claim_json;
 pub use run::RunFailure;
 pub use source::{CommentFetcher, CommentPages, Credentials, FetchError, Page, PageFuture, Platform, PostRef, Source};
 
@@ -93,8 +94,12 @@ pub struct CreateDrawInput {
     pub filters: Option<FiltersInput>,
     /// standard (default) or premium.
     pub tier: Option<String>,
-    /// Receives draw.completed / draw.failed for this draw.
+    /// Receives draw.completed / draw.failed for this draw (and the winner.* events).
     pub webhook_url: Option<String>,
+    /// Hours each winner has to claim, 1 to 2160 (issue 15); your platform confirms a claim
+    /// with `POST /v1/draws/{id}/winners/{handle}/claim`. An unclaimed or disqualified win goes
+    /// to the next extra. Default: winners need not claim.
+    pub claim_deadline_hours: Option<i64>,
 }
 
 /// A checked draw request.
@@ -107,6 +112,7 @@ pub struct DrawRequest {
     pub filters: Filters,
     pub tier: &'static str,
     pub webhook_url: Option<String>,
+    pub claim_deadline_hours: Option<i64>,
 }
 
 /// A draw request's URL and filters, as `scrape` takes them too.
@@ -176,6 +182,16 @@ fn parse_request(input: &CreateDrawInput, allow_private: bool) -> Result<DrawReq
     {
         errors.add("webhook_url", m);
     }
+    let max_hours = fairdraw_core::claims::MAX_DEADLINE_HOURS;
+    if input
+        .claim_deadline_hours
+        .is_some_and(|h| !(1..=max_hours).contains(&h))
+    {
+        errors.add(
+            "claim_deadline_hours",
+            format!("claim_deadline_hours must be between 1 and {max_hours}."),
+        );
+    }
     errors.into_result()?;
     let (url, source, filters) = parsed.expect("no errors means every part parsed");
     Ok(DrawRequest {
@@ -186,6 +202,7 @@ fn parse_request(input: &CreateDrawInput, allow_private: bool) -> Result<DrawReq
         filters,
         tier,
         webhook_url: webhook_url.map(str::to_owned),
+        claim_deadline_hours: input.claim_deadline_hours,
     })
 }
 
@@ -231,6 +248,7 @@ impl Engine {
             webhook_url: req.webhook_url.clone(),
             server_seed: seed.to_hex(),
             commitment: seed.commitment().to_hex(),
+            claim_deadline_hours: req.claim_deadline_hours,
             job_run_at: now.saturating_add(i64::try_from(env.sync_wait.as_millis()).unwrap_or(i64::MAX / 2) + 5_000),
         };
         let row = self.db().create_comment_draw(&new, now).await?;

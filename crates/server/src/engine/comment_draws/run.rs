@@ -298,6 +298,13 @@ impl Engine {
         })
         .to_string();
         let processed = i64::try_from(drawn.processed).unwrap_or(i64::MAX);
+        // Winners who must claim: each win pending until the deadline (`claims.rs`).
+        let claims = row.claim_deadline_hours.map(|h| {
+            (
+                drawn.outcome.winners.as_slice(),
+                now.saturating_add(h.saturating_mul(3_600_000)),
+            )
+        });
         self.db()
             .complete_comment_draw(
                 row,
@@ -311,6 +318,7 @@ impl Engine {
                     event: "draw.completed",
                     body: &body,
                 },
+                claims,
                 now,
             )
             .await?;

@@ -67,7 +67,12 @@ pub async fn add_claims(state: &AppState, g: &ChatGiveaway, body: &mut Value) ->
     }
     // Every win of the giveaway is of its one draw.
     let replacements = match claims.first().map(|c| c.row.draw_id) {
-        Some(draw_id) => state.engine.db().replacements_of_draw(draw_id).await.map_err(EngineError::from)?,
+        Some(draw_id) => state
+            .engine
+            .db()
+            .replacements_of_draw(draw_id)
+            .await
+            .map_err(EngineError::from)?,
         None => Vec::new(),
     };
     body["claimDeadlineHours"] = json!(g.spec.claim_deadline_hours);
@@ -136,9 +141,10 @@ pub async fn disqualify(
         .disqualify_chat_winner(&who, id, &user_id, reason)
         .await
         .map_err(|e| match e {
-            EngineError::Validation(_) => {
-                ExtError::from(EngineError::BadRequest(format!("reason must be at most {} characters", fairdraw_core::claims::MAX_REASON)))
-            }
+            EngineError::Validation(_) => ExtError::from(EngineError::BadRequest(format!(
+                "reason must be at most {} characters",
+                fairdraw_core::claims::MAX_REASON
+            ))),
             other => other.into(),
         })?;
     let show = |row: &fairdraw_store::result_claims::ResultClaimRow| {
