@@ -144,17 +144,8 @@ impl Engine {
     pub(super) async fn confirm_result_claim(&self, owner: &ClaimOwner, candidate: &str) -> EngineResult<ResultClaim> {
         let win = self.win_of(owner, candidate).await?;
         let now = self.now_ms();
-        match status_now(&win, now) {
-            ClaimStatus::Pending => {}
-            ClaimStatus::Claimed => return Err(EngineError::Conflict("This prize is already claimed.".to_owned())),
-            ClaimStatus::Expired => {
-                return Err(EngineError::Conflict(
-                    "The deadline to claim this prize has passed.".to_owned(),
-                ));
-            }
-            ClaimStatus::Disqualified => {
-                return Err(EngineError::Conflict("This winner was disqualified.".to_owned()));
-            }
+        if let Some(refusal) = status_now(&win, now).refusal() {
+            return Err(EngineError::Conflict(refusal.to_owned()));
         }
         let claimed = self
             .db()

@@ -4,6 +4,7 @@
 //! disqualification promotes the next alternate; every event reaches the partner's
 //! `winnerListUrl`, signed like the winner list; the winners call and the verify page show it.
 
+use crate::claims::page;
 use crate::scenarios;
 use crate::support::{DAY, HOUR, MINUTE, Reply, TestAccount, TestApp};
 use crate::v1_support::{Database, Got, Instance, clock, receiver};
@@ -233,16 +234,8 @@ async fn external_winners_claim_and_an_unclaimed_win_goes_to_the_first_alternate
 
     // The verify page records the replacement, on either instance; the certificate still
     // verifies.
-    let html = two
-        .app
-        .http
-        .get(two.app.url(&format!("/verify/{hash}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (status, html) = page(&two.app, &format!("/verify/{hash}")).await;
+    assert_eq!(status, 200);
     assert!(html.contains("Replacements"), "{html}");
     assert!(html.contains("did not claim the prize in time"), "{html}");
     assert!(html.contains(&format!("<code>{}</code>", cert.extras[0])), "{html}");

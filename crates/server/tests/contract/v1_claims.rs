@@ -5,8 +5,9 @@
 //! `winner.expired` and `winner.replaced` reach the brand's webhooks signed
 //! `X-PickAWin-Signature`; the verify page records each replacement.
 
+use crate::claims::page;
 use crate::scenarios;
-use crate::support::{DAY, HOUR, MINUTE, TestApp};
+use crate::support::{DAY, MINUTE, TestApp};
 use crate::v1_support::{Database, Got, Instance, assert_v1_error, clock, receiver, upload_csv};
 use crate::winners::fetch_and_verify;
 use fairdraw_server::config::ConfigLayer;
@@ -175,16 +176,8 @@ async fn v1_winners_claim_and_an_unclaimed_win_goes_to_the_first_extra_once(app:
     assert_eq!(replaced[0]["replacement"]["extra_position"], json!(0));
     assert_eq!(replaced[0]["verification"]["sha256"], json!(hash));
 
-    let html = two
-        .app
-        .http
-        .get(two.app.url(&format!("/verify/{hash}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (status, html) = page(&two.app, &format!("/verify/{hash}")).await;
+    assert_eq!(status, 200);
     assert!(html.contains("did not claim the prize in time"), "{html}");
     assert!(html.contains(&format!("<code>{}</code>", cert.extras[0])), "{html}");
     one.stop().await;
@@ -260,5 +253,16 @@ async fn v1_disqualifying_promotes_the_next_extra_until_none_is_left(app: TestAp
         .post(&acct.key, &format!("/v1/draws/{plain}/winners/{h}/claim"), json!({}))
         .await;
     assert_v1_error(&r, 409, "conflict");
-    let _ = HOUR;
+
+    // The OpenAPI document lists the claim routes of both surfaces.
+    let doc = app.call(reqwest::Method::GET, "/openapi.json", None, None).await;
+    doc.expect(200);
+    for path in [
+        "/v1/draws/{id}/winners/{handle}/claim",
+        "/v1/draws/{id}/winners/{handle}/disqualify",
+        "/external/giveaway/{id}/winners/{userId}/claim",
+        "/external/giveaway/{id}/winners/{userId}/disqualify",
+    ] {
+        assert!(doc.body["paths"][path]["post"].is_object(), "{path} is documented");
+    }
 }
