@@ -524,6 +524,40 @@ mod tests {
     }
 
     #[test]
+    fn claim_deadline_hours_is_a_count_of_hours_and_fixed_once_started() {
+        let mut body = reference();
+        body["claimDeadlineHours"] = json!(48);
+        let v = validate_create(json_fields(body.clone()), NOW).unwrap();
+        assert_eq!(v.spec.claim_deadline_hours, Some(48));
+        assert_eq!(
+            validate_create(json_fields(reference()), NOW)
+                .unwrap()
+                .spec
+                .claim_deadline_hours,
+            None
+        );
+        for bad in [json!(0), json!(2161), json!("two days")] {
+            body["claimDeadlineHours"] = bad.clone();
+            let p = validate_create(json_fields(body.clone()), NOW).unwrap_err();
+            assert!(p.iter().any(|m| m.starts_with("claimDeadlineHours")), "{bad}: {p:?}");
+        }
+        let spec = validate_create(json_fields(reference()), NOW).unwrap().spec;
+        let later = validate_patch(&spec, true, json_fields(json!({ "claimDeadlineHours": 24 })), NOW).unwrap();
+        assert_eq!(later.spec.claim_deadline_hours, Some(24));
+        let started = validate_patch(&spec, false, json_fields(json!({ "claimDeadlineHours": 24 })), NOW).unwrap_err();
+        assert!(
+            started[0].starts_with("claimDeadlineHours cannot be changed"),
+            "{started:?}"
+        );
+        // A spec stored before the field existed reads as "no claim".
+        let stored = serde_json::to_value(&spec).unwrap();
+        let mut old = stored.as_object().unwrap().clone();
+        old.remove("claim_deadline_hours");
+        let back: ChatGiveawaySpec = serde_json::from_value(Value::Object(old)).unwrap();
+        assert_eq!(back.claim_deadline_hours, None);
+    }
+
+    #[test]
     fn forms_take_text_booleans_and_csv() {
         let v = validate_create(
             form(&[
