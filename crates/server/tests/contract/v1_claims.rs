@@ -239,6 +239,10 @@ async fn v1_disqualifying_promotes_the_next_extra_until_none_is_left(app: TestAp
     let secret = app.engine.v1_signing_secret(acct.brand_id).await.unwrap();
     let replaced = events(&got, &secret, "winner.replaced");
     assert_eq!(replaced.len(), 2);
+    let completed = events(&got, &secret, "draw.completed");
+    assert_eq!(completed.len(), 1, "the draw's own webhook_url");
+    assert_eq!(completed[0]["winners"][0]["claim_status"], json!("pending"));
+    assert!(completed[0]["winners"][0]["claim_deadline"].is_string());
     assert!(events(&got, &secret, "winner.expired").is_empty());
 
     // A draw that asks no claim refuses the calls.

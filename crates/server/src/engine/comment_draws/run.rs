@@ -288,16 +288,6 @@ impl Engine {
             },
             "duration_ms": duration_ms,
         });
-        let body = json!({
-            "event": "draw.completed",
-            "draw_id": row.public_id,
-            "url": row.url,
-            "winners": winners,
-            "verification": { "sha256": result_hash },
-            "timestamp": drawn_at,
-        })
-        .to_string();
-        let processed = i64::try_from(drawn.processed).unwrap_or(i64::MAX);
         // Winners who must claim: each win pending until the deadline (`claims.rs`).
         let claims = row.claim_deadline_hours.map(|h| {
             (
@@ -305,6 +295,24 @@ impl Engine {
                 now.saturating_add(h.saturating_mul(3_600_000)),
             )
         });
+        // The event tells the receiver each winner must claim, and by when.
+        let mut announced = winners.clone();
+        if let Some((_, deadline)) = claims {
+            for w in &mut announced {
+                w["claim_status"] = json!("pending");
+                w["claim_deadline"] = json!(format_rfc3339(deadline));
+            }
+        }
+        let body = json!({
+            "event": "draw.completed",
+            "draw_id": row.public_id,
+            "url": row.url,
+            "winners": announced,
+            "verification": { "sha256": result_hash },
+            "timestamp": drawn_at,
+        })
+        .to_string();
+        let processed = i64::try_from(drawn.processed).unwrap_or(i64::MAX);
         self.db()
             .complete_comment_draw(
                 row,
