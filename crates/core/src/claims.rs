@@ -252,6 +252,17 @@ impl ClaimStatus {
         }
     }
 
+    /// Why a win in this state cannot be claimed; `None` while it is pending. The words every
+    /// surface answers with (a 409).
+    pub fn refusal(self) -> Option<&'static str> {
+        match self {
+            ClaimStatus::Pending => None,
+            ClaimStatus::Claimed => Some("This prize is already claimed."),
+            ClaimStatus::Expired => Some("The deadline to claim this prize has passed."),
+            ClaimStatus::Disqualified => Some("This win was withdrawn by the organiser."),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<ClaimStatus> {
         [
             ClaimStatus::Pending,

@@ -611,17 +611,32 @@ impl ChatDrawTx {
         Ok(())
     }
 
-    /// Stores the draw, its pool (`(user_id, 1)` in canonical order), the result, and the
-    /// partner's notice; marks the giveaway FINISHED.
+    /// Stores the draw, its pool (`(user_id, 1)` in canonical order), the result, the winners'
+    /// claims when they must claim (`(winners, deadline)`), and the partner's notice; marks the
+    /// giveaway FINISHED.
     pub async fn finish(
         mut self,
         draw: &NewDraw,
         pool: &[&str],
         result: &str,
+        claims: Option<(&[String], i64)>,
         job: Option<&NewJob>,
         now: i64,
     ) -> StoreResult<()> {
         let draw_id = insert_draw_row_in(&mut self.tx, draw).await?;
+        // Winners who must claim (migration 0017): each win pending until `deadline`.
+        if let Some((winners, deadline)) = claims {
+            crate::result_claims::require_result_claims_in(
+                &mut self.tx,
+                crate::result_claims::ClaimSurface::Chat,
+                self.row.id,
+                draw_id,
+                winners,
+                deadline,
+                now,
+            )
+            .await?;
+        }
         let mut position = 0_i64;
         for chunk in pool.chunks(POOL_ROWS_PER_STATEMENT) {
             let rows: Vec<serde_json::Value> = chunk

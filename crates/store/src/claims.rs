@@ -186,11 +186,16 @@ impl Db {
     }
 
     /// The replacements recorded for wins of a draw (and of the rounds drawn to replace them),
-    /// oldest first.
+    /// oldest first: a giveaway's (`winner_replacements`), or a chat giveaway's or comment
+    /// draw's (`result_replacements`, migration 0017, whose ids stand in for the win ids).
     pub async fn replacements_of_draw(&self, draw_id: i64) -> StoreResult<Vec<ReplacementRow>> {
         let sql = format!(
             "SELECT {REPLACEMENT_COLUMNS} FROM winner_replacements r LEFT JOIN draws d ON d.id = r.new_draw_id \
-             WHERE r.draw_id = $1 ORDER BY r.id"
+             WHERE r.draw_id = $1 \
+             UNION ALL SELECT r.id, r.draw_id, r.old_claim_id, r.old_candidate_id, r.reason, r.note, r.actor, \
+             r.new_claim_id, r.new_candidate_id, r.alternate_position, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+             r.created_at FROM result_replacements r WHERE r.draw_id = $1 \
+             ORDER BY 13, 1"
         );
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(draw_id)
@@ -293,11 +298,7 @@ impl WinnersTx {
 
     /// The draw's alternates (its certificate's extras), in order.
     pub async fn draw_extras(&mut self, draw_id: i64) -> StoreResult<Vec<String>> {
-        let (extras,): (String,) = sqlx::query_as("SELECT extras FROM draws WHERE id = $1")
-            .bind(draw_id)
-            .fetch_one(self.conn())
-            .await?;
-        Ok(serde_json::from_str(&extras).unwrap_or_default())
+        crate::result_claims::draw_extras_in(self.conn(), draw_id).await
     }
 
     /// The user ids of everyone who has held a win of this giveaway, whatever became of it.

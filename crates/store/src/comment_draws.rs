@@ -56,7 +56,7 @@ impl std::fmt::Debug for ConnectionRow {
 
 const DRAW_COLUMNS: &str = "id, public_id, brand_id, account_id, serial, url, source_key, tier, winners, extras, \
     filters, webhook_url, status, comments_processed, server_seed, commitment, error_code, error_message, draw_id, \
-    result, price_cents, created_at, completed_at, duration_ms, beacon_round";
+    result, price_cents, created_at, completed_at, duration_ms, beacon_round, claim_deadline_hours";
 
 #[derive(Clone, Debug, FromRow)]
 pub struct CommentDrawRow {
@@ -89,6 +89,8 @@ pub struct CommentDrawRow {
     pub duration_ms: Option<i64>,
     /// The drand round named at the request (JSON), when the draw waits for one.
     pub beacon_round: Option<String>,
+    /// Hours each winner has to claim (migration 0017); `None`: winners need not claim.
+    pub claim_deadline_hours: Option<i64>,
 }
 
 /// A draw to start.
@@ -110,6 +112,7 @@ pub struct NewCommentDraw {
     pub job_run_at: i64,
     /// The drand round the draw waits for (JSON), fixed with the commitment.
     pub beacon_round: Option<String>,
+    pub claim_deadline_hours: Option<i64>,
 }
 
 /// An event to deliver when a draw ends: to every subscribed webhook of the brand, and to the
@@ -281,9 +284,10 @@ impl Db {
         let mut tx = self.writer().begin().await?;
         let sql = format!(
             "INSERT INTO comment_draws (public_id, brand_id, account_id, serial, url, source_key, tier, winners, extras, \
-             filters, webhook_url, status, comments_processed, server_seed, commitment, created_at, beacon_round) \
+             filters, webhook_url, status, comments_processed, server_seed, commitment, created_at, beacon_round, \
+             claim_deadline_hours) \
              SELECT $1, $2, $3, COALESCE(MAX(serial), 0) + 1, $4, $5, $6, $7, $8, $9, $10, 'processing', 0, $11, $12, $13, \
-             $14 \
+             $14, $15 \
              FROM comment_draws WHERE account_id = $3 RETURNING {DRAW_COLUMNS}"
         );
         let row: CommentDrawRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -301,6 +305,7 @@ impl Db {
             .bind(&d.commitment)
             .bind(now)
             .bind(&d.beacon_round)
+            .bind(d.claim_deadline_hours)
             .fetch_one(&mut *tx)
             .await?;
         let job = NewJob::new(COMMENT_DRAW_RUN, serde_json::json!({ "comment_draw_id": row.id }))
@@ -386,8 +391,9 @@ impl Db {
         .await?)
     }
 
-    /// Completes a processing draw: stores the protocol draw with its pool, the answer and the
-    /// price, and queues `draw.completed`. `false` when the draw had already ended.
+    /// Completes a processing draw: stores the protocol draw with its pool, the answer, the
+    /// price and the winners' claims when they must claim (`(winners, deadline)`), and queues
+    /// `draw.completed`. `false` when the draw had already ended.
     #[allow(clippy::too_many_arguments)]
     pub async fn complete_comment_draw(
         &self,
@@ -399,6 +405,7 @@ impl Db {
         price_cents: i64,
         duration_ms: i64,
         event: &DrawEvent<'_>,
+        claims: Option<(&[String], i64)>,
         now: i64,
     ) -> StoreResult<bool> {
         let mut tx = self.writer().begin().await?;
@@ -423,6 +430,19 @@ impl Db {
             .bind(draw_id)
             .execute(&mut *tx)
             .await?;
+        // Winners who must claim (migration 0017): each win pending until `deadline`.
+        if let Some((winners, deadline)) = claims {
+            crate::result_claims::require_result_claims_in(
+                &mut tx,
+                crate::result_claims::ClaimSurface::Comment,
+                row.id,
+                draw_id,
+                winners,
+                deadline,
+                now,
+            )
+            .await?;
+        }
         finish_in(&mut tx, row, event, now).await?;
         tx.commit().await?;
         Ok(true)

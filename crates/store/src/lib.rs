@@ -27,6 +27,7 @@ pub mod page;
 pub mod participants;
 pub mod prizes;
 pub mod ratelimit;
+pub mod result_claims;
 pub mod rewards;
 pub mod scheduler;
 pub mod translog;

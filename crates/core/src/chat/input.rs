@@ -63,6 +63,10 @@ pub struct ChatGiveawaySpec {
     pub room_ids: Vec<String>,
     pub user_ids: Vec<String>,
     pub data: Option<String>,
+    /// Hours each winner has to claim (issue 15); `None`: winners need not claim. The partner's
+    /// platform confirms a claim; an unclaimed win goes to the next alternate.
+    #[serde(default)]
+    pub claim_deadline_hours: Option<u32>,
 }
 
 /// The fields present in one request, each parsed on its own.
@@ -92,6 +96,7 @@ struct Partial {
     room_ids: Option<Vec<String>>,
     user_ids: Option<Vec<String>>,
     data: Option<String>,
+    claim_deadline_hours: Option<u32>,
     /// The names of the fields given, in order.
     given: Vec<String>,
 }
@@ -141,6 +146,7 @@ pub fn validate_create(fields: Vec<(String, Raw)>, now: i64) -> Result<Validated
         room_ids: p.room_ids.unwrap_or_default(),
         user_ids: p.user_ids.unwrap_or_default(),
         data: p.data,
+        claim_deadline_hours: p.claim_deadline_hours,
     };
     cross_check(&spec, p.start_at.is_some(), now, &mut problems);
     if problems.is_empty() {
@@ -192,7 +198,8 @@ pub fn validate_patch(
         reward_description,
         gift_id,
         winner_list_url,
-        data
+        data,
+        claim_deadline_hours
     );
     if p.image.is_some() {
         spec.pic = None;
@@ -286,6 +293,8 @@ fn parse(fields: Vec<(String, Raw)>, problems: &mut Problems) -> Partial {
             "maxParticipants" => count(&name, &raw, 1, u32::MAX).map(|v| p.max_participants = Some(v)),
             "minAccountAgeHours" => count(&name, &raw, 0, u32::MAX).map(|v| p.min_account_age_hours = Some(v)),
             "minMessages" => count(&name, &raw, 0, u32::MAX).map(|v| p.min_messages = Some(v)),
+            "claimDeadlineHours" => count(&name, &raw, 1, crate::claims::MAX_DEADLINE_HOURS as u32)
+                .map(|v| p.claim_deadline_hours = Some(v)),
             "enableTranslation" => boolean(&name, &raw).map(|v| p.enable_translation = Some(v)),
             "enableWinnersAnnouncement" => boolean(&name, &raw).map(|v| p.enable_winners_announcement = Some(v)),
             "startTime" => time(&name, &raw).map(|v| p.start_at = Some(v)),
@@ -512,6 +521,40 @@ mod tests {
         assert!(s.enable_translation && s.enable_winners_announcement);
         assert_eq!(s.room_ids, ["room_123", "room_456"]);
         assert_eq!(s.template, Some(1));
+    }
+
+    #[test]
+    fn claim_deadline_hours_is_a_count_of_hours_and_fixed_once_started() {
+        let mut body = reference();
+        body["claimDeadlineHours"] = json!(48);
+        let v = validate_create(json_fields(body.clone()), NOW).unwrap();
+        assert_eq!(v.spec.claim_deadline_hours, Some(48));
+        assert_eq!(
+            validate_create(json_fields(reference()), NOW)
+                .unwrap()
+                .spec
+                .claim_deadline_hours,
+            None
+        );
+        for bad in [json!(0), json!(2161), json!("two days")] {
+            body["claimDeadlineHours"] = bad.clone();
+            let p = validate_create(json_fields(body.clone()), NOW).unwrap_err();
+            assert!(p.iter().any(|m| m.starts_with("claimDeadlineHours")), "{bad}: {p:?}");
+        }
+        let spec = validate_create(json_fields(reference()), NOW).unwrap().spec;
+        let later = validate_patch(&spec, true, json_fields(json!({ "claimDeadlineHours": 24 })), NOW).unwrap();
+        assert_eq!(later.spec.claim_deadline_hours, Some(24));
+        let started = validate_patch(&spec, false, json_fields(json!({ "claimDeadlineHours": 24 })), NOW).unwrap_err();
+        assert!(
+            started[0].starts_with("claimDeadlineHours cannot be changed"),
+            "{started:?}"
+        );
+        // A spec stored before the field existed reads as "no claim".
+        let stored = serde_json::to_value(&spec).unwrap();
+        let mut old = stored.as_object().unwrap().clone();
+        old.remove("claim_deadline_hours");
+        let back: ChatGiveawaySpec = serde_json::from_value(Value::Object(old)).unwrap();
+        assert_eq!(back.claim_deadline_hours, None);
     }
 
     #[test]

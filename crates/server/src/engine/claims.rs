@@ -357,19 +357,8 @@ impl Engine {
     /// are sealed before they are stored, and never logged.
     pub async fn submit_claim(&self, token: &str, answers: &BTreeMap<String, String>) -> EngineResult<ClaimView> {
         let view = self.claim(token).await?;
-        match view.status {
-            ClaimStatus::Pending => {}
-            ClaimStatus::Claimed => return Err(EngineError::Conflict("This prize is already claimed.".to_owned())),
-            ClaimStatus::Expired => {
-                return Err(EngineError::Conflict(
-                    "The deadline to claim this prize has passed.".to_owned(),
-                ));
-            }
-            ClaimStatus::Disqualified => {
-                return Err(EngineError::Conflict(
-                    "This win was withdrawn by the organiser.".to_owned(),
-                ));
-            }
+        if let Some(refusal) = view.status.refusal() {
+            return Err(EngineError::Conflict(refusal.to_owned()));
         }
         let clean = view.config.answers(answers)?;
         let sealed = self.claim_keys()?.seal(view.winner_id, &clean)?;

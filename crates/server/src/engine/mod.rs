@@ -23,6 +23,7 @@ pub mod lists;
 pub mod participants;
 pub mod prizes;
 pub mod public_entries;
+pub mod result_claims;
 pub mod rewards;
 pub mod scheduler;
 pub mod translog;

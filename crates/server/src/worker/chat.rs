@@ -46,7 +46,12 @@ pub async fn notify_job(state: &AppState, job: &Job) -> Result<(), JobError> {
         ("X-Fairdraw-Signature", format!("sha256={}", sign_hex(&secret, &body))),
         ("X-Fairdraw-Event", n.event.clone()),
         // The same on every attempt, so the partner can drop a repeat.
-        ("X-Fairdraw-Delivery", format!("chat-{}-{}", n.giveaway_id, n.event)),
+        (
+            "X-Fairdraw-Delivery",
+            n.delivery
+                .clone()
+                .unwrap_or_else(|| format!("chat-{}-{}", n.giveaway_id, n.event)),
+        ),
     ];
     let sent = state.outbound.webhooks.post(&n.url, body, &headers).await;
     let log = ChatDelivery {

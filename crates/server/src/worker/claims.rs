@@ -27,3 +27,26 @@ pub async fn expire_job(state: &AppState, job: &Job) -> Result<(), JobError> {
         Err(e) => Err(JobError::retry(format!("expiring claim of win {}: {e}", p.winner_id))),
     }
 }
+
+#[derive(Deserialize)]
+struct ResultPayload {
+    claim_id: i64,
+}
+
+/// `result.claim_expire`: the same for a chat giveaway's or comment draw's win
+/// (engine/result_claims.rs).
+pub async fn expire_result_job(state: &AppState, job: &Job) -> Result<(), JobError> {
+    let p: ResultPayload = job.payload()?;
+    match state.engine.expire_result_claim(p.claim_id).await {
+        Ok(Some(r)) => {
+            tracing::info!(
+                claim = p.claim_id,
+                replacement = ?r.promoted.map(|c| c.id),
+                "an unclaimed result win expired"
+            );
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(JobError::retry(format!("expiring result claim {}: {e}", p.claim_id))),
+    }
+}

@@ -122,6 +122,7 @@ async fn dispatch(state: &AppState, job: &Job) -> Result<(), JobError> {
         crate::engine::chat_giveaways::NOTIFY_JOB => chat::notify_job(state, job).await,
         fairdraw_store::comment_draws::COMMENT_DRAW_RUN => comment_draws::run_job(state, job).await,
         fairdraw_store::claims::CLAIM_EXPIRE => claims::expire_job(state, job).await,
+        fairdraw_store::result_claims::RESULT_CLAIM_EXPIRE => claims::expire_result_job(state, job).await,
         fairdraw_store::comment_draws::V1_WEBHOOK_DELIVER => {
             crate::outbound::v1_webhooks::deliver_job(state, job).await
         }

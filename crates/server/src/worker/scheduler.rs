@@ -22,6 +22,12 @@ pub async fn tick(state: &AppState) -> EngineResult<()> {
         Ok(expired) => tracing::info!(expired, "expired unclaimed wins"),
         Err(e) => tracing::warn!(error = %e, "expiring unclaimed wins failed"),
     }
+    // The same for chat giveaways and comment draws (engine/result_claims.rs).
+    match state.engine.expire_due_result_claims().await {
+        Ok(0) => {}
+        Ok(expired) => tracing::info!(expired, "expired unclaimed result wins"),
+        Err(e) => tracing::warn!(error = %e, "expiring unclaimed result wins failed"),
+    }
     let draws = state.engine.queue_due_chat_draws().await?;
     if draws > 0 {
         tracing::info!(draws, "queued chat giveaway draws");

@@ -69,7 +69,7 @@ fn claim_path(app: &TestApp, winner_id: i64) -> String {
     url.strip_prefix("https://fairdraw.test").unwrap().to_owned()
 }
 
-async fn page(app: &TestApp, path: &str) -> (u16, String) {
+pub async fn page(app: &TestApp, path: &str) -> (u16, String) {
     let r = app.http.get(app.url(path)).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }

@@ -39,6 +39,8 @@ mod webhooks;
 mod winners;
 // Winners who must claim (issue 15).
 mod claims;
+mod external_claims;
+mod v1_claims;
 
 // Issue 15: the public beacon (drand).
 mod beacon;
@@ -81,6 +83,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         claims::scenarios(),
         // Issue 15: the public beacon (drand).
         beacon::scenarios(),
+        external_claims::scenarios(),
+        v1_claims::scenarios(),
     ]
     .into_iter()
     .flatten()

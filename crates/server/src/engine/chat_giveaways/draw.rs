@@ -36,6 +36,10 @@ pub struct Notice {
     pub event: String,
     pub url: String,
     pub body: Value,
+    /// The delivery's id (`X-Fairdraw-Delivery`) when the giveaway has several of one event
+    /// (the claim events, one per win); else `chat-{giveaway}-{event}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<String>,
 }
 
 /// Why a chat draw did not happen this time.
@@ -52,7 +56,7 @@ fn internal(message: String) -> EngineError {
     EngineError::Internal(message.into())
 }
 
-fn notice_job(g: &ChatGiveaway, event: &str, body: Value) -> Option<NewJob> {
+pub(super) fn notice_job(g: &ChatGiveaway, event: &str, body: Value) -> Option<NewJob> {
     let url = g.spec.winner_list_url.clone()?;
     let notice = Notice {
         giveaway_id: g.id(),
@@ -60,6 +64,7 @@ fn notice_job(g: &ChatGiveaway, event: &str, body: Value) -> Option<NewJob> {
         event: event.to_owned(),
         url,
         body,
+        delivery: None,
     };
     Some(NewJob::new(NOTIFY_JOB, serde_json::to_value(notice).ok()?).dedupe(format!("{NOTIFY_JOB}:{}", g.id())))
 }
@@ -252,9 +257,20 @@ impl Engine {
                 .collect();
             body["announcement"] = Value::Object(i18n::announcements(&spec.title, &names));
         }
+        // Winners who must claim: each win pending until the deadline (`claims.rs`).
+        let deadline = spec
+            .claim_deadline_hours
+            .map(|h| now.saturating_add(i64::from(h) * 3_600_000));
+        if let Some(deadline) = deadline {
+            for w in body["winners"].as_array_mut().into_iter().flatten() {
+                w["claimStatus"] = json!("pending");
+                w["claimDeadline"] = json!(format_rfc3339(deadline));
+            }
+        }
         let job = notice_job(&g, "giveaway.finished", body);
         let pool_ids: Vec<&str> = pool.iter().map(|c| c.id).collect();
-        tx.finish(&new, &pool_ids, &result.to_string(), job.as_ref(), now)
+        let claims = deadline.map(|d| (outcome.winners.as_slice(), d));
+        tx.finish(&new, &pool_ids, &result.to_string(), claims, job.as_ref(), now)
             .await?;
         Ok(())
     }

@@ -5,8 +5,10 @@
 //! - this file: create, read, list, patch, cancel (validation is core's `chat::input`);
 //! - `joins.rs`: joining, with the batched writer that keeps joins fast;
 //! - `draw.rs`: the draw at the end and the notices to the partner;
-//! - `secrets.rs`: the brand's external signing secret and widget signatures.
+//! - `secrets.rs`: the brand's external signing secret and widget signatures;
+//! - `claims.rs`: winners who must claim, confirmed by the partner (`engine/result_claims.rs`).
 
+mod claims;
 mod draw;
 mod joins;
 mod secrets;

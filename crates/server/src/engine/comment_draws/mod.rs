@@ -7,6 +7,7 @@
 //! again from the first page) and answers 202. Whoever finishes first completes the draw in one
 //! conditional update, with its `draw.completed` (or `draw.failed`) deliveries.
 
+mod claims;
 pub mod connections;
 pub mod limits;
 mod run;
@@ -16,6 +17,7 @@ pub mod uploads;
 pub mod usage;
 pub mod webhooks;
 
+pub use claims::claim_json;
 pub use run::RunFailure;
 pub use source::{CommentFetcher, CommentPages, Credentials, FetchError, Page, PageFuture, Platform, PostRef, Source};
 
@@ -93,12 +95,16 @@ pub struct CreateDrawInput {
     pub filters: Option<FiltersInput>,
     /// standard (default) or premium.
     pub tier: Option<String>,
-    /// Receives draw.completed / draw.failed for this draw.
+    /// Receives draw.completed / draw.failed for this draw (and the winner.* events).
     pub webhook_url: Option<String>,
     /// `drand`: draw on the first drand round published after the request (answered 202; the
     /// queue finishes the draw once the round is out). `none`: draw at once. Default: the
     /// instance's `FAIRDRAW_BEACON_DEFAULT`.
     pub beacon: Option<String>,
+    /// Hours each winner has to claim, 1 to 2160 (issue 15); your platform confirms a claim
+    /// with `POST /v1/draws/{id}/winners/{handle}/claim`. An unclaimed or disqualified win goes
+    /// to the next extra. Default: winners need not claim.
+    pub claim_deadline_hours: Option<i64>,
 }
 
 /// A checked draw request.
@@ -112,6 +118,7 @@ pub struct DrawRequest {
     pub tier: &'static str,
     pub webhook_url: Option<String>,
     pub beacon: Option<BeaconKind>,
+    pub claim_deadline_hours: Option<i64>,
 }
 
 /// A draw request's URL and filters, as `scrape` takes them too.
@@ -191,6 +198,16 @@ fn parse_request(input: &CreateDrawInput, allow_private: bool) -> Result<DrawReq
             }
         },
     };
+    let max_hours = fairdraw_core::claims::MAX_DEADLINE_HOURS;
+    if input
+        .claim_deadline_hours
+        .is_some_and(|h| !(1..=max_hours).contains(&h))
+    {
+        errors.add(
+            "claim_deadline_hours",
+            format!("claim_deadline_hours must be between 1 and {max_hours}."),
+        );
+    }
     errors.into_result()?;
     let (url, source, filters) = parsed.expect("no errors means every part parsed");
     Ok(DrawRequest {
@@ -202,6 +219,7 @@ fn parse_request(input: &CreateDrawInput, allow_private: bool) -> Result<DrawReq
         tier,
         webhook_url: webhook_url.map(str::to_owned),
         beacon,
+        claim_deadline_hours: input.claim_deadline_hours,
     })
 }
 
@@ -257,6 +275,7 @@ impl Engine {
                 .map(serde_json::to_string)
                 .transpose()
                 .map_err(|e| EngineError::Internal(Box::new(e)))?,
+            claim_deadline_hours: req.claim_deadline_hours,
         };
         let row = self.db().create_comment_draw(&new, now).await?;
         if named.is_some() {

@@ -303,11 +303,26 @@ impl Engine {
             },
             "duration_ms": duration_ms,
         });
+        // Winners who must claim: each win pending until the deadline (`claims.rs`).
+        let claims = row.claim_deadline_hours.map(|h| {
+            (
+                drawn.outcome.winners.as_slice(),
+                now.saturating_add(h.saturating_mul(3_600_000)),
+            )
+        });
+        // The event tells the receiver each winner must claim, and by when.
+        let mut announced = winners.clone();
+        if let Some((_, deadline)) = claims {
+            for w in &mut announced {
+                w["claim_status"] = json!("pending");
+                w["claim_deadline"] = json!(format_rfc3339(deadline));
+            }
+        }
         let body = json!({
             "event": "draw.completed",
             "draw_id": row.public_id,
             "url": row.url,
-            "winners": winners,
+            "winners": announced,
             "verification": { "sha256": result_hash },
             "timestamp": drawn_at,
         })
@@ -326,6 +341,7 @@ impl Engine {
                     event: "draw.completed",
                     body: &body,
                 },
+                claims,
                 now,
             )
             .await?;

@@ -13,6 +13,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 pub const EVENTS: [&str; 2] = ["draw.completed", "draw.failed"];
+/// The events of draws whose winners must claim (issue 15); a webhook asks for them by name.
+pub const CLAIM_EVENTS: [&str; 3] = ["winner.claimed", "winner.expired", "winner.replaced"];
 const MAX_URL: usize = 2048;
 
 /// A receiver URL as the outbound rule allows it (https, a public address), or why not.
@@ -27,7 +29,8 @@ pub fn check_receiver_url(url: &str, allow_private: bool) -> Result<(), String> 
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct V1WebhookInput {
     pub url: Option<String>,
-    /// A subset of draw.completed, draw.failed; default both.
+    /// A subset of draw.completed, draw.failed, winner.claimed, winner.expired,
+    /// winner.replaced; default draw.completed and draw.failed.
     pub events: Option<Vec<String>>,
 }
 
@@ -63,10 +66,13 @@ impl Engine {
             Some(list) => {
                 let mut out: Vec<String> = Vec::new();
                 for e in list {
-                    if !EVENTS.contains(&e.as_str()) {
+                    if !EVENTS.contains(&e.as_str()) && !CLAIM_EVENTS.contains(&e.as_str()) {
                         errors.add(
                             "events",
-                            format!("Unknown event {e:?}; the events are draw.completed and draw.failed."),
+                            format!(
+                                "Unknown event {e:?}; the events are draw.completed, draw.failed, \
+                                 winner.claimed, winner.expired and winner.replaced."
+                            ),
                         );
                     } else if !out.contains(e) {
                         out.push(e.clone());

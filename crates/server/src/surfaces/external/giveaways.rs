@@ -48,6 +48,7 @@ pub fn view(g: &ChatGiveaway, now: i64, public_url: &str) -> Value {
         "roomIds": s.room_ids,
         "userIds": s.user_ids,
         "data": s.data,
+        "claimDeadlineHours": s.claim_deadline_hours,
         "status": g.status(now).as_str(),
         "cancelReason": r.cancel_reason,
         "createdAt": format_rfc3339(r.created_at),
@@ -255,5 +256,6 @@ pub async fn get_winners(
     let g = state.engine.chat_giveaway(&who, giveaway_id(&id)?).await?;
     let mut body = winners_view(&g, public_url(&state));
     body["status"] = json!(g.status(state.engine.now_ms()).as_str());
+    super::claims::add_claims(&state, &g, &mut body).await?;
     Ok(ok(body))
 }

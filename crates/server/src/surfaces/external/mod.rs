@@ -4,6 +4,7 @@
 
 mod auth;
 mod body;
+mod claims;
 mod giveaways;
 mod media;
 mod participants;
@@ -29,6 +30,9 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(giveaways::get_winners))
         .routes(routes!(participants::join, participants::list))
         .routes(routes!(participants::remove))
+        // Winners who must claim (issue 15).
+        .routes(routes!(claims::claim))
+        .routes(routes!(claims::disqualify))
         .route_layer(middleware::from_fn_with_state(state, auth::require_keys))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .fallback(response::not_found)

@@ -53,7 +53,11 @@ pub async fn create_draw(
         .start_comment_draw(&who, &input, &env, allow_private)
         .await?;
     Ok(match started {
-        Started::Completed(row) => (StatusCode::OK, Json(draw_json(&row))).into_response(),
+        Started::Completed(row) => {
+            let mut v = draw_json(&row);
+            super::claims::annotate(&state, &row, &mut v).await?;
+            (StatusCode::OK, Json(v)).into_response()
+        }
         Started::Processing(row) => (StatusCode::ACCEPTED, Json(draw_json(&row))).into_response(),
         Started::Failed(_, failure) => failure_response(&failure),
     })
@@ -66,7 +70,9 @@ pub async fn create_draw(
     responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_draw(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> V1Result {
     let row = state.engine.comment_draw(&who, &id).await?;
-    Ok(Json(draw_json(&row)).into_response())
+    let mut v = draw_json(&row);
+    super::claims::annotate(&state, &row, &mut v).await?;
+    Ok(Json(v).into_response())
 }
 
 #[derive(Deserialize)]

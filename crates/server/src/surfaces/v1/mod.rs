@@ -3,6 +3,7 @@
 //! keys (`sk_live_…`). One file per resource; the public verify routes need no key.
 
 mod auth;
+mod claims;
 mod comments;
 mod connections;
 mod draws;
@@ -29,6 +30,8 @@ use utoipa_axum::router::OpenApiRouter;
 pub fn router(state: AppState) -> OpenApiRouter<AppState> {
     let keyed = OpenApiRouter::new()
         .merge(draws::routes())
+        // Winners who must claim (issue 15).
+        .merge(claims::routes())
         .merge(comments::routes())
         .merge(webhooks::routes())
         .merge(connections::routes())

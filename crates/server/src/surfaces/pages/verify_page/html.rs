@@ -249,7 +249,8 @@ fn replacements_section(view: &DrawView) -> String {
     out.push_str(
         "<section class=\"replacements\"><h2>Replacements</h2><p class=\"note\">A winner who did not claim in \
          time, or was disqualified, is replaced by the next alternate of this draw in the order published above; \
-         only when none is left is a new round drawn.</p><ol class=\"replacements\">",
+         when none is left, a giveaway draws a new round (a chat giveaway or comment draw is not drawn again).</p>\
+         <ol class=\"replacements\">",
     );
     for r in &view.replacements {
         let why = match r.reason.as_str() {
