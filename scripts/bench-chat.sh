@@ -14,7 +14,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fairdraw-target}"
 bin="$CARGO_TARGET_DIR/release"
 port=18182
 dir=$(mktemp -d)
-export FAIRDRAW_DATA_DIR="$dir" RUST_LOG=warn FAIRDRAW_BIND="127.0.0.1:$port" FAIRDRAW_WEBHOOK_ALLOW_PRIVATE=true
+export FAIRDRAW_DATA_DIR="$dir" RUST_LOG="${RUST_LOG:-warn,fairdraw_server::engine::chat_giveaways=info}" FAIRDRAW_BIND="127.0.0.1:$port" FAIRDRAW_WEBHOOK_ALLOW_PRIVATE=true
 acct=$("$bin/fairdraw" accounts create --email bench@example.com --brand Bench --rpm 100000000 --rpd 1000000000 --burst 10000000 --json)
 key=$(echo "$acct" | sed -E 's/.*"api_key":"([^"]+)".*/\1/')
 public=$(echo "$acct" | sed -E 's/.*"public_key":"([^"]+)".*/\1/')
@@ -24,5 +24,7 @@ for _ in $(seq 1 100); do grep -q "listening" "$dir/out.log" 2>/dev/null && brea
 "$bin/chat-load" --url "http://127.0.0.1:$port" --public "$public" --key "$key" --concurrency "$concurrency" \
   --participants "$participants" --join-seconds "$join_seconds" --label sqlite || status=$?
 kill -TERM "$pid"; wait "$pid" || true
+# The server's own account of the draw: load, draw and store times.
+grep -h "chat giveaway drawn" "$dir/out.log" "$dir/err.log" || true
 rm -rf "$dir"
 exit "${status:-0}"

@@ -158,7 +158,9 @@ impl Engine {
                 "chat giveaway {id}: the seed does not match its commitment"
             )));
         }
+        let started = std::time::Instant::now();
         let participants = tx.participants().await?;
+        let loaded_ms = started.elapsed().as_millis();
         let count = participants.len();
         if let Some(min) = g.spec.min_participants
             && count < min as usize
@@ -270,8 +272,17 @@ impl Engine {
         let job = notice_job(&g, "giveaway.finished", body);
         let pool_ids: Vec<&str> = pool.iter().map(|c| c.id).collect();
         let claims = deadline.map(|d| (outcome.winners.as_slice(), d));
+        let drawn_ms = started.elapsed().as_millis();
         tx.finish(&new, &pool_ids, &result.to_string(), claims, job.as_ref(), now)
             .await?;
+        tracing::info!(
+            giveaway = id,
+            participants = count,
+            load_ms = loaded_ms,
+            draw_ms = drawn_ms - loaded_ms,
+            store_ms = started.elapsed().as_millis() - drawn_ms,
+            "chat giveaway drawn"
+        );
         Ok(())
     }
 }
