@@ -289,21 +289,24 @@ fn decide(hit: &Hit<'_>, counters: &mut BTreeMap<(String, i64), Counter>) -> Ver
     if let Some(w) = hit.oversized() {
         return hit.verdict(Some(w), 0);
     }
-    let used = |counters: &BTreeMap<(String, i64), Counter>, w: Window| {
-        counters.get(&hit.counter(w)).map_or(0, |c| c.stored + c.added)
+    // The request's three counters, in `Window::ALL` order (the minute second).
+    let keys = Window::ALL.map(|w| hit.counter(w));
+    let used = |counters: &BTreeMap<(String, i64), Counter>, i: usize| {
+        counters.get(&keys[i]).map_or(0, |c| c.stored + c.added)
     };
-    if let Some(w) = Window::ALL
+    if let Some((_, w)) = Window::ALL
         .into_iter()
-        .find(|&w| used(counters, w) + hit.cost(w) > w.limit(hit.limits))
+        .enumerate()
+        .find(|&(i, w)| used(counters, i) + hit.cost(w) > w.limit(hit.limits))
     {
-        return hit.verdict(Some(w), used(counters, Window::Minute));
+        return hit.verdict(Some(w), used(counters, 1));
     }
-    for w in Window::ALL {
-        if let Some(c) = counters.get_mut(&hit.counter(w)) {
+    for (key, w) in keys.iter().zip(Window::ALL) {
+        if let Some(c) = counters.get_mut(key) {
             c.added += hit.cost(w);
         }
     }
-    hit.verdict(None, used(counters, Window::Minute))
+    hit.verdict(None, used(counters, 1))
 }
 
 async fn redis_hit(mut conn: ConnectionManager, hit: &Hit<'_>) -> StoreResult<Verdict> {
