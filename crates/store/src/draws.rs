@@ -201,7 +201,7 @@ impl Db {
     /// Starts a winners transaction on a giveaway that is not deleted, taking its row lock
     /// first (PostgreSQL; SQLite's single writer serialises already).
     pub async fn begin_winners(&self, giveaway_id: i64) -> StoreResult<WinnersTx> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let locked = sqlx::query("UPDATE giveaways SET updated_at = updated_at WHERE id = $1 AND deleted_at IS NULL")
             .bind(giveaway_id)
             .execute(&mut *tx)
@@ -647,7 +647,7 @@ impl Db {
     /// draw and any code it was given stay; its prize is free again, since prize counts are
     /// computed from winners not removed.
     pub async fn remove_winner(&self, giveaway_id: i64, winner_id: i64, now: i64) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done =
             sqlx::query("UPDATE winners SET removed_at = $3 WHERE giveaway_id = $1 AND id = $2 AND removed_at IS NULL")
                 .bind(giveaway_id)

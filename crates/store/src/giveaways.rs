@@ -191,7 +191,7 @@ impl Db {
         beacon_round: Option<&BeaconRound>,
         now: i64,
     ) -> StoreResult<i64> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO giveaways (brand_id, slug, title, description, rules, start_local, end_local, \
              time_zone, start_at, end_at, language, number_of_winners, image_url, is_draft, \
@@ -300,7 +300,7 @@ impl Db {
         beacon_round: Option<&BeaconRound>,
         now: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE giveaways SET title = $2, description = $3, rules = $4, start_local = $5, \
              end_local = $6, time_zone = $7, start_at = $8, end_at = $9, language = $10, \
@@ -397,7 +397,7 @@ impl Db {
     /// (with their redemption codes, none assigned), rewards, whitelist and blacklist. Not its
     /// entries, participants, winners, counters or commitment.
     pub async fn duplicate_giveaway(&self, id: i64, slug: &str, title: &str, now: i64) -> StoreResult<i64> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let copied: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO giveaways (brand_id, slug, title, description, rules, start_local, end_local, \
              time_zone, start_at, end_at, language, number_of_winners, image_url, is_draft, \

@@ -59,7 +59,7 @@ impl Db {
     }
 
     pub async fn create_key(&self, brand_id: i64, key: &KeyToStore, now: i64) -> StoreResult<i64> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         // Fail with NotFound rather than a foreign-key error for an unknown brand.
         sqlx::query("SELECT id FROM brands WHERE id = $1")
             .bind(brand_id)

@@ -156,7 +156,7 @@ impl Db {
     /// Deletes a webhook with its delivery log; returns whether the brand had it. Deliveries
     /// still queued for it find it gone and end without sending.
     pub async fn delete_webhook(&self, brand_id: i64, id: i64) -> StoreResult<bool> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "DELETE FROM webhook_deliveries WHERE webhook_id IN (SELECT id FROM webhooks WHERE brand_id = $1 AND id = $2)",
         )

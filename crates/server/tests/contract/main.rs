@@ -33,6 +33,10 @@ mod public_entries;
 mod recording;
 mod rewards;
 mod scheduler;
+// Issue 16: tenancy from the route table.
+mod tenancy;
+// Issue 16: limits hold across two instances on one database.
+mod instances;
 mod translog;
 mod verify;
 mod webhooks;
@@ -73,6 +77,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         emails::scenarios(),
         webhooks::scenarios(),
         scheduler::scenarios(),
+        tenancy::scenarios(),
+        instances::scenarios(),
         translog::scenarios(),
         external::scenarios(),
         comment_draws::scenarios(),

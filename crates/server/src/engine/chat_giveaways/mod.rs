@@ -14,7 +14,7 @@ mod joins;
 mod secrets;
 
 pub use draw::{ChatDrawError, DRAW_JOB, NOTIFY_JOB, Notice};
-pub use joins::{ChatJoiner, JoinError, Joined};
+pub use joins::{ChatJoiner, JoinError, JoinTarget, Joined};
 pub use secrets::{sign_hex, widget_sig};
 
 use super::cache::EntryConfigCache;
@@ -183,7 +183,7 @@ impl Engine {
                 commitment: seed.commitment().to_hex(),
                 beacon_round,
                 now,
-            })
+            }, |id| draw::draw_job(id, spec.end_at))
             .await?;
         Ok(self.chat_giveaway(who, id).await?)
     }
@@ -310,6 +310,7 @@ impl Engine {
                 v.spec.end_at,
                 v.spec.max_participants.map(i64::from),
                 rooms_changed.then_some(v.spec.room_ids.as_slice()),
+                &draw::draw_job(id, v.spec.end_at),
                 now,
             )
             .await

@@ -38,8 +38,9 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .merge(usage::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::layer::<V1>))
         // Uploads are larger than the idempotency layer keeps; an upload repeated is harmless.
-        .merge(uploads::routes())
-        .route_layer(middleware::from_fn_with_state(state, auth::require_key));
+        .merge(uploads::routes());
+    let keyed =
+        crate::openapi::secured(keyed, crate::openapi::Auth::V1).route_layer(middleware::from_fn_with_state(state, auth::require_key));
     OpenApiRouter::new()
         .merge(verify::routes())
         .merge(log::routes())
