@@ -86,6 +86,7 @@ fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
 
 #[test]
 fn json_logs_hold_no_personal_data_and_metrics_count_the_run() {
+    fairdraw_server::app::install_tls_provider();
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().to_str().unwrap().to_owned();
     let env = [("FAIRDRAW_DATA_DIR", data_dir.as_str())];

@@ -180,6 +180,8 @@ impl Server {
     }
 
     pub async fn build_with_clock(config: Config, clock: Clock) -> Result<Server, StartError> {
+        // The metrics recorder, before anything is counted (`GET /metrics` renders it).
+        crate::telemetry::handle();
         let engine = open_engine(&config, clock).await?;
         if let Some(captcha) = &config.public.captcha {
             engine.set_captcha_verifier(Arc::new(crate::outbound::captcha::SiteVerify::new(captcha.clone())));
