@@ -57,13 +57,15 @@ impl SurfaceErrors for V1 {
     }
 }
 
-/// The error body of every `/v1` route.
+/// The error body of every `/v1` route (named apart from `/v2`'s, which has a numeric code).
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1ErrorBody)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1ErrorDetail)]
 pub struct ErrorDetail {
     /// invalid_request, unauthorized, forbidden, not_found, conflict, validation_error,
     /// rate_limited, platform_error, no_qualifying_comments or internal_error.
