@@ -500,12 +500,19 @@ fn kill_9_under_entry_load_loses_no_acknowledged_entry(postgres: bool) {
 
     // Every acknowledged entry is stored, and the counters equal the rows.
     let stored = rt.block_on(db.stored_counters(id)).unwrap();
-    assert_eq!(stored, rt.block_on(db.count_from_entries(id)).unwrap(), "counters drifted");
+    assert_eq!(
+        stored,
+        rt.block_on(db.count_from_entries(id)).unwrap(),
+        "counters drifted"
+    );
     let participants: BTreeSet<String> = rt.block_on(async {
         let mut all = BTreeSet::new();
         for page in 1.. {
             let r: Value = http
-                .get(format!("{}/v2/giveaways/{id}/participants?per_page=100&page={page}", second.base))
+                .get(format!(
+                    "{}/v2/giveaways/{id}/participants?per_page=100&page={page}",
+                    second.base
+                ))
                 .bearer_auth(&key)
                 .send()
                 .await
@@ -548,14 +555,26 @@ fn kill_9_under_entry_load_loses_no_acknowledged_entry(postgres: bool) {
         to.extend(m.rcpt_to.iter().cloned());
     }
     let missing: Vec<&String> = participants.iter().filter(|e| !to.contains(*e)).collect();
-    assert!(missing.is_empty(), "no e-mail for {} stored participants: {missing:?}", missing.len());
+    assert!(
+        missing.is_empty(),
+        "no e-mail for {} stored participants: {missing:?}",
+        missing.len()
+    );
     let twice = ids.values().filter(|n| **n > 1).count();
-    assert!(twice <= reran("email."), "{twice} Message-IDs arrived twice; {} e-mail jobs re-ran", reran("email."));
+    assert!(
+        twice <= reran("email."),
+        "{twice} Message-IDs arrived twice; {} e-mail jobs re-ran",
+        reran("email.")
+    );
 
     // Every stored participant's entry.created arrived; an id twice only for a re-run job.
     let events = hub.per_giveaway("entry.created");
     let distinct = events.get(&id).map_or(0, BTreeSet::len);
-    assert!(distinct >= participants.len(), "{distinct} events for {} participants", participants.len());
+    assert!(
+        distinct >= participants.len(),
+        "{distinct} events for {} participants",
+        participants.len()
+    );
     let deliveries = hub.answered().iter().filter(|g| g.event == "entry.created").count();
     assert!(
         deliveries - distinct <= reran("webhook."),
@@ -643,10 +662,13 @@ fn main() {
             kill_9_loses_no_job(false);
             Ok(())
         }),
-        Trial::test("kill_9_under_entry_load_loses_no_acknowledged_entry_on_postgres", || {
-            kill_9_under_entry_load_loses_no_acknowledged_entry(true);
-            Ok(())
-        })
+        Trial::test(
+            "kill_9_under_entry_load_loses_no_acknowledged_entry_on_postgres",
+            || {
+                kill_9_under_entry_load_loses_no_acknowledged_entry(true);
+                Ok(())
+            },
+        )
         .with_ignored_flag(!postgres),
         Trial::test("kill_9_under_entry_load_loses_no_acknowledged_entry_on_sqlite", || {
             kill_9_under_entry_load_loses_no_acknowledged_entry(false);

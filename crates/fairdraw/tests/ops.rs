@@ -19,9 +19,11 @@ async fn act(http: &reqwest::Client, base: &str, key: &str) -> Run {
     let created: Value = http
         .post(format!("{base}/v2/giveaways"))
         .bearer_auth(key)
-        .json(&json!({ "title": "Ops", "start_time": "2020-01-01 00:00:00", "end_time": "2099-12-31 23:59:59",
+        .json(
+            &json!({ "title": "Ops", "start_time": "2020-01-01 00:00:00", "end_time": "2099-12-31 23:59:59",
                         "time_zone": "UTC", "is_draft": false,
-                        "rules_config": { "security_level": 1, "max_entries_per_user": 2 } }))
+                        "rules_config": { "security_level": 1, "max_entries_per_user": 2 } }),
+        )
         .send()
         .await
         .unwrap()
@@ -76,9 +78,7 @@ fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .find(|l| {
-            l.starts_with(name)
-                && l[name.len()..].starts_with(['{', ' '])
-                && labels.iter().all(|want| l.contains(want))
+            l.starts_with(name) && l[name.len()..].starts_with(['{', ' ']) && labels.iter().all(|want| l.contains(want))
         })
         .and_then(|l| l.rsplit(' ').next())
         .and_then(|v| v.parse().ok())
@@ -188,10 +188,7 @@ fn json_logs_hold_no_personal_data_and_metrics_count_the_run() {
         "{metrics}"
     );
     // The public entry queued its confirmation e-mail: the queue gauge names the kind.
-    assert!(
-        metrics.contains("fairdraw_jobs_pending{kind=\"email."),
-        "{metrics}"
-    );
+    assert!(metrics.contains("fairdraw_jobs_pending{kind=\"email."), "{metrics}");
     for secret in run.emails.iter().chain(&run.names) {
         assert!(!metrics.contains(secret), "{secret} in the metrics");
     }
@@ -205,7 +202,10 @@ fn json_logs_hold_no_personal_data_and_metrics_count_the_run() {
     }
     let finished = lines.iter().filter(|l| l.contains("request finished")).count();
     assert!(finished >= 6, "{finished} request lines in:\n{logs}");
-    assert!(logs.contains("/v2/participants/{email}/giveaways"), "the route template is logged");
+    assert!(
+        logs.contains("/v2/participants/{email}/giveaways"),
+        "the route template is logged"
+    );
     let encoded: Vec<String> = run.emails.iter().map(|e| e.replace('@', "%40")).collect();
     let forbidden = run
         .emails

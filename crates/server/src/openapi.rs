@@ -1,9 +1,11 @@
 //! The OpenAPI document. Paths come from the `#[utoipa::path]` annotations on the handlers as
 //! they are routed (see each surface's `router`), so the document cannot drift from the code.
 
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -66,9 +68,9 @@ pub fn secured<S: Clone + Send + Sync + 'static>(mut router: OpenApiRouter<S>, a
             SecurityRequirement::new("api_key_query", Vec::<String>::new()),
         ],
         Auth::V1 => vec![SecurityRequirement::new("bearer", Vec::<String>::new())],
-        Auth::External => vec![
-            SecurityRequirement::new("bearer", Vec::<String>::new()).add("api_key_header", Vec::<String>::new()),
-        ],
+        Auth::External => {
+            vec![SecurityRequirement::new("bearer", Vec::<String>::new()).add("api_key_header", Vec::<String>::new())]
+        }
     };
     for item in router.get_openapi_mut().paths.paths.values_mut() {
         for op in [

@@ -68,10 +68,7 @@ fn describe() {
         metrics::Unit::Seconds,
         "Time to answer a request, by surface and route template."
     );
-    describe_counter!(
-        ENTRIES_ACCEPTED,
-        "Entry recordings stored (API, bulk and public)."
-    );
+    describe_counter!(ENTRIES_ACCEPTED, "Entry recordings stored (API, bulk and public).");
     describe_counter!(
         ENTRIES_REFUSED,
         "Entry recordings and public calls refused, by the rule that refused them."
@@ -85,13 +82,19 @@ fn describe() {
         metrics::Unit::Seconds,
         "Time the entry writer took to write and commit one batch."
     );
-    describe_gauge!(JOBS_PENDING, "Jobs waiting in the durable queue, by kind (read at scrape).");
+    describe_gauge!(
+        JOBS_PENDING,
+        "Jobs waiting in the durable queue, by kind (read at scrape)."
+    );
     describe_gauge!(
         JOBS_OLDEST_DUE,
         metrics::Unit::Seconds,
         "How long the oldest due job of each kind has waited past its time (read at scrape)."
     );
-    describe_gauge!(JOBS_FAILED, "Jobs that used up their attempts, by kind (read at scrape).");
+    describe_gauge!(
+        JOBS_FAILED,
+        "Jobs that used up their attempts, by kind (read at scrape)."
+    );
     describe_counter!(JOB_RUNS, "Job runs by kind and outcome (done, retry, failed).");
     describe_counter!(
         WEBHOOK_DELIVERIES,

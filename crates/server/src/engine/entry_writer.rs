@@ -183,7 +183,11 @@ async fn run(db: Db, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
 fn count(outcome: &Outcome) {
     use fairdraw_store::entries::{PublicRefusal, Refusal};
     match outcome {
-        Ok(r) if r.public.as_ref().is_some_and(|p| p.refused == Some(PublicRefusal::DuplicateIp)) => {
+        Ok(r)
+            if r.public
+                .as_ref()
+                .is_some_and(|p| p.refused == Some(PublicRefusal::DuplicateIp)) =>
+        {
             crate::telemetry::entry_refused("duplicate_ip")
         }
         Ok(_) => crate::telemetry::entry_accepted(),

@@ -54,7 +54,8 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
             let kinds: Vec<_> = rows
                 .into_iter()
                 .map(|(kind, pending, oldest, failed)| {
-                    let waited = oldest.map(|at| std::time::Duration::from_millis(u64::try_from(now - at).unwrap_or(0)));
+                    let waited =
+                        oldest.map(|at| std::time::Duration::from_millis(u64::try_from(now - at).unwrap_or(0)));
                     (kind, pending, waited, failed)
                 })
                 .collect();

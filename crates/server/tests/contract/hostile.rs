@@ -316,7 +316,11 @@ async fn look_alike_emails_are_one_participant_or_refused(app: TestApp) {
     let first = enter("dupe@probe.io").await;
     first.expect(201);
     let user = first.data()["user_id"].clone();
-    for same in ["dupe@\u{FF50}\u{FF52}\u{FF4F}\u{FF42}\u{FF45}.io", "DUPE@Probe.IO", "\u{FF44}upe@probe.io"] {
+    for same in [
+        "dupe@\u{FF50}\u{FF52}\u{FF4F}\u{FF42}\u{FF45}.io",
+        "DUPE@Probe.IO",
+        "\u{FF44}upe@probe.io",
+    ] {
         let r = enter(same).await;
         r.expect(201);
         assert_eq!(r.data()["user_id"], user, "{same:?} is the same person");
@@ -344,9 +348,7 @@ async fn look_alike_emails_are_one_participant_or_refused(app: TestApp) {
     r.expect(200);
     assert_eq!(r.body["pagination"]["total"], 1, "one person: {}", r.body);
     // Looking the person up by any of the forms finds them.
-    let r = app
-        .get(key, "/v2/participants/dupe%40%EF%BD%90robe.io/giveaways")
-        .await;
+    let r = app.get(key, "/v2/participants/dupe%40%EF%BD%90robe.io/giveaways").await;
     r.expect(200);
     assert_eq!(r.data().as_array().map(Vec::len), Some(1), "{}", r.body);
 }

@@ -140,7 +140,10 @@ async fn entry_limits_hold_across_two_instances(app: TestApp) {
         assert_eq!(stored, store.count_from_entries(id).await.unwrap(), "counters drifted");
         assert_eq!(stored.1, participants, "giveaway {id}: {stored:?}");
     }
-    let p = one.app.get(&acct.key, &format!("/v2/giveaways/{per_user}/participants")).await;
+    let p = one
+        .app
+        .get(&acct.key, &format!("/v2/giveaways/{per_user}/participants"))
+        .await;
     p.expect(200);
     assert_eq!(p.data()[0]["total_entries"], json!(3), "{}", p.text);
     one.stop().await;
@@ -176,7 +179,11 @@ async fn a_draw_racing_bans_and_entries_pools_one_moment(app: TestApp) {
             .collect();
         let r = one
             .app
-            .post(&acct.key, &format!("/v2/giveaways/{id}/entries/bulk"), json!({ "entries": entries }))
+            .post(
+                &acct.key,
+                &format!("/v2/giveaways/{id}/entries/bulk"),
+                json!({ "entries": entries }),
+            )
             .await;
         assert!(r.status < 300, "{}", r.text);
     }
@@ -184,10 +191,19 @@ async fn a_draw_racing_bans_and_entries_pools_one_moment(app: TestApp) {
     for page in 1..=3 {
         let r = one
             .app
-            .get(&acct.key, &format!("/v2/giveaways/{id}/participants?per_page=100&page={page}"))
+            .get(
+                &acct.key,
+                &format!("/v2/giveaways/{id}/participants?per_page=100&page={page}"),
+            )
             .await;
         r.expect(200);
-        users.extend(r.data().as_array().unwrap().iter().map(|p| p["user_id"].as_str().unwrap().to_owned()));
+        users.extend(
+            r.data()
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["user_id"].as_str().unwrap().to_owned()),
+        );
     }
     assert_eq!(users.len(), 300);
     // The changes: a ban, a disqualification and a new person in turn, 60 in all.
@@ -223,7 +239,11 @@ async fn a_draw_racing_bans_and_entries_pools_one_moment(app: TestApp) {
     tokio::time::sleep(std::time::Duration::from_millis(40)).await;
     let d = one
         .app
-        .post(&acct.key, &format!("/v2/giveaways/{id}/winners/random"), json!({ "count": 1 }))
+        .post(
+            &acct.key,
+            &format!("/v2/giveaways/{id}/winners/random"),
+            json!({ "count": 1 }),
+        )
         .await;
     assert!(d.status < 300, "{}", d.text);
     let entered = changer.await.unwrap();

@@ -32,7 +32,10 @@ impl World {
         let mut out = String::new();
         let mut rest = path;
         while let Some(open) = rest.find('{') {
-            let close = rest[open..].find('}').ok_or_else(|| format!("{path}: unclosed parameter"))? + open;
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| format!("{path}: unclosed parameter"))?
+                + open;
             let name = &rest[open + 1..close];
             let value = self
                 .params
@@ -136,7 +139,11 @@ async fn brand_a(app: &TestApp, a: &TestAccount) -> World {
     assert!(hook.status < 300, "webhook: {}", hook.text);
     let hook_id = id_of(&hook.data()["id"]);
     let won = app
-        .post(key, &format!("/v2/giveaways/{gid}/winners/random"), json!({ "count": 1 }))
+        .post(
+            key,
+            &format!("/v2/giveaways/{gid}/winners/random"),
+            json!({ "count": 1 }),
+        )
         .await;
     assert!(won.status < 300, "draw: {}", won.text);
     let winners = app.get(key, &format!("/v2/giveaways/{gid}/winners")).await;
@@ -144,7 +151,8 @@ async fn brand_a(app: &TestApp, a: &TestAccount) -> World {
     let winner_id = id_of(&winners.data()[0]["entry_id"]);
 
     // /v1: a comment draw from an upload.
-    let csv = "username,comment,timestamp,parent_id\nta_alpha,@x,2026-04-28T10:00:00Z,\nta_beta,@y,2026-04-28T10:01:00Z,\n";
+    let csv =
+        "username,comment,timestamp,parent_id\nta_alpha,@x,2026-04-28T10:00:00Z,\nta_beta,@y,2026-04-28T10:01:00Z,\n";
     let url = upload_csv(app, key, csv).await;
     let draw = app.post(key, "/v1/draws", json!({ "url": url, "winners": 1 })).await;
     draw.expect(200);
@@ -196,10 +204,19 @@ async fn brand_a(app: &TestApp, a: &TestAccount) -> World {
             ("/external/", "userId", chat_user.clone()),
         ],
         // Long enough to mean only these (a numeric id would match anything).
-        markers: [title, email, name, user_id, chat_title, chat_user, draw_id, "ACOUPON".to_owned()]
-            .into_iter()
-            .filter(|m| m.len() >= 8)
-            .collect(),
+        markers: [
+            title,
+            email,
+            name,
+            user_id,
+            chat_title,
+            chat_user,
+            draw_id,
+            "ACOUPON".to_owned(),
+        ]
+        .into_iter()
+        .filter(|m| m.len() >= 8)
+        .collect(),
     }
 }
 
@@ -238,7 +255,9 @@ async fn no_route_gives_one_brand_anything_of_another(app: TestApp) {
             if r.status >= 500 {
                 problems.push(format!("{label}: {} {}", r.status, r.text));
             }
-            let names_a_resource = template.split('/').any(|s| s.starts_with('{') && !SEARCH_KEYS.contains(&s));
+            let names_a_resource = template
+                .split('/')
+                .any(|s| s.starts_with('{') && !SEARCH_KEYS.contains(&s));
             if names_a_resource && !matches!(r.status, 403 | 404) {
                 problems.push(format!("{label}: B got {} on A's resource: {}", r.status, r.text));
             }

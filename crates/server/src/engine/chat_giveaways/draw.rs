@@ -14,9 +14,9 @@ use super::ChatGiveaway;
 use crate::engine::draws::{DrawLinks, new_draw};
 use crate::engine::{Engine, EngineError, EngineResult, random_bytes};
 use fairdraw_core::chat::{Profile, Rules, i18n};
-use fairdraw_store::chat_giveaways::EligibilityRow;
 use fairdraw_core::draw::{Certificate, DrawInput, PoolBuilder, ServerSeed, draw};
 use fairdraw_core::time::format_rfc3339;
+use fairdraw_store::chat_giveaways::EligibilityRow;
 use fairdraw_store::jobs::NewJob;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -123,10 +123,7 @@ impl Engine {
         let mut total = 0;
         loop {
             let now = self.now_ms();
-            let queued = self
-                .db()
-                .queue_due_chat_draws(now, QUEUE_BATCH, draw_job)
-                .await?;
+            let queued = self.db().queue_due_chat_draws(now, QUEUE_BATCH, draw_job).await?;
             total += queued.len();
             if (queued.len() as i64) < QUEUE_BATCH {
                 return Ok(total);

@@ -127,7 +127,11 @@ pub(super) fn refusal(r: Refusal) -> PublicError {
             Vec::new(),
         ),
         Refusal::Banned => refusal_error(Rule::Banned, "You are banned from this giveaway.", Vec::new()),
-        Refusal::Disqualified => refusal_error(Rule::Disqualified, "You are disqualified from this giveaway.", Vec::new()),
+        Refusal::Disqualified => refusal_error(
+            Rule::Disqualified,
+            "You are disqualified from this giveaway.",
+            Vec::new(),
+        ),
     }
 }
 
@@ -137,11 +141,7 @@ pub(super) fn accepted(outcome: Outcome) -> PublicResult<(Recorded, PublicRecord
     let public = recorded.public.take().unwrap_or_default();
     match public.refused {
         // The writer counted this one.
-        Some(PublicRefusal::DuplicateIp) => Err(refusal_error(
-            Rule::DuplicateIp,
-            DUPLICATE_IP_MESSAGE,
-            Vec::new(),
-        )),
+        Some(PublicRefusal::DuplicateIp) => Err(refusal_error(Rule::DuplicateIp, DUPLICATE_IP_MESSAGE, Vec::new())),
         None => Ok((recorded, public)),
     }
 }
