@@ -121,10 +121,13 @@ async fn the_verify_page_explains_the_draw_and_escapes_what_it_shows(app: TestAp
     assert!(page.contains("before the draw"), "the commitment is explained");
     assert!(page.contains("none — this draw mixed in no outside randomness"));
 
-    // The title is escaped wherever it appears; entrants' names and e-mails never appear.
+    // The title is escaped wherever it appears; entrants' names show only as first name and
+    // initial (escaped: they carry markup here), and e-mails never appear.
     assert!(page.contains("Prize &lt;b&gt;&amp;&quot;quoted&quot;&lt;/b&gt;"));
     assert!(!page.contains("<b>"));
-    assert!(!page.contains("alert("));
+    assert!(!page.contains("<script>alert("));
+    assert!(page.contains("&lt;script&gt;alert("));
+    assert!(!page.contains("Person"), "no whole name");
     assert!(!page.contains("@example.com"));
     // Only our own script runs.
     assert_eq!(page.matches("<script").count(), 1);
