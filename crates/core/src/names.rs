@@ -18,7 +18,7 @@ fn mail_like(word: &str) -> bool {
 pub fn short_name(name: &str) -> Option<String> {
     let mut words = name.split_whitespace().filter(|w| !mail_like(w));
     let first = words.next()?;
-    let shown = match words.last().and_then(|l| l.chars().next()) {
+    let shown = match words.next_back().and_then(|l| l.chars().next()) {
         Some(initial) => format!("{first} {initial}."),
         None => first.to_owned(),
     };

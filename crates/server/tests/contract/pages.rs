@@ -185,9 +185,16 @@ async fn a_removed_winner_stays_listed_and_is_marked(app: TestApp) {
         assert!(page.contains(&format!("<code>{winner}</code>")));
     }
     assert_eq!(page.matches(marker).count(), 1);
-    assert!(page.contains(&format!(
-        "<code>{removed}</code> <span class=\"removed\">{marker}</span>"
-    )));
+    // The mark follows the removed winner's id (and the name shown beside it).
+    let item = page
+        .split(&format!("<li><code>{removed}</code>"))
+        .nth(1)
+        .and_then(|rest| rest.split("</li>").next())
+        .expect("the removed winner is listed");
+    assert!(
+        item.contains(&format!("<span class=\"removed\">{marker}</span>")),
+        "{item}"
+    );
     let (status, _, pdf) = fetch(&app, &format!("/cert/{}.pdf", d.draw_id)).await;
     assert_eq!(status, 200);
     assert!(pdf.starts_with(b"%PDF-"));
