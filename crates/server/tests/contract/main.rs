@@ -48,6 +48,8 @@ mod v1_claims;
 
 // Issue 15: the public beacon (drand).
 mod beacon;
+// Issue 15: every draw of a giveaway, names on the verify page and the PDF.
+mod draw_history;
 
 use libtest_mimic::{Arguments, Trial};
 use support::{Backend, POSTGRES_ENV, Scenario};
@@ -91,6 +93,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         beacon::scenarios(),
         external_claims::scenarios(),
         v1_claims::scenarios(),
+        draw_history::scenarios(),
     ]
     .into_iter()
     .flatten()
