@@ -77,7 +77,10 @@ async fn main() -> anyhow::Result<()> {
         p50 = run.pct(0.50),
         p99 = run.pct(0.99),
         max = run.pct(1.0),
-        ratio = baseline.map_or(String::new(), |b| format!(" ratio_to_bare_handler={:.3}", run.rate() / b)),
+        ratio = baseline.map_or(String::new(), |b| format!(
+            " ratio_to_bare_handler={:.3}",
+            run.rate() / b
+        )),
     );
     if stored != accepted {
         bail!("{accepted} entries were acknowledged but the giveaway counts {stored}");

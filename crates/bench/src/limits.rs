@@ -96,7 +96,11 @@ const SCHEMA: &[&str] = &[
 async fn insert(url: &str, rows: usize, batch: usize) -> anyhow::Result<()> {
     sqlx::any::install_default_drivers();
     let sqlite = url.starts_with("sqlite:");
-    let url = if sqlite && !url.contains("mode=") { format!("{url}?mode=rwc") } else { url.to_owned() };
+    let url = if sqlite && !url.contains("mode=") {
+        format!("{url}?mode=rwc")
+    } else {
+        url.to_owned()
+    };
     let pool: Pool<Any> = sqlx::pool::PoolOptions::new()
         .max_connections(1)
         .connect(&url)
@@ -111,7 +115,11 @@ async fn insert(url: &str, rows: usize, batch: usize) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut next = 0usize;
     while next < rows {
-        let mut tx = if sqlite { pool.begin_with("BEGIN IMMEDIATE").await? } else { pool.begin().await? };
+        let mut tx = if sqlite {
+            pool.begin_with("BEGIN IMMEDIATE").await?
+        } else {
+            pool.begin().await?
+        };
         let end = (next + batch).min(rows);
         for n in next..end {
             let id = n as i64 + 1;
