@@ -153,6 +153,19 @@ async fn v1_winners_claim_and_an_unclaimed_win_goes_to_the_first_extra_once(app:
     );
     assert_eq!(extras[0]["replaces"], json!(format!("@{loser}")));
     assert!(extras[1].get("claim_status").is_none());
+    // The list shows each draw as its own endpoint does, claims included.
+    let listed = two.app.get(&acct.key, "/v1/draws").await;
+    listed.expect(200);
+    let mine = listed.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == d.body["id"])
+        .expect("the draw is listed")
+        .clone();
+    assert_eq!(mine["winners"], d.body["winners"]);
+    assert_eq!(mine["extras"], d.body["extras"]);
+    assert_eq!(mine["replacements"], d.body["replacements"]);
     let reps = d.body["replacements"].as_array().unwrap();
     assert_eq!(reps.len(), 1);
     assert_eq!(

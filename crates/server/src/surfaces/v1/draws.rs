@@ -99,6 +99,12 @@ pub async fn list_draws(State(state): State<AppState>, Caller(who): Caller, Quer
     } else {
         None
     };
-    let data: Vec<_> = rows.iter().map(draw_json).collect();
+    let mut data = Vec::with_capacity(rows.len());
+    for row in &rows {
+        // Each draw as its own endpoint shows it, claim status included.
+        let mut v = draw_json(row);
+        super::claims::annotate(&state, row, &mut v).await?;
+        data.push(v);
+    }
     Ok(Json(json!({ "data": data, "has_more": has_more, "next_cursor": next_cursor })).into_response())
 }
