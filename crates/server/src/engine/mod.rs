@@ -2,6 +2,7 @@
 //! surfaces call it and only translate between HTTP and these calls; the CLI calls it too.
 
 mod accounts;
+pub mod audit;
 pub mod analytics;
 mod batch;
 pub mod beacon;
@@ -21,6 +22,7 @@ mod giveaways;
 mod limits;
 pub mod lists;
 pub mod participants;
+pub mod privacy;
 pub mod prizes;
 pub mod public_entries;
 pub mod result_claims;
