@@ -7,6 +7,7 @@
 //! or not at all. Changes that remove or restore entries recount in the transaction that makes
 //! them.
 
+use super::audit::audit_event;
 use super::entries::{new_referral_code, new_user_id};
 use super::{Engine, EngineError, EngineResult, Giveaway, Principal};
 use fairdraw_core::entry_methods::{USER_DETAILS, catalog};
