@@ -285,7 +285,9 @@ impl HeadStamp {
 
 /// The head after `entry`, if its hash is well-formed.
 pub fn head_of(entry: &StoredEntry) -> Option<Head> {
-    Hash32::from_hex(&entry.hash).ok().map(|hash| Head { seq: entry.seq, hash })
+    Hash32::from_hex(&entry.hash)
+        .ok()
+        .map(|hash| Head { seq: entry.seq, hash })
 }
 
 #[cfg(test)]
@@ -303,7 +305,11 @@ mod tests {
                 brand_id,
                 1_700_000_000_000 + i,
                 (i % 3 != 0).then_some(i),
-                if i % 2 == 0 { "giveaway.updated" } else { "winners.drawn" },
+                if i % 2 == 0 {
+                    "giveaway.updated"
+                } else {
+                    "winners.drawn"
+                },
                 (i % 4 != 0).then_some(100 + i),
                 &format!("{{\"n\":{i}}}"),
             );
@@ -427,7 +433,17 @@ mod tests {
         let h = head(&c);
         let err = verify_chain(3, &c[..4], Some(&h)).unwrap_err();
         assert_eq!(err.seq, 5);
-        assert!(matches!(err.fault, Fault::Head { head_seq: 6, last_seq: 4, .. }), "{err}");
+        assert!(
+            matches!(
+                err.fault,
+                Fault::Head {
+                    head_seq: 6,
+                    last_seq: 4,
+                    ..
+                }
+            ),
+            "{err}"
+        );
         // Without the head, a prefix is a valid chain.
         assert!(verify_chain(3, &c[..4], None).is_ok());
     }
@@ -448,7 +464,10 @@ mod tests {
         let stamp = HeadStamp::sign(&key, &result, h);
         assert_eq!(stamp.verify(&key.public_key(), &result), Ok(()));
         assert!(stamp.verify(&key.public_key(), &Hash32([8; 32])).is_err());
-        let moved = HeadStamp { seq: 2, ..stamp.clone() };
+        let moved = HeadStamp {
+            seq: 2,
+            ..stamp.clone()
+        };
         assert!(moved.verify(&key.public_key(), &result).is_err());
     }
 

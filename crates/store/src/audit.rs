@@ -181,11 +181,10 @@ impl Db {
 
     /// Every brand that has an audit head or entries, in id order.
     pub async fn audit_brands(&self) -> StoreResult<Vec<i64>> {
-        let rows: Vec<(i64,)> = sqlx::query_as(
-            "SELECT brand_id FROM audit_heads UNION SELECT brand_id FROM audit_log ORDER BY brand_id",
-        )
-        .fetch_all(self.reader())
-        .await?;
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT brand_id FROM audit_heads UNION SELECT brand_id FROM audit_log ORDER BY brand_id")
+                .fetch_all(self.reader())
+                .await?;
         Ok(rows.into_iter().map(|(b,)| b).collect())
     }
 

@@ -658,7 +658,13 @@ impl Db {
     /// Records the removal of a current winner (by winners row id) of a giveaway. The row, its
     /// draw and any code it was given stay; its prize is free again, since prize counts are
     /// computed from winners not removed.
-    pub async fn remove_winner(&self, giveaway_id: i64, winner_id: i64, audit: &AuditEvent, now: i64) -> StoreResult<()> {
+    pub async fn remove_winner(
+        &self,
+        giveaway_id: i64,
+        winner_id: i64,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.writer().begin().await?;
         let done =
             sqlx::query("UPDATE winners SET removed_at = $3 WHERE giveaway_id = $1 AND id = $2 AND removed_at IS NULL")

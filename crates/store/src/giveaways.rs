@@ -183,6 +183,7 @@ impl StatusFilter {
 impl Db {
     /// Creates a giveaway (design and e-mail settings at their defaults, stored as `{}`) and its
     /// "User Details" entry method (type 1), which every giveaway has.
+    #[allow(clippy::too_many_arguments)]
     pub async fn insert_giveaway(
         &self,
         brand_id: i64,

@@ -188,7 +188,13 @@ impl Db {
     /// photo captions and photo bytes are removed; tokens and verification links are deleted; the
     /// address leaves the whitelists. Blacklists keep it: a ban is the organiser's record and
     /// stays in force. Returns what was erased (nothing when the brand holds nothing).
-    pub async fn erase_person(&self, brand_id: i64, e: &Erasure<'_>, audit: &AuditEvent, now: i64) -> StoreResult<Erased> {
+    pub async fn erase_person(
+        &self,
+        brand_id: i64,
+        e: &Erasure<'_>,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<Erased> {
         let mut tx = self.writer().begin().await?;
         let found: Vec<(i64, String)> = sqlx::query_as(
             "SELECT p.id, p.user_id FROM participants p JOIN giveaways g ON g.id = p.giveaway_id \

@@ -357,13 +357,16 @@ mod tests {
 
     #[test]
     fn an_audit_head_is_optional_and_checked_when_present() {
-        use crate::audit::{HeadStamp, Head};
+        use crate::audit::{Head, HeadStamp};
         let (pool, mut cert) = setup();
         // Certificates from before the audit log have none, and still verify.
         let json = serde_json::to_string(&cert).unwrap();
         assert!(!json.contains("audit_head"));
         let key = ServerKey::from_seed(&[9; 32]);
-        let head = Head { seq: 4, hash: Hash32([3; 32]) };
+        let head = Head {
+            seq: 4,
+            hash: Hash32([3; 32]),
+        };
         cert.audit_head = Some(HeadStamp::sign(&key, &cert.result_hash, head));
         let back: Certificate = serde_json::from_str(&serde_json::to_string(&cert).unwrap()).unwrap();
         assert_eq!(back, cert);
@@ -373,7 +376,11 @@ mod tests {
         edited.audit_head.as_mut().unwrap().seq = 3;
         assert_eq!(fields(verify_certificate(&edited, &pool)), vec!["audit_head"]);
         let mut other_key = cert.clone();
-        other_key.audit_head = Some(HeadStamp::sign(&ServerKey::from_seed(&[1; 32]), &cert.result_hash, head));
+        other_key.audit_head = Some(HeadStamp::sign(
+            &ServerKey::from_seed(&[1; 32]),
+            &cert.result_hash,
+            head,
+        ));
         assert_eq!(fields(verify_certificate(&other_key, &pool)), vec!["audit_head"]);
     }
 

@@ -9,7 +9,6 @@
 use super::audit::audit_event;
 use super::{Engine, EngineError, EngineResult, Giveaway, Principal, random_bytes};
 use fairdraw_core::audit::HeadStamp;
-use fairdraw_store::audit::AuditEvent;
 use fairdraw_core::draw::{
     Candidate, Certificate, DrawInput, DrawOutcome, InclusionProof, Pool, PoolBuilder, ServerSeed, draw,
 };
@@ -18,6 +17,7 @@ use fairdraw_core::page::{PageInfo, PageRequest};
 use fairdraw_core::time::format_rfc3339;
 use fairdraw_core::validation::{Email, FieldErrors};
 use fairdraw_store::StoreError;
+use fairdraw_store::audit::AuditEvent;
 use fairdraw_store::draws::{
     DrawRow, Eligibility, EligibleRow, NewDraw, OpenPrize, ParticipantKey, PickedBy, WinnerPerson, WinnerRow, WinnersTx,
 };

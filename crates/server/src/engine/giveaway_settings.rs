@@ -92,7 +92,11 @@ impl Engine {
             Some(id),
             serde_json::json!({ "document": column.name() }),
         );
-        match self.db().set_giveaway_document(id, column, &json, &audit, self.now_ms()).await {
+        match self
+            .db()
+            .set_giveaway_document(id, column, &json, &audit, self.now_ms())
+            .await
+        {
             // Deleted between the ownership check and the write.
             Err(StoreError::NotFound) => Err(EngineError::NotFound("Giveaway")),
             other => Ok(other?),

@@ -4,7 +4,6 @@
 
 use super::audit::audit_event;
 use super::{Engine, EngineError, EngineResult, Principal, random_bytes};
-use serde_json::json;
 use fairdraw_core::beacon::{BeaconKind, FairnessInput, NamedRound};
 use fairdraw_core::draw::{ServerSeed, commitment};
 use fairdraw_core::giveaway::schedule;
@@ -16,6 +15,7 @@ use fairdraw_store::StoreError;
 use fairdraw_store::giveaways::{
     BeaconRound, Commitment, GiveawayFields, GiveawayQuery, GiveawayRow, GiveawaySort, StatusFilter,
 };
+use serde_json::json;
 
 /// A giveaway with its documents parsed and its status computed at the time of asking.
 #[derive(Clone, Debug)]
@@ -281,7 +281,11 @@ impl Engine {
     pub async fn delete_giveaway(&self, who: &Principal, id: i64) -> EngineResult<()> {
         self.owned_giveaway(who, id).await?;
         self.db()
-            .soft_delete_giveaway(id, &audit_event(who, "giveaway.deleted", Some(id), json!({})), self.now_ms())
+            .soft_delete_giveaway(
+                id,
+                &audit_event(who, "giveaway.deleted", Some(id), json!({})),
+                self.now_ms(),
+            )
             .await?;
         Ok(())
     }

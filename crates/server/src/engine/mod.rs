@@ -2,8 +2,8 @@
 //! surfaces call it and only translate between HTTP and these calls; the CLI calls it too.
 
 mod accounts;
-pub mod audit;
 pub mod analytics;
+pub mod audit;
 mod batch;
 pub mod beacon;
 mod cache;

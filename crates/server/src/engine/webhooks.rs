@@ -4,13 +4,13 @@
 
 use super::audit::audit_event;
 use super::{Engine, EngineError, EngineResult, Principal, random_bytes};
-use serde_json::json;
 use crate::egress::check_url_resolving;
 use fairdraw_core::events::EventKind;
 use fairdraw_core::page::{PageInfo, PageRequest};
 use fairdraw_core::validation::FieldErrors;
 use fairdraw_store::webhooks::{DeliveryRow, NewDelivery, WebhookChange, WebhookRow};
 use serde::Deserialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
 const MAX_URL: usize = 2048;

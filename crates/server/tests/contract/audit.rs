@@ -87,9 +87,13 @@ async fn admin_changes_are_chained_and_listed(app: TestApp) {
     let other = app.account().await;
     let key = &acct.key;
     let id = app.create_giveaway(key, json!({ "title": "Audited" })).await;
-    app.put(key, &format!("/v2/giveaways/{id}"), json!({ "title": "Audited, renamed" }))
-        .await
-        .expect(200);
+    app.put(
+        key,
+        &format!("/v2/giveaways/{id}"),
+        json!({ "title": "Audited, renamed" }),
+    )
+    .await
+    .expect(200);
     app.post(key, &format!("/v2/giveaways/{id}/publish"), json!({}))
         .await
         .expect(200);
@@ -129,14 +133,22 @@ async fn admin_changes_are_chained_and_listed(app: TestApp) {
         .expect(200);
     let head_before_draw = app.engine.db().audit_head(acct.brand_id).await.unwrap();
     let d = app
-        .post(key, &format!("/v2/giveaways/{id}/winners/random"), json!({ "count": 1 }))
+        .post(
+            key,
+            &format!("/v2/giveaways/{id}/winners/random"),
+            json!({ "count": 1 }),
+        )
         .await;
     d.expect(201);
     let hash = d.data()["verification"]["sha256"].as_str().unwrap().to_owned();
     let drawn_user = d.data()["winners"][0]["user_id"].clone();
     let by_hand = users[2..].iter().find(|u| json!(u) != drawn_user).unwrap().clone();
     let picked = app
-        .post(key, &format!("/v2/giveaways/{id}/winners/manual"), json!({ "user_id": by_hand }))
+        .post(
+            key,
+            &format!("/v2/giveaways/{id}/winners/manual"),
+            json!({ "user_id": by_hand }),
+        )
         .await;
     picked.expect(201);
     let winners = app.get(key, &format!("/v2/giveaways/{id}/winners")).await;
@@ -179,7 +191,10 @@ async fn admin_changes_are_chained_and_listed(app: TestApp) {
         assert_eq!(e["seq"], json!(i as i64 + 1), "{e}");
         assert_eq!(e["prev_hash"], json!(prev), "{e}");
         assert_eq!(e["actor_key_id"], json!(who.key_id), "{e}");
-        assert_eq!(e["details"], serde_json::from_str::<Value>(e["details_text"].as_str().unwrap()).unwrap());
+        assert_eq!(
+            e["details"],
+            serde_json::from_str::<Value>(e["details_text"].as_str().unwrap()).unwrap()
+        );
         prev = e["hash"].as_str().unwrap().to_owned();
     }
     for e in &entries[..3] {
@@ -191,7 +206,13 @@ async fn admin_changes_are_chained_and_listed(app: TestApp) {
     assert_eq!(entries[6]["details"]["user_id"], json!(users[0]));
     // Ids only: no address, name or webhook URL anywhere in the log.
     let text = serde_json::to_string(&entries).unwrap();
-    for secret in ["@example.com", "Name of", "hooks.example.com", "token=secret", "203.0.113."] {
+    for secret in [
+        "@example.com",
+        "Name of",
+        "hooks.example.com",
+        "token=secret",
+        "203.0.113.",
+    ] {
         assert!(!text.contains(secret), "{secret} in the audit log: {text}");
     }
 
@@ -202,12 +223,21 @@ async fn admin_changes_are_chained_and_listed(app: TestApp) {
     assert!(r.body["meta"]["request_id"].is_string());
     assert_eq!(r.body["pagination"]["total"], json!(13));
     assert_eq!(r.body["pagination"]["total_pages"], json!(7));
-    assert_eq!(actions(r.data().as_array().unwrap()), vec!["winner.picked", "winners.drawn"]);
-    let r = app.get(key, &format!("/v2/audit-log?giveaway_id={id}&action=winner.picked")).await;
+    assert_eq!(
+        actions(r.data().as_array().unwrap()),
+        vec!["winner.picked", "winners.drawn"]
+    );
+    let r = app
+        .get(key, &format!("/v2/audit-log?giveaway_id={id}&action=winner.picked"))
+        .await;
     assert_eq!(r.body["pagination"]["total"], json!(1));
     assert_eq!(r.data()[0]["details"]["user_id"], json!(by_hand));
     let r = app.get(key, &format!("/v2/audit-log?giveaway_id={id}")).await;
-    assert_eq!(r.body["pagination"]["total"], json!(10), "webhook entries name no giveaway");
+    assert_eq!(
+        r.body["pagination"]["total"],
+        json!(10),
+        "webhook entries name no giveaway"
+    );
     let r = app.get(key, "/v2/audit-log?action=nothing.like.this").await;
     assert_eq!(r.body["pagination"]["total"], json!(0));
     app.get(key, "/v2/audit-log?giveaway_id=abc").await.expect_error(400);
@@ -235,7 +265,10 @@ async fn admin_changes_are_chained_and_listed(app: TestApp) {
     assert_eq!(stamp.head(), head_before_draw);
     assert_eq!(stamp.seq, 9);
     assert_eq!(stamp.hash.to_hex(), entries[8]["hash"].as_str().unwrap());
-    assert_eq!(Some(stamp.hash.to_hex()), drawn["prev_hash"].as_str().map(str::to_owned));
+    assert_eq!(
+        Some(stamp.hash.to_hex()),
+        drawn["prev_hash"].as_str().map(str::to_owned)
+    );
     assert!(cert_json["audit_head"]["signature"].is_string(), "{cert_json}");
 }
 
@@ -244,7 +277,10 @@ async fn an_edited_or_removed_entry_is_named(app: TestApp) {
     let bystander = app.account().await;
     let mut ids = Vec::new();
     for i in 0..5 {
-        ids.push(app.create_giveaway(&acct.key, json!({ "title": format!("G{i}") })).await);
+        ids.push(
+            app.create_giveaway(&acct.key, json!({ "title": format!("G{i}") }))
+                .await,
+        );
     }
     app.create_giveaway(&bystander.key, json!({})).await;
     assert_eq!(report(&app, acct.brand_id).await.result.unwrap().seq, 5);
@@ -302,7 +338,17 @@ async fn an_edited_or_removed_entry_is_named(app: TestApp) {
         .unwrap();
     let broken = report(&app, third.brand_id).await.result.unwrap_err();
     assert_eq!(broken.seq, 2, "{broken}");
-    assert!(matches!(broken.fault, Fault::Head { head_seq: 2, last_seq: 1, .. }), "{broken}");
+    assert!(
+        matches!(
+            broken.fault,
+            Fault::Head {
+                head_seq: 2,
+                last_seq: 1,
+                ..
+            }
+        ),
+        "{broken}"
+    );
 }
 
 async fn concurrent_changes_leave_a_gap_free_chain(app: TestApp) {
@@ -314,18 +360,42 @@ async fn concurrent_changes_leave_a_gap_free_chain(app: TestApp) {
         let (app, key) = (app.clone(), acct.key.clone());
         calls.push(tokio::spawn(async move {
             match i % 3 {
-                0 => app.post(&key, "/v2/giveaways", json!({
-                    "title": format!("Concurrent {i}"),
-                    "start_time": "2026-12-01 00:00:00",
-                    "end_time": "2026-12-25 23:59:59",
-                    "number_of_winners": 1,
-                    "is_draft": true,
-                })).await.status,
-                1 => app.put(&key, &format!("/v2/giveaways/{id}"), json!({ "title": format!("Edit {i}") })).await.status,
-                _ => app.post(&key, "/v2/webhooks", json!({
-                    "url": format!("https://hooks.example.com/{i}"),
-                    "events": ["winner.picked"],
-                })).await.status,
+                0 => {
+                    app.post(
+                        &key,
+                        "/v2/giveaways",
+                        json!({
+                            "title": format!("Concurrent {i}"),
+                            "start_time": "2026-12-01 00:00:00",
+                            "end_time": "2026-12-25 23:59:59",
+                            "number_of_winners": 1,
+                            "is_draft": true,
+                        }),
+                    )
+                    .await
+                    .status
+                }
+                1 => {
+                    app.put(
+                        &key,
+                        &format!("/v2/giveaways/{id}"),
+                        json!({ "title": format!("Edit {i}") }),
+                    )
+                    .await
+                    .status
+                }
+                _ => {
+                    app.post(
+                        &key,
+                        "/v2/webhooks",
+                        json!({
+                            "url": format!("https://hooks.example.com/{i}"),
+                            "events": ["winner.picked"],
+                        }),
+                    )
+                    .await
+                    .status
+                }
             }
         }));
     }
@@ -357,23 +427,39 @@ async fn export_then_erasure_leaves_draws_verifiable(app: TestApp) {
     let winner = enter(&app, &g, &email, "my secret answer", 9).await;
     enter(&app, &g2, &email, "another answer", 9).await;
     let bystander = enter(&app, &g, "stays@example.com", "kept answer", 20).await;
-    app.post(key, &format!("/v2/giveaways/{id}/whitelist"), json!({ "emails": [email] }))
-        .await
-        .expect(201);
+    app.post(
+        key,
+        &format!("/v2/giveaways/{id}/whitelist"),
+        json!({ "emails": [email] }),
+    )
+    .await
+    .expect(201);
     // Only the erased person is eligible so they are the winner: ban the bystander first.
-    app.post(key, &format!("/v2/giveaways/{id}/participants/{bystander}/ban"), json!({}))
-        .await
-        .expect(200);
+    app.post(
+        key,
+        &format!("/v2/giveaways/{id}/participants/{bystander}/ban"),
+        json!({}),
+    )
+    .await
+    .expect(200);
     let d = app
-        .post(key, &format!("/v2/giveaways/{id}/winners/random"), json!({ "count": 1 }))
+        .post(
+            key,
+            &format!("/v2/giveaways/{id}/winners/random"),
+            json!({ "count": 1 }),
+        )
         .await;
     d.expect(201);
     let hash = d.data()["verification"]["sha256"].as_str().unwrap().to_owned();
     let (cert, _, _) = fetch_and_verify(&app, &hash).await;
     assert_eq!(cert.winners, vec![winner.clone()]);
-    app.post(key, &format!("/v2/giveaways/{id}/participants/{bystander}/unban"), json!({}))
-        .await
-        .expect(200);
+    app.post(
+        key,
+        &format!("/v2/giveaways/{id}/participants/{bystander}/unban"),
+        json!({}),
+    )
+    .await
+    .expect(200);
 
     // The export: every record, with what identifies the person.
     let path = format!("/v2/participants/{}/export", email.to_uppercase());
@@ -388,7 +474,12 @@ async fn export_then_erasure_leaves_draws_verifiable(app: TestApp) {
     assert_eq!(p["ip"], json!("203.0.113.9"));
     assert_eq!(p["birthday"], json!("1990-01-10"));
     assert_eq!(p["user_id"], json!(winner));
-    let answers: Vec<&Value> = data["entries"].as_array().unwrap().iter().map(|e| &e["entry_value"]).collect();
+    let answers: Vec<&Value> = data["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["entry_value"])
+        .collect();
     assert_eq!(answers, vec![&json!("my secret answer"), &json!("another answer")]);
     assert_eq!(data["wins"][0]["user_id"], json!(winner));
     assert_eq!(data["wins"][0]["draw_id"], json!(cert.draw_id.clone().unwrap()));
@@ -396,8 +487,12 @@ async fn export_then_erasure_leaves_draws_verifiable(app: TestApp) {
     // Another brand holds nothing under the address; bad addresses are refused.
     let other = app.account().await;
     app.get(&other.key, &path).await.expect_error(404);
-    app.delete(&other.key, &format!("/v2/participants/{email}")).await.expect_error(404);
-    app.get(key, "/v2/participants/not-an-address/export").await.expect_error(422);
+    app.delete(&other.key, &format!("/v2/participants/{email}"))
+        .await
+        .expect_error(404);
+    app.get(key, "/v2/participants/not-an-address/export")
+        .await
+        .expect_error(422);
 
     // The erasure.
     let r = app.delete(key, &format!("/v2/participants/{email}")).await;
@@ -405,7 +500,9 @@ async fn export_then_erasure_leaves_draws_verifiable(app: TestApp) {
     assert_eq!(r.data()["user_ids"].as_array().unwrap().len(), 2);
     assert!(r.data()["user_ids"].as_array().unwrap().contains(&json!(winner)));
     app.get(key, &path).await.expect_error(404);
-    app.delete(key, &format!("/v2/participants/{email}")).await.expect_error(404);
+    app.delete(key, &format!("/v2/participants/{email}"))
+        .await
+        .expect_error(404);
 
     // Nothing of the person is left in what /v2 lists.
     let local = email.split('@').next().unwrap();
@@ -451,7 +548,12 @@ async fn export_then_erasure_leaves_draws_verifiable(app: TestApp) {
     // Recorded without the address.
     let r = app.get(key, "/v2/audit-log?action=participant.erased").await;
     assert_eq!(r.body["pagination"]["total"], json!(1));
-    assert!(r.data()[0]["details"]["user_ids"].as_array().unwrap().contains(&json!(winner)));
+    assert!(
+        r.data()[0]["details"]["user_ids"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(winner))
+    );
     assert!(!r.text.contains('@'), "{}", r.text);
     assert!(report(&app, acct.brand_id).await.result.is_ok());
 }

@@ -84,7 +84,10 @@ pub async fn list_audit_log(
     Query(p): Query<AuditParams>,
 ) -> V2Result {
     let action = p.action.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
-    if action.as_deref().is_some_and(|a| a.len() > 64 || a.chars().any(char::is_control)) {
+    if action
+        .as_deref()
+        .is_some_and(|a| a.len() > 64 || a.chars().any(char::is_control))
+    {
         return Err(EngineError::BadRequest("Invalid action.".to_owned()).into());
     }
     let filter = AuditFilter {

@@ -411,16 +411,16 @@ pub struct PersonExport {
         and the lists that name the address. 404 when the brand holds nothing under it.",
     params(("email" = String, Path, description = "The participant's e-mail address (URL-encoded)")),
     responses((status = 200, body = Envelope<PersonExport>), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-pub async fn export_person(
-    State(state): State<AppState>,
-    Caller(who): Caller,
-    Path(email): Path<String>,
-) -> V2Result {
+pub async fn export_person(State(state): State<AppState>, Caller(who): Caller, Path(email): Path<String>) -> V2Result {
     let data = state.engine.export_person(&who, &email).await?;
     let user_of: std::collections::HashMap<i64, String> =
         data.participants.iter().map(|p| (p.id, p.user_id.clone())).collect();
     let user = |id: i64| user_of.get(&id).cloned().unwrap_or_default();
-    let email = data.participants.first().map(|p| p.email.clone()).unwrap_or_else(|| email.trim().to_lowercase());
+    let email = data
+        .participants
+        .first()
+        .map(|p| p.email.clone())
+        .unwrap_or_else(|| email.trim().to_lowercase());
     Ok(ok(PersonExport {
         email,
         entries: data
@@ -514,11 +514,7 @@ pub struct ErasureDone {
         nothing under the address.",
     params(("email" = String, Path, description = "The participant's e-mail address (URL-encoded)")),
     responses((status = 200, body = Envelope<ErasureDone>), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-pub async fn erase_person(
-    State(state): State<AppState>,
-    Caller(who): Caller,
-    Path(email): Path<String>,
-) -> V2Result {
+pub async fn erase_person(State(state): State<AppState>, Caller(who): Caller, Path(email): Path<String>) -> V2Result {
     let erased = state.engine.erase_person(&who, &email).await?;
     Ok(ok(ErasureDone {
         message: "Personal data erased.",
