@@ -13,6 +13,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fairdraw-target}"
 [[ -n "${SKIP_BUILD:-}" ]] || cargo build --release -q -p fairdraw -p fairdraw-bench
 bin="$CARGO_TARGET_DIR/release"
 port=18181
+# The limit, measured in the same run: a bare axum handler (crates/bench `limits bare`) driven by
+# the same clients and bodies before each product run.
+"$bin/limits" bare --bind 127.0.0.1:18190 >/dev/null &
+bare_pid=$!
+trap 'kill "$bare_pid" 2>/dev/null || true' EXIT
+sleep 0.5
 
 run() {
   local label=$1; shift
@@ -26,7 +32,7 @@ run() {
   for _ in $(seq 1 100); do grep -q "listening" "$dir/out.log" 2>/dev/null && break; sleep 0.1; done
   local key; key=$(awk '/secret API key/ {print $NF}' "$dir/out.log")
   "$bin/entry-load" --url "http://127.0.0.1:$port" --key "$key" --concurrency "$concurrency" \
-    --seconds "$seconds" --label "$label" || status=$?
+    --seconds "$seconds" --label "$label" --baseline-url http://127.0.0.1:18190 || status=$?
   kill -TERM "$pid"; wait "$pid" || true
   rm -rf "$dir"
   return "${status:-0}"

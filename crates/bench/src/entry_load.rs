@@ -29,6 +29,9 @@ struct Args {
     /// A label for the report (e.g. the backend).
     #[arg(long, default_value = "")]
     label: String,
+    /// A bare handler (`limits bare`) to drive first with the same clients, as the limit.
+    #[arg(long)]
+    baseline_url: Option<String>,
 }
 
 struct Sample {
@@ -45,13 +48,76 @@ async fn main() -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
+    // The limit first: the same clients and bodies against a bare handler (`limits bare`).
+    let baseline = match &args.baseline_url {
+        Some(url) => {
+            let b = drive(&http, format!("{url}/entries"), args.concurrency, args.seconds).await?;
+            println!(
+                "baseline bare-handler concurrency={} requests/s={:.0} p50={:.2}ms p99={:.2}ms",
+                args.concurrency,
+                b.rate(),
+                b.pct(0.50),
+                b.pct(0.99)
+            );
+            Some(b.rate())
+        }
+        None => None,
+    };
     let giveaway = create_live_giveaway(&http, &args).await?;
     let endpoint = format!("{}/api/public/giveaways/{giveaway}/entries", args.url);
-    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let run = drive(&http, endpoint, args.concurrency, args.seconds).await?;
+    let (accepted, refused, wall) = (run.accepted, run.refused, run.wall);
+    let stored = counters(&http, &args, giveaway).await?;
+    println!(
+        "{label} concurrency={c} seconds={wall:.1} accepted={accepted} refused={refused} entries/s={rate:.0} \
+         p50={p50:.2}ms p99={p99:.2}ms max={max:.2}ms stored_participants={stored}{ratio}",
+        label = args.label,
+        c = args.concurrency,
+        rate = run.rate(),
+        p50 = run.pct(0.50),
+        p99 = run.pct(0.99),
+        max = run.pct(1.0),
+        ratio = baseline.map_or(String::new(), |b| format!(
+            " ratio_to_bare_handler={:.3}",
+            run.rate() / b
+        )),
+    );
+    if stored != accepted {
+        bail!("{accepted} entries were acknowledged but the giveaway counts {stored}");
+    }
+    Ok(())
+}
+
+/// What one load run measured.
+struct Run {
+    accepted: u64,
+    refused: u64,
+    wall: f64,
+    latencies_us: Vec<u64>,
+}
+
+impl Run {
+    fn rate(&self) -> f64 {
+        self.accepted as f64 / self.wall
+    }
+
+    fn pct(&self, p: f64) -> f64 {
+        if self.latencies_us.is_empty() {
+            return 0.0;
+        }
+        let i = ((self.latencies_us.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies_us[i] as f64 / 1000.0
+    }
+}
+
+/// `concurrency` clients POST a new entrant's body to `endpoint`, one request in flight each,
+/// for `seconds`; a 201 counts as accepted.
+async fn drive(http: &reqwest::Client, endpoint: String, concurrency: usize, seconds: u64) -> anyhow::Result<Run> {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
     let counter = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let mut clients = Vec::new();
-    for c in 0..args.concurrency {
+    for c in 0..concurrency {
         let http = http.clone();
         let endpoint = endpoint.clone();
         let counter = counter.clone();
@@ -78,9 +144,8 @@ async fn main() -> anyhow::Result<()> {
                         // Reading the body to its end hands the connection back to the pool. The
                         // 201 status already means the entry was committed.
                         let _ = r.bytes().await;
-                        let elapsed = t.elapsed().as_micros() as u64;
                         s.accepted += 1;
-                        s.latencies_us.push(elapsed);
+                        s.latencies_us.push(t.elapsed().as_micros() as u64);
                     }
                     Ok(r) => {
                         s.refused += 1;
@@ -100,38 +165,21 @@ async fn main() -> anyhow::Result<()> {
             s
         }));
     }
-    let mut latencies = Vec::new();
-    let (mut accepted, mut refused) = (0u64, 0u64);
+    let mut run = Run {
+        accepted: 0,
+        refused: 0,
+        wall: 0.0,
+        latencies_us: Vec::new(),
+    };
     for c in clients {
         let s = c.await?;
-        latencies.extend(s.latencies_us);
-        accepted += s.accepted;
-        refused += s.refused;
+        run.latencies_us.extend(s.latencies_us);
+        run.accepted += s.accepted;
+        run.refused += s.refused;
     }
-    let wall = started.elapsed().as_secs_f64();
-    latencies.sort_unstable();
-    let pct = |p: f64| -> f64 {
-        if latencies.is_empty() {
-            return 0.0;
-        }
-        let i = ((latencies.len() as f64 - 1.0) * p).round() as usize;
-        latencies[i] as f64 / 1000.0
-    };
-    let stored = counters(&http, &args, giveaway).await?;
-    println!(
-        "{label} concurrency={c} seconds={wall:.1} accepted={accepted} refused={refused} entries/s={rate:.0} \
-         p50={p50:.2}ms p99={p99:.2}ms max={max:.2}ms stored_participants={stored}",
-        label = args.label,
-        c = args.concurrency,
-        rate = accepted as f64 / wall,
-        p50 = pct(0.50),
-        p99 = pct(0.99),
-        max = pct(1.0),
-    );
-    if stored != accepted {
-        bail!("{accepted} entries were acknowledged but the giveaway counts {stored}");
-    }
-    Ok(())
+    run.wall = started.elapsed().as_secs_f64();
+    run.latencies_us.sort_unstable();
+    Ok(run)
 }
 
 async fn create_live_giveaway(http: &reqwest::Client, args: &Args) -> anyhow::Result<i64> {

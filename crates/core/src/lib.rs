@@ -16,6 +16,7 @@ pub mod events;
 pub mod gallery;
 pub mod giveaway;
 pub mod lists;
+pub mod names;
 pub mod page;
 pub mod retry;
 pub mod secret;

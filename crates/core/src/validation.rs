@@ -42,33 +42,74 @@ impl serde::Serialize for FieldErrors {
     }
 }
 
-/// A validated e-mail address, lower-cased for comparison.
+/// A validated e-mail address in its canonical form, the form every duplicate check compares.
+///
+/// The canonical form of `Local@Domain` is:
+/// - the whole address under Unicode NFKC (full-width and other compatibility forms become their
+///   plain letters, so `ｄｕｐｅ＠ｐｒｏｂｅ.io` is `dupe@probe.io`), then
+/// - the local part lower-cased, and
+/// - the domain through UTS 46 processing (IDNA: case folding and mapping, Punycode decoded),
+///   written in Unicode (`xn--exmple-cua.de` and `EXÄMPLE.de` are both `exämple.de`).
+///
+/// Refused outright, because they only serve to make one address look like two: control
+/// characters, invisible ones (zero-width, bidi controls, other format characters, variation
+/// selectors, fillers), and a local part or domain label that mixes scripts (a Cyrillic `о`
+/// among Latin letters; Han with Hiragana, Katakana, Hangul or Bopomofo is allowed, as
+/// Japanese and Korean write it). Provider-specific aliases (`+tags`, dots at Gmail) are kept
+/// as written: they are different addresses to every other provider.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
+/// Longest input looked at, in bytes, before normalising (an address is at most 254).
+const MAX_RAW_EMAIL: usize = 1_024;
+
 impl Email {
-    /// Accepts `local@domain.tld` with no spaces and at most 254 characters. Deliverability is
-    /// proved by the verification e-mail, not by a regular expression.
+    /// Accepts `local@domain.tld` with no spaces and at most 254 characters once canonical
+    /// (see [`Email`]). Deliverability is proved by the verification e-mail, not here.
     pub fn parse(raw: &str) -> Result<Email, &'static str> {
+        use unicode_normalization::UnicodeNormalization;
+        const INVALID: &str = "E-mail is not a valid address.";
         let s = raw.trim();
         if s.is_empty() {
             return Err("E-mail is required.");
         }
-        if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err("E-mail is not a valid address.");
+        if s.len() > MAX_RAW_EMAIL || s.chars().any(char::is_whitespace) {
+            return Err(INVALID);
+        }
+        if s.chars().any(is_hidden) {
+            return Err("E-mail must not contain control or invisible characters.");
+        }
+        let s: String = s.nfkc().collect();
+        if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || is_hidden(c)) {
+            return Err(INVALID);
         }
         let Some((local, domain)) = s.rsplit_once('@') else {
-            return Err("E-mail is not a valid address.");
+            return Err(INVALID);
         };
-        let domain_ok = domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains("..")
-            && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.');
-        if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
-            return Err("E-mail is not a valid address.");
+        if local.is_empty() || local.len() > 64 || local.contains('@') {
+            return Err(INVALID);
         }
-        Ok(Email(s.to_lowercase()))
+        let ascii = idna::domain_to_ascii_strict(domain).map_err(|_| INVALID)?;
+        if !ascii.contains('.') || ascii.starts_with('.') || ascii.ends_with('.') || ascii.contains("..") {
+            return Err(INVALID);
+        }
+        let (domain, decoded) = idna::domain_to_unicode(&ascii);
+        decoded.map_err(|_| INVALID)?;
+        let local = local.to_lowercase();
+        if mixes_scripts(&local) || domain.split('.').any(mixes_scripts) {
+            return Err("E-mail mixes alphabets (such as Latin and Cyrillic) in one part; type it in one.");
+        }
+        let email = format!("{local}@{domain}");
+        if email.len() > 254 {
+            return Err(INVALID);
+        }
+        Ok(Email(email))
+    }
+
+    /// The form to look `raw` up by: canonical when it is a valid address, else trimmed and
+    /// lower-cased (which matches nothing stored through [`Email::parse`]).
+    pub fn lookup_key(raw: &str) -> String {
+        Email::parse(raw).map_or_else(|_| raw.trim().to_lowercase(), Email::into_string)
     }
 
     pub fn as_str(&self) -> &str {
@@ -78,6 +119,52 @@ impl Email {
     pub fn into_string(self) -> String {
         self.0
     }
+}
+
+/// A character that shows nothing or controls display: controls, format characters (zero-width
+/// spaces and joiners, bidi controls, soft hyphens, tags), private-use and unassigned code
+/// points, variation selectors, the combining grapheme joiner and the Hangul fillers.
+fn is_hidden(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        c.general_category(),
+        GeneralCategory::Control
+            | GeneralCategory::Format
+            | GeneralCategory::PrivateUse
+            | GeneralCategory::Unassigned
+            | GeneralCategory::Surrogate
+    ) || matches!(
+        c,
+        '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FFA0}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
+/// Whether `part` uses letters of more than one script, not counting the characters every
+/// script shares (digits, punctuation, combining marks). Han with the kana, Hangul or Bopomofo
+/// counts as one writing system.
+fn mixes_scripts(part: &str) -> bool {
+    use unicode_script::{Script, UnicodeScript};
+    let mut seen: Vec<Script> = Vec::new();
+    for c in part.chars() {
+        let script = c.script();
+        if !matches!(script, Script::Common | Script::Inherited | Script::Unknown) && !seen.contains(&script) {
+            seen.push(script);
+        }
+    }
+    let with_han = |others: &[Script]| seen.iter().all(|s| *s == Script::Han || others.contains(s));
+    seen.len() > 1
+        && !with_han(&[Script::Hiragana, Script::Katakana])
+        && !with_han(&[Script::Hangul])
+        && !with_han(&[Script::Bopomofo])
 }
 
 #[cfg(test)]
@@ -114,6 +201,48 @@ mod tests {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
         assert!(Email::parse("josé@exämple.de").is_ok());
+    }
+
+    #[test]
+    fn look_alike_addresses_are_one_address_or_refused() {
+        let canonical = |raw: &str| Email::parse(raw).map(Email::into_string);
+        // The same address, written in compatibility forms, cases or Punycode.
+        for same in [
+            "dupe@probe.io",
+            "dupe@ｐｒｏｂｅ.io",
+            "ｄｕｐｅ＠ｐｒｏｂｅ．ｉｏ",
+            "DUPE@Probe.IO",
+        ] {
+            assert_eq!(canonical(same).as_deref(), Ok("dupe@probe.io"), "{same}");
+        }
+        assert_eq!(canonical("josé@EXÄMPLE.de").as_deref(), Ok("josé@exämple.de"));
+        assert_eq!(canonical("josé@xn--exmple-cua.de").as_deref(), Ok("josé@exämple.de"));
+        // Invisible and control characters anywhere.
+        for hidden in [
+            "du\u{200B}pe@probe.io",
+            "dupe@pro\u{200D}be.io",
+            "\u{202E}dupe@probe.io",
+            "dupe@probe.io\u{2066}",
+            "du\u{00AD}pe@probe.io",
+            "dupe\u{FE0F}@probe.io",
+            "du\u{0007}pe@probe.io",
+            "dupe@probe\u{E0041}.io",
+        ] {
+            assert_eq!(
+                canonical(hidden),
+                Err("E-mail must not contain control or invisible characters."),
+                "{hidden:?}"
+            );
+        }
+        // Mixed scripts, typed or hidden in Punycode.
+        for mixed in ["dupe@prоbe.io", "dupе@probe.io", "dupe@xn--prbe-65d.io"] {
+            assert!(canonical(mixed).unwrap_err().contains("alphabets"), "{mixed}");
+        }
+        // One script is fine, whichever it is; so is Japanese's Han with kana.
+        assert!(Email::parse("δοκιμή@παράδειγμα.δοκιμή").is_ok());
+        assert!(Email::parse("пример@почта.рф").is_ok());
+        assert!(Email::parse("ゆうびん@郵便テスト.jp").is_ok());
+        assert!(Email::parse("a-1.b_2+tag@mail-1.example.com").is_ok());
     }
 }
 

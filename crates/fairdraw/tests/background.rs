@@ -9,6 +9,11 @@
 //!   restart every event arrives; the jobs the dead process held are taken over when their lease
 //!   ends.
 //! - SIGTERM during a slow delivery lets it finish: delivered once, job done, exit status 0.
+//! - `kill -9` of a server under entry load (32 clients on the public entry endpoint): after a
+//!   restart every entry acknowledged with 201 is stored, the counters equal the stored rows, and
+//!   every acknowledged entry's e-mail (over real SMTP) and `entry.created` webhook arrive; one
+//!   Message-ID or webhook id arrives twice only for a job the dead process held mid-send (its
+//!   lease ran out and it ran again: at-least-once, with the same id so receivers drop it).
 //!
 //! The PostgreSQL trials are listed as ignored when `FAIRDRAW_TEST_POSTGRES_URL` is not set.
 
@@ -408,6 +413,188 @@ fn kill_9_loses_no_job(postgres: bool) {
     store.finish(&rt);
 }
 
+/// `kill -9` under public-entry load; see the module's notes.
+fn kill_9_under_entry_load_loses_no_acknowledged_entry(postgres: bool) {
+    const CLIENTS: usize = 32;
+    let rt = runtime();
+    let store = Store::new(&rt, postgres);
+    let hub = Arc::new(Hub::default());
+    let url = receiver(&rt, hub.clone());
+    let sink = rt.block_on(fairdraw_testkit::smtp::SmtpSink::start());
+    let smtp = sink.url();
+    let env = store.env(&[
+        ("FAIRDRAW_SMTP_URL", &smtp),
+        ("FAIRDRAW_WORKER_LEASE_SECS", "4"),
+        ("FAIRDRAW_PUBLIC_IP_RPM", "0"),
+        ("FAIRDRAW_PUBLIC_GIVEAWAY_RPS", "0"),
+    ]);
+    let key = create_account(&env);
+    let http = reqwest::Client::new();
+    let first = serve(&env);
+    let now = unix_now() as i64;
+    let id = rt.block_on(async {
+        let r: Value = http
+            .post(format!("{}/v2/webhooks", first.base))
+            .bearer_auth(&key)
+            .json(&json!({ "url": url, "events": ["entry.created"] }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        *hub.secret.lock().unwrap() = r["data"]["secret"].as_str().expect("secret").to_owned();
+        create_giveaways(&http, &[&first.base], &key, 1, now - 60, now + 3600).await[0]
+    });
+
+    // 32 clients enter as fast as they are answered; the server is killed under them.
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let (http, base) = (http.clone(), first.base.clone());
+            let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+            rt.spawn(async move {
+                let mut n = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    let email = format!("c{c}-{n}@load.example");
+                    n += 1;
+                    let sent = http
+                        .post(format!("{base}/api/public/giveaways/{id}/entries"))
+                        .json(&json!({ "name": "Load", "email": email, "consent": true }))
+                        .send()
+                        .await;
+                    match sent {
+                        Ok(r) if r.status() == 201 => acknowledged.lock().unwrap().push(email),
+                        Ok(r) => panic!("entry answered {}: {}", r.status(), r.text().await.unwrap_or_default()),
+                        Err(_) => break, // the server is gone
+                    }
+                }
+            })
+        })
+        .collect();
+    assert!(
+        wait_until(Duration::from_secs(60), || acknowledged.lock().unwrap().len() >= 400),
+        "entries under way"
+    );
+    first.kill_9();
+    stop.store(true, Ordering::SeqCst);
+    for c in clients {
+        rt.block_on(c).unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+
+    // Restarted: the queue drains, held jobs after their lease.
+    let second = serve(&env);
+    let db = rt.block_on(Db::connect(&store.url())).unwrap();
+    assert!(
+        wait_until(Duration::from_secs(120), || {
+            let c = rt.block_on(db.job_counts()).unwrap();
+            c.pending == 0 && c.running == 0
+        }),
+        "the queue drains: {:?}",
+        rt.block_on(db.job_counts())
+    );
+    let counts = rt.block_on(db.job_counts()).unwrap();
+    assert_eq!(counts.failed, 0, "{counts:?}");
+
+    // Every acknowledged entry is stored, and the counters equal the rows.
+    let stored = rt.block_on(db.stored_counters(id)).unwrap();
+    assert_eq!(
+        stored,
+        rt.block_on(db.count_from_entries(id)).unwrap(),
+        "counters drifted"
+    );
+    let participants: BTreeSet<String> = rt.block_on(async {
+        let mut all = BTreeSet::new();
+        for page in 1.. {
+            let r: Value = http
+                .get(format!(
+                    "{}/v2/giveaways/{id}/participants?per_page=100&page={page}",
+                    second.base
+                ))
+                .bearer_auth(&key)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let rows = r["data"].as_array().expect("participants").clone();
+            all.extend(rows.iter().map(|p| p["email"].as_str().unwrap().to_owned()));
+            if rows.len() < 100 {
+                break;
+            }
+        }
+        all
+    });
+    let lost: Vec<&String> = acknowledged.iter().filter(|e| !participants.contains(*e)).collect();
+    assert!(lost.is_empty(), "acknowledged but not stored: {lost:?}");
+    assert_eq!(stored.1 as usize, participants.len());
+
+    // Every stored participant's e-mail arrived; a Message-ID twice only for a re-run job.
+    let reran = |kind_prefix: &str| {
+        rt.block_on(db.jobs_of_kind(None))
+            .unwrap()
+            .into_iter()
+            .filter(|j| j.kind.starts_with(kind_prefix) && j.attempts >= 2)
+            .count()
+    };
+    let messages = sink.messages();
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+    let mut to: BTreeSet<String> = BTreeSet::new();
+    for m in &messages {
+        let text = String::from_utf8_lossy(&m.data);
+        let message_id = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Message-ID:").or_else(|| l.strip_prefix("Message-Id:")))
+            .expect("a Message-ID")
+            .trim()
+            .to_owned();
+        *ids.entry(message_id).or_default() += 1;
+        to.extend(m.rcpt_to.iter().cloned());
+    }
+    let missing: Vec<&String> = participants.iter().filter(|e| !to.contains(*e)).collect();
+    assert!(
+        missing.is_empty(),
+        "no e-mail for {} stored participants: {missing:?}",
+        missing.len()
+    );
+    let twice = ids.values().filter(|n| **n > 1).count();
+    assert!(
+        twice <= reran("email."),
+        "{twice} Message-IDs arrived twice; {} e-mail jobs re-ran",
+        reran("email.")
+    );
+
+    // Every stored participant's entry.created arrived; an id twice only for a re-run job.
+    let events = hub.per_giveaway("entry.created");
+    let distinct = events.get(&id).map_or(0, BTreeSet::len);
+    assert!(
+        distinct >= participants.len(),
+        "{distinct} events for {} participants",
+        participants.len()
+    );
+    let deliveries = hub.answered().iter().filter(|g| g.event == "entry.created").count();
+    assert!(
+        deliveries - distinct <= reran("webhook."),
+        "{} webhook ids arrived twice; {} delivery jobs re-ran",
+        deliveries - distinct,
+        reran("webhook.")
+    );
+    assert_eq!(hub.bad_signatures.load(Ordering::SeqCst), 0);
+    eprintln!(
+        "kill -9 under load: {} acknowledged, {} stored, {} e-mails ({twice} twice), {deliveries} deliveries of {distinct} events",
+        acknowledged.len(),
+        participants.len(),
+        messages.len()
+    );
+    assert!(second.terminate().success());
+    rt.block_on(db.close());
+    rt.block_on(sink.stop());
+    store.finish(&rt);
+}
+
 /// SIGTERM while a delivery is in progress: the delivery finishes, once, and the process exits 0.
 fn sigterm_lets_a_running_delivery_finish() {
     let rt = runtime();
@@ -473,6 +660,18 @@ fn main() {
         .with_ignored_flag(!postgres),
         Trial::test("kill_9_loses_no_job_on_sqlite", || {
             kill_9_loses_no_job(false);
+            Ok(())
+        }),
+        Trial::test(
+            "kill_9_under_entry_load_loses_no_acknowledged_entry_on_postgres",
+            || {
+                kill_9_under_entry_load_loses_no_acknowledged_entry(true);
+                Ok(())
+            },
+        )
+        .with_ignored_flag(!postgres),
+        Trial::test("kill_9_under_entry_load_loses_no_acknowledged_entry_on_sqlite", || {
+            kill_9_under_entry_load_loses_no_acknowledged_entry(false);
             Ok(())
         }),
         Trial::test("sigterm_lets_a_running_delivery_finish", || {

@@ -373,6 +373,61 @@
     return { run: run, checks: checks, ok: checks.every(function (c) { return c.ok; }) };
   }
 
+  // §1, an entrant's inclusion proof (RFC 9162 §2.1.3.2): the root that one leaf and its audit
+  // path lead to. Leaf hash SHA-256(0x00 ‖ leaf), node hash SHA-256(0x01 ‖ left ‖ right).
+  async function rootFromPath(id, weight, index, size, path) {
+    let fn = BigInt(index);
+    let sn = BigInt(size) - 1n;
+    if (fn > sn) throw new Error('the leaf index is outside the pool');
+    let r = await sha256(concat([Uint8Array.of(0), leaf({ bytes: encoder.encode(id), weight: BigInt(weight) })]));
+    for (const hex of path) {
+      const p = fromHex(hex);
+      if (sn === 0n) throw new Error('the audit path is too long');
+      if ((fn & 1n) === 1n || fn === sn) {
+        r = await sha256(concat([Uint8Array.of(1), p, r]));
+        while ((fn & 1n) === 0n && fn !== 0n) {
+          fn >>= 1n;
+          sn >>= 1n;
+        }
+      } else {
+        r = await sha256(concat([Uint8Array.of(1), r, p]));
+      }
+      fn >>= 1n;
+      sn >>= 1n;
+    }
+    if (sn !== 0n) throw new Error('the audit path is too short');
+    return r;
+  }
+
+  // Numbers past 2^53 would lose digits in JSON.parse: keep the proof's as the text wrote them.
+  function parseProof(text) {
+    const proof = JSON.parse(text);
+    for (const key of ['weight', 'index', 'pool_size', 'total_weight']) {
+      const m = new RegExp('"' + key + '"\\s*:\\s*([0-9]+)').exec(text);
+      if (m && Number(m[1]) === proof[key]) proof[key] = m[1];
+    }
+    return proof;
+  }
+
+  // Checks an inclusion proof for `id` against the certificate: the path must lead to the
+  // certificate's pool_root, and that root with the pool's size and total weight must hash to
+  // its pool_hash (which the draw itself was seeded with). Returns {ok, reason}.
+  async function checkInclusion(proof, cert, id) {
+    if (proof.id !== id) return { ok: false, reason: 'the proof is for another id' };
+    if (String(proof.pool_size) !== String(cert.pool_size) || String(proof.total_weight) !== String(cert.total_weight)) {
+      return { ok: false, reason: 'the proof is for a pool of another size' };
+    }
+    const root = await rootFromPath(proof.id, proof.weight, proof.index, proof.pool_size, proof.path);
+    if (toHex(root) !== String(cert.pool_root).toLowerCase()) {
+      return { ok: false, reason: 'the proof does not lead to the certificate’s pool root' };
+    }
+    const hash = await poolHash(BigInt(cert.pool_size), BigInt(cert.total_weight), root);
+    if (toHex(hash) !== String(cert.pool_hash).toLowerCase()) {
+      return { ok: false, reason: 'the pool root does not match the certificate’s pool hash' };
+    }
+    return { ok: true };
+  }
+
   const api = {
     sha256: sha256,
     toHex: toHex,
@@ -386,6 +441,9 @@
     parseCertificate: parseCertificate,
     checkSignature: checkSignature,
     verifyCertificate: verifyCertificate,
+    rootFromPath: rootFromPath,
+    parseProof: parseProof,
+    checkInclusion: checkInclusion,
   };
 
   if (typeof module !== 'undefined' && module.exports) {
@@ -501,8 +559,85 @@
     }
   }
 
+  // "Was I in this draw?": an entrant's participant id (or the participant token from their
+  // confirmation e-mail, which the server turns into that id and nothing else) is looked up in
+  // the pool, and the proof that comes back is checked here against the certificate.
+  const TOKEN = /^[0-9a-f]{64}$/i;
+
+  async function idForToken(url, token) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ participant_token: token }),
+    });
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error('could not look the token up (HTTP ' + response.status + ')');
+    const body = await response.json();
+    return typeof body.id === 'string' ? body.id : null;
+  }
+
+  async function selfCheck(root, verifyRoot, value) {
+    const status = root.querySelector('[data-role=self-status]');
+    root.setAttribute('data-state', 'running');
+    root.removeAttribute('data-tickets');
+    root.removeAttribute('data-position');
+    text(status, 'Checking…');
+    try {
+      let id = value;
+      if (TOKEN.test(value)) {
+        const resolved = await idForToken(root.getAttribute('data-token-url'), value);
+        if (resolved !== null) id = resolved;
+      }
+      const response = await fetch(root.getAttribute('data-proof-url') + encodeURIComponent(id), {
+        headers: { accept: 'application/json' },
+      });
+      if (response.status === 404 || response.status === 400) {
+        root.setAttribute('data-state', 'absent');
+        text(status, 'Not in this draw: no entrant of this draw has that id or token. Check that you copied it whole.');
+        return;
+      }
+      if (!response.ok) throw new Error('could not download the proof (HTTP ' + response.status + ')');
+      const proof = parseProof(await response.text());
+      const certResponse = await fetchOk(verifyRoot.getAttribute('data-certificate-url'), 'certificate');
+      const cert = parseCertificate(await certResponse.text());
+      const outcome = await checkInclusion(proof, cert, id);
+      if (!outcome.ok) {
+        root.setAttribute('data-state', 'failed');
+        text(status, 'The server’s answer did NOT check out: ' + outcome.reason + '.');
+        return;
+      }
+      const tickets = String(proof.weight);
+      root.setAttribute('data-state', 'included');
+      root.setAttribute('data-tickets', tickets);
+      root.setAttribute('data-position', String(BigInt(proof.index) + 1n));
+      text(
+        status,
+        'Included ✓ — ' + id + ' was in this draw with ' + tickets + (tickets === '1' ? ' ticket' : ' tickets') +
+          ', entrant ' + (BigInt(proof.index) + 1n) + ' of ' + proof.pool_size +
+          ' in the pool’s published order. Your browser checked the proof against the certificate’s pool root.',
+      );
+    } catch (e) {
+      root.setAttribute('data-state', 'error');
+      text(status, 'Could not check: ' + (e && e.message ? e.message : String(e)) + '.');
+    }
+  }
+
+  function startSelfCheck(verifyRoot) {
+    const root = document.getElementById('fd-self');
+    if (!root || !verifyRoot) return;
+    const form = root.querySelector('[data-role=self-form]');
+    const input = root.querySelector('input');
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      const value = input.value.trim();
+      if (value) selfCheck(root, verifyRoot, value);
+    });
+    root.setAttribute('data-ready', 'true');
+  }
+
   function start() {
     const root = document.getElementById('fd-verify');
+    startSelfCheck(root);
     if (root) main(root);
   }
 

@@ -146,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
         .fallback(ops::not_found)
         .method_not_allowed_fallback(v2::response::method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -179,6 +180,8 @@ impl Server {
     }
 
     pub async fn build_with_clock(config: Config, clock: Clock) -> Result<Server, StartError> {
+        // The metrics recorder, before anything is counted (`GET /metrics` renders it).
+        crate::telemetry::handle();
         let engine = open_engine(&config, clock).await?;
         if let Some(captcha) = &config.public.captcha {
             engine.set_captcha_verifier(Arc::new(crate::outbound::captcha::SiteVerify::new(captcha.clone())));

@@ -20,6 +20,8 @@ pub struct Config {
     pub public_url: String,
     pub data_dir: PathBuf,
     pub redis_url: Option<Secret<String>>,
+    /// When set, `GET /metrics` asks for `Authorization: Bearer <this>`.
+    pub metrics_token: Option<Secret<String>>,
     /// Request bodies above this size get 413.
     pub max_body_bytes: usize,
     pub log_format: LogFormat,
@@ -225,6 +227,7 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("data_dir", &self.data_dir)
             .field("redis_url", &self.redis_url.as_ref().map(|u| redact_url(u.expose())))
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "(set)"))
             .field("max_body_bytes", &self.max_body_bytes)
             .field("log_format", &self.log_format)
             .field("public", &self.public)
@@ -244,6 +247,7 @@ pub struct ConfigLayer {
     pub public_url: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub redis_url: Option<Secret<String>>,
+    pub metrics_token: Option<Secret<String>>,
     pub max_body_bytes: Option<usize>,
     pub log_format: Option<LogFormat>,
     pub client_ip_header: Option<String>,
@@ -316,6 +320,7 @@ impl ConfigLayer {
             public_url: get("FAIRDRAW_PUBLIC_URL"),
             data_dir: get("FAIRDRAW_DATA_DIR").map(PathBuf::from),
             redis_url: get("FAIRDRAW_REDIS_URL").map(Secret::new),
+            metrics_token: get("FAIRDRAW_METRICS_TOKEN").map(|t| Secret::new(t.trim().to_owned())),
             max_body_bytes: get("FAIRDRAW_MAX_BODY_BYTES")
                 .map(|v| {
                     v.parse().map_err(|_| ConfigError::Invalid {
@@ -453,6 +458,7 @@ impl ConfigLayer {
             public_url: other.public_url.or(self.public_url),
             data_dir: other.data_dir.or(self.data_dir),
             redis_url: other.redis_url.or(self.redis_url),
+            metrics_token: other.metrics_token.or(self.metrics_token),
             max_body_bytes: other.max_body_bytes.or(self.max_body_bytes),
             log_format: other.log_format.or(self.log_format),
             client_ip_header: other.client_ip_header.or(self.client_ip_header),
@@ -599,6 +605,7 @@ impl ConfigLayer {
             public_url,
             data_dir,
             redis_url: self.redis_url,
+            metrics_token: self.metrics_token,
             max_body_bytes,
             log_format: self.log_format.unwrap_or(LogFormat::Text),
             public,

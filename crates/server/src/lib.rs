@@ -11,6 +11,7 @@ pub mod http;
 pub mod openapi;
 pub mod outbound;
 pub mod surfaces;
+pub mod telemetry;
 pub mod tls;
 pub mod worker;
 

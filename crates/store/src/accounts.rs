@@ -69,7 +69,7 @@ impl Db {
     /// Creates an account, its first brand (on the account's plan) and the brand's keys, all or
     /// nothing.
     pub async fn create_account(&self, new: &NewAccount, now: i64) -> StoreResult<CreatedAccount> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (account_id,): (i64,) = sqlx::query_as(
             "INSERT INTO accounts (email, username, plan, rpm_override, rpd_override, \
              burst_override, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

@@ -11,6 +11,7 @@ use crate::draws::{NewDraw, insert_draw_row_in};
 use crate::error::{StoreError, StoreResult};
 use crate::jobs::{NewJob, enqueue_in};
 use crate::multirow::json_rows;
+use fairdraw_core::chat::ProfileFields;
 use serde::Serialize;
 use sqlx::{Any, AssertSqlSafe, FromRow, Transaction};
 use std::collections::HashMap;
@@ -87,6 +88,18 @@ pub struct ParticipantRow {
     pub joined: i64,
     pub joined_at: Option<i64>,
     pub updated_at: i64,
+}
+
+/// What a draw reads of a participant: the id, and the profile fields its rules look at
+/// (`None` for those it does not; see [`ChatDrawTx::eligibility`]).
+#[derive(Clone, Debug, FromRow)]
+pub struct EligibilityRow {
+    pub user_id: String,
+    pub room_id: Option<String>,
+    pub account_created_at: Option<i64>,
+    pub message_count: Option<i64>,
+    /// JSON array of integers.
+    pub badge_ids: Option<String>,
 }
 
 /// One join to write: the profile and whether it passed the giveaway's rules.
@@ -208,8 +221,14 @@ impl Db {
         )
     }
 
-    pub async fn create_chat_giveaway(&self, g: &NewChatGiveaway<'_>) -> StoreResult<i64> {
-        let mut tx = self.writer().begin().await?;
+    /// Stores a new giveaway with the job that draws it at its end (`draw_job(id)`), so the
+    /// draw starts on time rather than at the scheduler's next pass.
+    pub async fn create_chat_giveaway(
+        &self,
+        g: &NewChatGiveaway<'_>,
+        draw_job: impl FnOnce(i64) -> NewJob,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO chat_giveaways (brand_id, spec, start_at, end_at, max_participants, seed, commitment, \
              committed_at, created_at, updated_at, beacon_round) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9) \
@@ -227,6 +246,7 @@ impl Db {
         .fetch_one(&mut *tx)
         .await?;
         insert_rooms_in(&mut tx, id, g.room_ids).await?;
+        enqueue_in(&mut tx, &draw_job(id), g.now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -295,9 +315,10 @@ impl Db {
         end_at: i64,
         max_participants: Option<i64>,
         room_ids: Option<&[String]>,
+        draw_job: &NewJob,
         now: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE chat_giveaways SET spec = $2, start_at = $3, end_at = $4, max_participants = $5, \
              updated_at = $6, draw_queued_at = NULL WHERE id = $1 AND outcome IS NULL AND end_at > $6",
@@ -320,6 +341,8 @@ impl Db {
                 .await?;
             insert_rooms_in(&mut tx, id, rooms).await?;
         }
+        // The job for the new end (a job for the old one finds the end moved and does nothing).
+        enqueue_in(&mut tx, draw_job, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -327,7 +350,7 @@ impl Db {
     /// Marks an open giveaway CANCELLED with `reason`, queuing `job` (the partner's notice) in the
     /// same transaction. `NotFound` when it is finished or cancelled already.
     pub async fn cancel_chat_giveaway(&self, id: i64, reason: &str, job: Option<&NewJob>, now: i64) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE chat_giveaways SET outcome = 'CANCELLED', cancel_reason = $2, finished_at = $3, updated_at = $3 \
              WHERE id = $1 AND outcome IS NULL",
@@ -357,7 +380,7 @@ impl Db {
         let mut ids: Vec<i64> = by_giveaway.keys().copied().collect();
         // Row locks in id order, as everywhere else.
         ids.sort_unstable();
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         for id in ids {
             let members = &by_giveaway[&id];
             let now = members.iter().map(|&i| joins[i].now).max().unwrap_or(0);
@@ -507,7 +530,7 @@ impl Db {
 
     /// Removes a participant of an open giveaway. `NotFound` when they are not one.
     pub async fn delete_chat_participant(&self, giveaway_id: i64, user_id: &str, now: i64) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let open = sqlx::query("UPDATE chat_giveaways SET updated_at = $2 WHERE id = $1 AND outcome IS NULL")
             .bind(giveaway_id)
             .bind(now)
@@ -550,7 +573,7 @@ impl Db {
              WHERE outcome IS NULL AND draw_queued_at IS NULL AND end_at <= $1 ORDER BY end_at, id LIMIT $2{lock}) \
              AND draw_queued_at IS NULL RETURNING id, end_at"
         );
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let rows: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(sql))
             .bind(now)
             .bind(limit)
@@ -565,7 +588,7 @@ impl Db {
 
     /// Starts a draw: locks the giveaway's row and reads it with its seed.
     pub async fn begin_chat_draw(&self, id: i64) -> StoreResult<ChatDrawTx> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE chat_giveaways SET updated_at = updated_at WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -589,15 +612,46 @@ impl Db {
 }
 
 impl ChatDrawTx {
-    /// Every participant with their latest profile, by user id.
-    pub async fn participants(&mut self) -> StoreResult<Vec<ParticipantRow>> {
-        Ok(sqlx::query_as(
-            "SELECT user_id, room_id, name, account_created_at, message_count, badge_ids, joined, joined_at, \
-             updated_at FROM chat_participants WHERE giveaway_id = $1 AND joined = 1",
-        )
-        .bind(self.row.id)
-        .fetch_all(&mut *self.tx)
-        .await?)
+    /// Every participant's user id with the latest values of the profile fields the rules read
+    /// (`fields`); the others come back empty. A draw reads a million of these, and each column
+    /// read costs time, so names and timestamps are left to [`ChatDrawTx::people`].
+    pub async fn eligibility(&mut self, fields: ProfileFields) -> StoreResult<Vec<EligibilityRow>> {
+        let pick = |read: bool, column: &str, ty: &str| {
+            if read {
+                column.to_owned()
+            } else {
+                format!("CAST(NULL AS {ty})")
+            }
+        };
+        let sql = format!(
+            "SELECT user_id, {} AS room_id, {} AS account_created_at, {} AS message_count, {} AS badge_ids \
+             FROM chat_participants WHERE giveaway_id = $1 AND joined = 1",
+            pick(fields.room, "room_id", "TEXT"),
+            pick(fields.account_age, "account_created_at", "BIGINT"),
+            pick(fields.messages, "message_count", "BIGINT"),
+            pick(fields.badges, "badge_ids", "TEXT"),
+        );
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(self.row.id)
+            .fetch_all(&mut *self.tx)
+            .await?)
+    }
+
+    /// The room and name of each of `user_ids` that is a participant (the winners and
+    /// alternates a notice names), by user id.
+    pub async fn people(&mut self, user_ids: &[String]) -> StoreResult<Vec<(String, Option<String>, Option<String>)>> {
+        let mut found = Vec::with_capacity(user_ids.len());
+        for user in user_ids {
+            let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
+                "SELECT user_id, room_id, name FROM chat_participants WHERE giveaway_id = $1 AND user_id = $2",
+            )
+            .bind(self.row.id)
+            .bind(user)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+            found.extend(row);
+        }
+        Ok(found)
     }
 
     /// The end moved past `now` after the draw was queued: un-queue it, the scheduler will

@@ -120,7 +120,7 @@ impl Db {
     /// Records a claim with its encrypted answers, if the win is still pending and its deadline
     /// has not passed; queues `winner.claimed` with it. Returns whether it was recorded.
     pub async fn record_claim(&self, winner_id: i64, sealed_answers: &[u8], now: i64) -> StoreResult<bool> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done: Option<(i64, i64)> = sqlx::query_as(
             "UPDATE winners SET claim_status = 'claimed', claimed_at = $2, claim_answers = $3 \
              WHERE id = $1 AND claim_status = 'pending' AND claim_deadline > $2 AND removed_at IS NULL \

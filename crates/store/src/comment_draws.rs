@@ -281,7 +281,7 @@ impl Db {
     }
 
     async fn try_create_comment_draw(&self, d: &NewCommentDraw, now: i64) -> StoreResult<CommentDrawRow> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!(
             "INSERT INTO comment_draws (public_id, brand_id, account_id, serial, url, source_key, tier, winners, extras, \
              filters, webhook_url, status, comments_processed, server_seed, commitment, created_at, beacon_round, \
@@ -408,7 +408,7 @@ impl Db {
         claims: Option<(&[String], i64)>,
         now: i64,
     ) -> StoreResult<bool> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let claimed = sqlx::query(
             "UPDATE comment_draws SET status = 'completed', comments_processed = $2, result = $3, price_cents = $4, \
              completed_at = $5, duration_ms = $6 WHERE id = $1 AND status = 'processing'",
@@ -458,7 +458,7 @@ impl Db {
         event: &DrawEvent<'_>,
         now: i64,
     ) -> StoreResult<bool> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let claimed = sqlx::query(
             "UPDATE comment_draws SET status = 'failed', error_code = $2, error_message = $3, completed_at = $4, \
              duration_ms = $4 - created_at WHERE id = $1 AND status = 'processing'",
@@ -504,7 +504,7 @@ impl Db {
         new_secret: &str,
         now: i64,
     ) -> StoreResult<(V1WebhookRow, Option<String>)> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: V1WebhookRow = sqlx::query_as(
             "INSERT INTO v1_webhooks (public_id, brand_id, url, events, created_at) VALUES ($1, $2, $3, $4, $5) \
              RETURNING id, public_id, brand_id, url, events, created_at",

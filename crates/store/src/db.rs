@@ -165,6 +165,17 @@ impl Db {
         &self.writer
     }
 
+    /// A write transaction. On SQLite it takes the write lock at `BEGIN IMMEDIATE` (waiting up
+    /// to the busy timeout for another process that holds it): a deferred transaction that reads
+    /// first would fail at once with "database is locked" when another instance on the same file
+    /// wrote in between, since SQLite cannot upgrade a stale read snapshot.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
+        }
+    }
+
     /// The pool for reads.
     pub fn reader(&self) -> &AnyPool {
         &self.reader

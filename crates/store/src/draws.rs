@@ -202,7 +202,7 @@ impl Db {
     /// Starts a winners transaction on a giveaway that is not deleted, taking its row lock
     /// first (PostgreSQL; SQLite's single writer serialises already).
     pub async fn begin_winners(&self, giveaway_id: i64) -> StoreResult<WinnersTx> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let locked = sqlx::query("UPDATE giveaways SET updated_at = updated_at WHERE id = $1 AND deleted_at IS NULL")
             .bind(giveaway_id)
             .execute(&mut *tx)
@@ -665,7 +665,7 @@ impl Db {
         audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done =
             sqlx::query("UPDATE winners SET removed_at = $3 WHERE giveaway_id = $1 AND id = $2 AND removed_at IS NULL")
                 .bind(giveaway_id)

@@ -113,7 +113,7 @@ impl Db {
     /// insert side by side and wait on each other only for the counters and the commit.
     pub async fn record_batch(&self, batch: &[Recording]) -> StoreResult<Vec<Outcome>> {
         let started = std::time::Instant::now();
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let begun = started.elapsed();
         let mut giveaways: Vec<i64> = batch.iter().map(|r| r.giveaway_id).collect();
         giveaways.sort_unstable();
@@ -269,7 +269,7 @@ impl Db {
     /// transaction. Used after changes that remove or restore many entries at once (bans,
     /// disqualifications, deletions, verifications), and by tests to check the running counters.
     pub async fn recount_giveaway(&self, giveaway_id: i64) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         recount_in(&mut tx, giveaway_id).await?;
         tx.commit().await?;
         Ok(())
@@ -335,7 +335,7 @@ impl Db {
         giveaways.sort_unstable();
         giveaways.dedup();
         retry_on_deadlock(|| async {
-            let mut tx = self.writer().begin().await?;
+            let mut tx = self.begin_write().await?;
             for &id in &giveaways {
                 lock_counters_in(&mut tx, id).await?;
             }

@@ -99,7 +99,7 @@ impl Db {
         entry_level: i64,
         now: i64,
     ) -> StoreResult<i64> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         lock_giveaway(&mut tx, giveaway_id, now).await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO entry_methods (giveaway_id, entry_id, method_type, title, link, amount, required, \
@@ -157,7 +157,7 @@ impl Db {
     /// Removes a method from the giveaway, keeping the row for the entries made through it, and
     /// closes the gap it leaves in the display order.
     pub async fn remove_entry_method(&self, giveaway_id: i64, id: i64, now: i64) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         lock_giveaway(&mut tx, giveaway_id, now).await?;
         let removed: Option<(i64,)> = sqlx::query_as(
             "UPDATE entry_methods SET deleted_at = $3 \
@@ -187,7 +187,7 @@ impl Db {
     /// every method of the giveaway that is not removed; if the set changed since the caller read
     /// it, nothing is written and the answer is `NotFound`.
     pub async fn set_entry_method_order(&self, giveaway_id: i64, ids: &[i64], now: i64) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         lock_giveaway(&mut tx, giveaway_id, now).await?;
         let (count,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM entry_methods WHERE giveaway_id = $1 AND deleted_at IS NULL")

@@ -126,7 +126,7 @@ impl Db {
     /// Stores the photo and its submission (pending) for an entry just recorded, and queues the
     /// `gallery.submitted` event, in one transaction.
     pub async fn attach_photo(&self, s: &NewSubmission<'_>) -> StoreResult<i64> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO media (id, brand_id, ext, content_type, bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -268,7 +268,7 @@ impl Db {
     /// address) per photo per day. The checks and the count are one transaction; the unique
     /// index on (photo, person, day) settles a race between two of one person's clicks.
     pub async fn vote(&self, v: &NewVote<'_>) -> StoreResult<Result<Voted, VoteRefusal>> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let author: Option<Author> = sqlx::query_as(
             "SELECT s.id AS submission_id, e.entry_method_id, p.email, p.name, p.country, p.is_verified \
              FROM gallery_submissions s JOIN entries e ON e.id = s.entry_id \

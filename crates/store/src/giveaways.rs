@@ -194,7 +194,7 @@ impl Db {
         audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<i64> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO giveaways (brand_id, slug, title, description, rules, start_local, end_local, \
              time_zone, start_at, end_at, language, number_of_winners, image_url, is_draft, \
@@ -305,7 +305,7 @@ impl Db {
         audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE giveaways SET title = $2, description = $3, rules = $4, start_local = $5, \
              end_local = $6, time_zone = $7, start_at = $8, end_at = $9, language = $10, \
@@ -367,7 +367,7 @@ impl Db {
             "UPDATE giveaways SET {} = $2, updated_at = $3 WHERE id = $1 AND deleted_at IS NULL",
             column.column()
         );
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(AssertSqlSafe(sql))
             .bind(id)
             .bind(json)
@@ -383,7 +383,7 @@ impl Db {
     }
 
     pub async fn soft_delete_giveaway(&self, id: i64, audit: &AuditEvent, now: i64) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE giveaways SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
             .bind(id)
             .bind(now)
@@ -417,7 +417,7 @@ impl Db {
         audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<i64> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let copied: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO giveaways (brand_id, slug, title, description, rules, start_local, end_local, \
              time_zone, start_at, end_at, language, number_of_winners, image_url, is_draft, \

@@ -298,6 +298,20 @@ impl Db {
         Ok(c)
     }
 
+    /// The queue by kind, for the metrics: `(kind, pending, oldest due run_at among pending,
+    /// failed)`, for every kind that has a pending or failed job.
+    pub async fn job_queue_by_kind(&self, now: i64) -> StoreResult<Vec<(String, i64, Option<i64>, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT kind, CAST(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) AS BIGINT), \
+             MIN(CASE WHEN state = 'pending' AND run_at <= $1 THEN run_at END), \
+             CAST(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END) AS BIGINT) \
+             FROM jobs WHERE state IN ('pending', 'failed') GROUP BY kind ORDER BY kind",
+        )
+        .bind(now)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
     /// Jobs in one state (all when `None`), newest first, at most `limit`.
     pub async fn jobs_in_state(&self, state: Option<&str>, limit: i64) -> StoreResult<Vec<JobRow>> {
         Ok(sqlx::query_as(AssertSqlSafe(format!(
@@ -321,7 +335,7 @@ impl Db {
                 .await?
                 .rows_affected());
         };
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut n = 0;
         for id in ids {
             n += sqlx::query(AssertSqlSafe(format!("{RESET} AND id = $2")))

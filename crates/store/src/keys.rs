@@ -68,7 +68,7 @@ impl Db {
         actor_key_id: Option<i64>,
         now: i64,
     ) -> StoreResult<i64> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         // Fail with NotFound rather than a foreign-key error for an unknown brand.
         sqlx::query("SELECT id FROM brands WHERE id = $1")
             .bind(brand_id)
@@ -126,7 +126,7 @@ impl Db {
     /// Revokes a key; a key already revoked stays revoked at its first time. The revocation is
     /// recorded in the brand's audit trail (once) as made by `actor_key_id`.
     pub async fn revoke_key(&self, key_id: i64, actor_key_id: Option<i64>, now: i64) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let found: Option<(i64, Option<i64>)> =
             sqlx::query_as("SELECT brand_id, revoked_at FROM api_keys WHERE id = $1")
                 .bind(key_id)

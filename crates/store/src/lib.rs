@@ -11,6 +11,7 @@ pub mod chat_giveaways;
 pub mod claims;
 pub mod comment_draws;
 pub mod db;
+pub mod draw_history;
 pub mod draws;
 pub mod entries;
 pub mod entry_methods;

@@ -123,7 +123,7 @@ impl Db {
         cap: u64,
         now: i64,
     ) -> StoreResult<ListAddition> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         // Serialises additions to one giveaway's lists (a row lock on PostgreSQL; SQLite has a
         // single writer anyway) so the count below stays true until commit.
         let locked = sqlx::query("UPDATE giveaways SET updated_at = updated_at WHERE id = $1 AND deleted_at IS NULL")
@@ -163,7 +163,7 @@ impl Db {
 
     /// Removes the listed values among `values`; returns how many were removed.
     pub async fn remove_list_values(&self, list: List, giveaway_id: i64, values: &[String]) -> StoreResult<u64> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut removed = 0;
         for chunk in values.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(

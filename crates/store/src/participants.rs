@@ -308,7 +308,7 @@ impl Db {
     /// Deletes an entry for good and recounts, in one transaction that also emits `entry.deleted`.
     pub async fn delete_entry(&self, giveaway_id: i64, entry_id: i64, now: i64) -> StoreResult<()> {
         retry_on_deadlock(move || async move {
-            let mut tx = self.writer().begin().await?;
+            let mut tx = self.begin_write().await?;
             lock_counters_in(&mut tx, giveaway_id).await?;
             let found: Option<DeletedEntry> = sqlx::query_as(
                 "SELECT e.participant_id, p.user_id, p.email, m.entry_id AS entry_method_id, e.method_type, e.amount \
@@ -467,7 +467,7 @@ impl Db {
         now: i64,
     ) -> StoreResult<()> {
         retry_on_deadlock(move || async move {
-            let mut tx = self.writer().begin().await?;
+            let mut tx = self.begin_write().await?;
             lock_counters_in(&mut tx, giveaway_id).await?;
             let found: Option<(String, String, String, String)> = sqlx::query_as(
                 "SELECT email, user_id, name, status FROM participants WHERE giveaway_id = $1 AND id = $2",

@@ -195,7 +195,7 @@ impl Db {
         audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<Erased> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let found: Vec<(i64, String)> = sqlx::query_as(
             "SELECT p.id, p.user_id FROM participants p JOIN giveaways g ON g.id = p.giveaway_id \
              WHERE g.brand_id = $1 AND p.email = $2 ORDER BY p.id",

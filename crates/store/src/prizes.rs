@@ -112,7 +112,7 @@ impl Db {
         codes: &[String],
         now: i64,
     ) -> StoreResult<i64> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (id, prize_number): (i64, i64) = sqlx::query_as(
             "INSERT INTO prizes (giveaway_id, prize_number, name, value, currency, winners_allowed, \
              prize_order, redemption_switch, redemption_instructions, redemption_subject, \
@@ -143,7 +143,7 @@ impl Db {
     /// Writes the edited fields. When `codes` is given it replaces the codes not yet handed out;
     /// codes already given to winners stay, and the new ones queue after them.
     pub async fn update_prize(&self, id: i64, f: &PrizeFields, codes: Option<&[String]>) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE prizes SET name = $2, value = $3, currency = $4, winners_allowed = $5, \
              redemption_switch = $6, redemption_instructions = $7, redemption_subject = $8, \

@@ -231,7 +231,7 @@ impl Db {
                 });
             }
         }
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         for ((bucket, start), counter) in &mut counters {
             // The no-op update takes the row's lock (PostgreSQL) and reads it; a new window
             // starts at zero.

@@ -173,7 +173,7 @@ impl Db {
         now: i64,
         jobs: impl FnOnce(&ResultClaimRow) -> Vec<NewJob>,
     ) -> StoreResult<Option<ResultClaimRow>> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!(
             "UPDATE result_claims SET status = 'claimed', claimed_at = $2 \
              WHERE id = $1 AND status = 'pending' AND deadline > $2 AND ended_at IS NULL RETURNING {COLUMNS}"
@@ -208,7 +208,7 @@ impl Db {
 
     /// Starts a forfeit: locks the owner's row.
     pub async fn begin_result_claims(&self, surface: ClaimSurface, owner_id: i64) -> StoreResult<ResultClaimsTx> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(sqlx::AssertSqlSafe(surface.lock_sql()))
             .bind(owner_id)
             .execute(&mut *tx)

@@ -151,7 +151,7 @@ impl Db {
     /// to `limit` whose end has passed. A giveaway both started and ended since the last call
     /// announces both, live first.
     pub async fn announce_due_giveaways(&self, now: i64, limit: i64) -> StoreResult<Announcements> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let published = announce_in(&mut tx, self.backend(), Transition::Live, None, now, limit).await?;
         let expired = announce_in(&mut tx, self.backend(), Transition::Ended, None, now, limit).await?;
         tx.commit().await?;

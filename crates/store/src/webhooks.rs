@@ -94,7 +94,7 @@ impl Db {
             "INSERT INTO webhooks (brand_id, url, events, secret, active, consecutive_failures, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, 1, 0, $5, $5) RETURNING {COLUMNS}"
         );
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: WebhookRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(brand_id)
             .bind(url)
@@ -152,7 +152,7 @@ impl Db {
         now: i64,
     ) -> StoreResult<bool> {
         let active = change.active.map(i64::from);
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE webhooks SET url = COALESCE($3, url), events = COALESCE($4, events), \
              active = COALESCE($5, active), \
@@ -179,7 +179,7 @@ impl Db {
     /// Deletes a webhook with its delivery log; returns whether the brand had it. Deliveries
     /// still queued for it find it gone and end without sending.
     pub async fn delete_webhook(&self, brand_id: i64, id: i64, audit: &AuditEvent, now: i64) -> StoreResult<bool> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "DELETE FROM webhook_deliveries WHERE webhook_id IN (SELECT id FROM webhooks WHERE brand_id = $1 AND id = $2)",
         )

@@ -8,4 +8,4 @@ pub mod input;
 pub mod rules;
 
 pub use input::{ChatGiveawaySpec, Image, Raw, Validated, validate_create, validate_patch};
-pub use rules::{ChatStatus, Profile, Refusal, Rules, accepts_participants, parse_profile};
+pub use rules::{ChatStatus, Profile, ProfileFields, Refusal, Rules, accepts_participants, parse_profile};

@@ -109,6 +109,15 @@ impl Refusal {
     }
 }
 
+/// The profile fields a giveaway's [`Rules`] look at (see [`Rules::reads`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProfileFields {
+    pub room: bool,
+    pub account_age: bool,
+    pub messages: bool,
+    pub badges: bool,
+}
+
 /// The rules of one giveaway about the joining user, ready for fast checks.
 #[derive(Clone, Debug, Default)]
 pub struct Rules {
@@ -127,6 +136,17 @@ impl Rules {
             min_account_age_hours: spec.min_account_age_hours,
             min_messages: spec.min_messages,
             badges: spec.badge_ids.clone(),
+        }
+    }
+
+    /// Which profile fields these rules look at, so a draw over a million participants reads
+    /// only those (the user id is always read).
+    pub fn reads(&self) -> ProfileFields {
+        ProfileFields {
+            room: !self.rooms.is_empty(),
+            account_age: self.min_account_age_hours.is_some_and(|h| h > 0),
+            messages: self.min_messages.is_some_and(|m| m > 0),
+            badges: !self.badges.is_empty(),
         }
     }
 

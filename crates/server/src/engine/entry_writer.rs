@@ -151,9 +151,12 @@ async fn run(db: Db, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
         drop(receiver);
         last = jobs.len();
         let (recordings, replies): (Vec<Recording>, Vec<_>) = jobs.drain(..).map(|j| (j.recording, j.reply)).unzip();
+        let started = std::time::Instant::now();
         match db.record_batch(&recordings).await {
             Ok(outcomes) => {
+                crate::telemetry::entry_batch(recordings.len(), started.elapsed());
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    count(&outcome);
                     let _ = reply.send(Ok(outcome));
                 }
             }
@@ -163,10 +166,37 @@ async fn run(db: Db, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
                     tracing::warn!(error = %batch_error, size = recordings.len(), "entry batch failed; retrying one by one");
                 }
                 for (recording, reply) in recordings.iter().zip(replies) {
-                    let _ = reply.send(record_one(&db, recording).await);
+                    let started = std::time::Instant::now();
+                    let result = record_one(&db, recording).await;
+                    if let Ok(outcome) = &result {
+                        crate::telemetry::entry_batch(1, started.elapsed());
+                        count(outcome);
+                    }
+                    let _ = reply.send(result);
                 }
             }
         }
+    }
+}
+
+/// Counts a recording's outcome in the metrics, by the rule that refused it.
+fn count(outcome: &Outcome) {
+    use fairdraw_store::entries::{PublicRefusal, Refusal};
+    match outcome {
+        Ok(r)
+            if r.public
+                .as_ref()
+                .is_some_and(|p| p.refused == Some(PublicRefusal::DuplicateIp)) =>
+        {
+            crate::telemetry::entry_refused("duplicate_ip")
+        }
+        Ok(_) => crate::telemetry::entry_accepted(),
+        Err(refusal) => crate::telemetry::entry_refused(match refusal {
+            Refusal::MaxParticipants => "max_participants",
+            Refusal::MaxEntriesPerUser => "max_entries_per_user",
+            Refusal::Banned => "banned",
+            Refusal::Disqualified => "disqualified",
+        }),
     }
 }
 

@@ -215,7 +215,7 @@ impl Engine {
         email: Option<&str>,
         ip: Option<IpAddr>,
     ) -> EngineResult<bool> {
-        let email = email.map(|e| e.trim().to_lowercase());
+        let email = email.map(Email::lookup_key);
         let ip_text = ip.map(|a| canonical_ip(a).to_string());
         let candidates = self
             .db()

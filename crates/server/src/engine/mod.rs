@@ -11,6 +11,7 @@ pub mod chat_giveaways;
 pub mod claims;
 mod clock;
 pub mod comment_draws;
+pub mod draw_history;
 pub mod draws;
 pub mod entries;
 pub mod entry_methods;

@@ -40,8 +40,10 @@ const BONUS_ENTRIES: i64 = 4;
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct EntryInput {
     /// Required. The participant's e-mail: a new one creates the participant.
+    #[schema(required = true)]
     pub user_email: Option<String>,
     /// Required. The participant's display name (kept as it is for an existing participant).
+    #[schema(required = true)]
     pub user_name: Option<String>,
     /// Entries to award, 1 to 1,000,000. Required on `POST …/entries`; 1 by default in bulk and imports.
     pub entry_amount: Option<i64>,
@@ -508,7 +510,7 @@ impl Engine {
     /// The participant with exactly this e-mail (any case), as a list of zero or one.
     pub async fn search_participants(&self, who: &Principal, id: i64, q: &str) -> EngineResult<Vec<ParticipantDetail>> {
         self.owned_giveaway(who, id).await?;
-        let email = q.trim().to_lowercase();
+        let email = Email::lookup_key(q);
         if email.is_empty() {
             return Err(bad(
                 "The q parameter is required: the e-mail address to look for.".to_owned()
@@ -523,13 +525,13 @@ impl Engine {
     /// Entries made with an e-mail across the caller's account: every brand's giveaways, no
     /// other account's, none deleted.
     pub async fn entries_by_email(&self, who: &Principal, email: &str) -> EngineResult<Vec<AccountEntryRow>> {
-        let email = email.trim().to_lowercase();
+        let email = Email::lookup_key(email);
         Ok(self.db().account_entries_by_email(who.account_id, &email).await?)
     }
 
     /// The giveaways of the caller's account an e-mail has entered.
     pub async fn giveaways_by_email(&self, who: &Principal, email: &str) -> EngineResult<Vec<AccountGiveawayRow>> {
-        let email = email.trim().to_lowercase();
+        let email = Email::lookup_key(email);
         Ok(self.db().account_giveaways_by_email(who.account_id, &email).await?)
     }
 

@@ -59,7 +59,7 @@ fn new_token() -> (String, String) {
     (token, hash)
 }
 
-fn token_hash(token: &str) -> String {
+pub(super) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.trim().as_bytes()))
 }
 
@@ -80,7 +80,7 @@ fn new_participant_token(now_ms: i64) -> (String, String) {
 }
 
 /// The stored key of a participant token (see [`new_participant_token`]).
-fn participant_token_key(token: &str) -> String {
+pub(super) fn participant_token_key(token: &str) -> String {
     let token = token.trim();
     let selector = token.get(..SELECTOR_LEN).unwrap_or(token);
     format!("{selector}{}", token_hash(token))

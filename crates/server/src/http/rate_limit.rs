@@ -18,6 +18,7 @@ pub async fn admit_or_refuse<S: SurfaceErrors>(
     next: Next,
 ) -> Response {
     if !verdict.allowed {
+        crate::telemetry::rate_limited(crate::telemetry::surface_of(req.uri().path()));
         let mut response = S::error(
             StatusCode::TOO_MANY_REQUESTS,
             &format!("Rate limit exceeded. Retry in {} seconds.", verdict.retry_after),

@@ -45,12 +45,15 @@ pub async fn assign(mut req: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map_or("(no route)", MatchedPath::as_str)
         .to_owned();
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), route = %route);
+    let method = req.method().clone();
+    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
     let started = Instant::now();
     let mut response = CURRENT.scope(id, next.run(req).instrument(span.clone())).await;
     response.headers_mut().insert(HEADER, header);
     let status = response.status().as_u16();
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let took = started.elapsed();
+    crate::telemetry::request(&route, method.as_str(), status, took);
+    let latency_ms = took.as_secs_f64() * 1000.0;
     span.in_scope(|| {
         if status >= 500 {
             tracing::error!(status, latency_ms, "request failed");

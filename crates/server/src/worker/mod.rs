@@ -320,15 +320,35 @@ async fn execute_in_span(state: &AppState, worker: &str, lease_ms: i64, completi
             tracing::warn!(job = job.id(), error = %e, "could not record a job's result; its lease will expire")
         }
         (_, Ok(None)) => tracing::warn!(job = job.id(), "lost a job's lease before it finished"),
-        (Ok(()), Ok(Some(_))) => tracing::debug!(job = job.id(), kind = %job.claimed.kind, "job done"),
-        (Err(e), Ok(Some(state))) => tracing::warn!(
+        (Ok(()), Ok(Some(_))) => {
+            count_run(&job.claimed.kind, "done");
+            tracing::debug!(job = job.id(), kind = %job.claimed.kind, "job done")
+        }
+        (Err(e), Ok(Some(state))) => {
+            count_run(&job.claimed.kind, if state == "failed" { "failed" } else { "retry" });
+            tracing::warn!(
             job = job.id(),
             kind = %job.claimed.kind,
             attempt = job.attempt(),
             error = %e.message,
             now = %state,
             "job failed"
-        ),
+            )
+        }
+    }
+}
+
+/// Counts a job run in the metrics; webhook deliveries also by their surface.
+fn count_run(kind: &str, outcome: &'static str) {
+    crate::telemetry::job_run(kind, outcome);
+    let webhook = match kind {
+        fairdraw_store::events::WEBHOOK_DELIVER => Some("v2"),
+        fairdraw_store::comment_draws::V1_WEBHOOK_DELIVER => Some("v1"),
+        crate::engine::chat_giveaways::NOTIFY_JOB => Some("external"),
+        _ => None,
+    };
+    if let Some(surface) = webhook {
+        crate::telemetry::webhook_delivery(surface, if outcome == "done" { "delivered" } else { outcome });
     }
 }
 

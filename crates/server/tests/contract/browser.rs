@@ -2,6 +2,7 @@
 //! what they check is the page in a browser, and the pages read through the same engine calls
 //! that the rest of the suite runs on both backends.
 
+use crate::draw_history::entered_and_drawn;
 use crate::hosted_page::the_hosted_page_and_widget_work_in_the_browser;
 use crate::pages::drawn;
 use crate::scenarios;
@@ -12,6 +13,8 @@ scenarios!(
     the_hosted_page_and_widget_work_in_the_browser,
     // Photo contests (issue 14).
     a_photo_contest_works_in_the_browser,
+    // Issue 15: "Was I in this draw?".
+    an_entrant_finds_themself_in_the_draw_in_the_browser,
 );
 
 async fn the_verify_page_reruns_the_draw_in_the_browser(app: TestApp) {
@@ -37,4 +40,19 @@ async fn a_photo_contest_works_in_the_browser(app: TestApp) {
     ] {
         assert!(out.contains(&format!("ok {step}")), "{step} did not pass:\n{out}");
     }
+}
+
+/// Issue 15: an entrant pastes their participant id, then their token, and the page checks
+/// their inclusion proof in the browser; a wrong value is "not in this draw", a changed proof
+/// fails (`tests/browser/self_check.mjs`).
+async fn an_entrant_finds_themself_in_the_draw_in_the_browser(app: TestApp) {
+    let e = entered_and_drawn(&app).await;
+    let tickets = e.tickets.to_string();
+    let args = [e.hash.as_str(), e.user_id.as_str(), tickets.as_str(), e.token.as_str()];
+    let out = fairdraw_testkit::browser::run("self_check", &app.base, &args).await;
+    println!("{out}");
+    assert!(out.contains("by id: included"), "{out}");
+    assert!(out.contains("by token: included"), "{out}");
+    assert!(out.contains("wrong: absent"), "{out}");
+    assert!(out.contains("tampered: failed"), "{out}");
 }

@@ -1,7 +1,9 @@
 //! Hostile input at the edge: the NUL character anywhere it was found to reach the database
 //! (PostgreSQL refuses it in text and answered 500; SQLite stored it) is a 400 on both backends,
 //! and data answers carry `nosniff` and `no-store`. Idle, slow and half-sent connections are
-//! cut off while others are served, and connections past the cap are closed at once.
+//! cut off while others are served, and connections past the cap are closed at once. One
+//! person's look-alike e-mails (full-width, invisible characters, mixed scripts) are one
+//! participant or refused.
 
 use crate::scenarios;
 use crate::support::{self, Method, TestApp};
@@ -15,7 +17,8 @@ scenarios!(
     the_nul_character_is_refused_at_every_entrance,
     data_answers_are_not_sniffed_or_cached,
     idle_slow_and_half_sent_requests_are_cut_off_while_others_are_served,
-    connections_past_the_cap_are_closed_at_once
+    connections_past_the_cap_are_closed_at_once,
+    look_alike_emails_are_one_participant_or_refused
 );
 
 const NUL: &str = "a\u{0}b";
@@ -291,4 +294,61 @@ async fn connections_past_the_cap_are_closed_at_once(harness: TestApp) {
     assert!(ok, "a freed slot serves a new client");
     drop(held);
     running.stop().await;
+}
+
+/// The duplicate check compares canonical addresses (core `Email`): full-width letters, case and
+/// Punycode give the same participant; invisible characters and mixed scripts are refused.
+async fn look_alike_emails_are_one_participant_or_refused(app: TestApp) {
+    let acct = app.account().await;
+    let key = acct.key.as_str();
+    let id = app.create_giveaway(key, json!({ "is_draft": false })).await;
+    let enter = |email: &'static str| {
+        let app = &app;
+        async move {
+            app.post(
+                key,
+                &format!("/v2/giveaways/{id}/entries"),
+                json!({ "user_email": email, "user_name": "Dupe", "entry_amount": 1 }),
+            )
+            .await
+        }
+    };
+    let first = enter("dupe@probe.io").await;
+    first.expect(201);
+    let user = first.data()["user_id"].clone();
+    for same in [
+        "dupe@\u{FF50}\u{FF52}\u{FF4F}\u{FF42}\u{FF45}.io",
+        "DUPE@Probe.IO",
+        "\u{FF44}upe@probe.io",
+    ] {
+        let r = enter(same).await;
+        r.expect(201);
+        assert_eq!(r.data()["user_id"], user, "{same:?} is the same person");
+        assert_eq!(r.data()["user_email"], "dupe@probe.io", "{same:?}");
+    }
+    for (hidden, says) in [
+        ("du\u{200B}pe@probe.io", "invisible"),
+        ("\u{202E}dupe@probe.io", "invisible"),
+        ("dupe@pro\u{200D}be.io", "invisible"),
+        ("dupe@pr\u{043E}be.io", "alphabets"),
+        ("dupe@xn--prbe-65d.io", "alphabets"),
+    ] {
+        let r = enter(hidden).await;
+        assert_eq!(r.status, 422, "{hidden:?}: {}", r.body);
+        assert!(r.body.to_string().contains(says), "{hidden:?}: {}", r.body);
+    }
+    // The public entry form compares the same way: the full-width address is already entered.
+    let public = |email: &str| json!({ "name": "Dupe", "email": email, "consent": true });
+    let path = format!("/api/public/giveaways/{id}/entries");
+    let r = app
+        .call(Method::POST, &path, None, Some(&public("dupe@\u{FF50}robe.io")))
+        .await;
+    assert!(r.status < 500, "{}", r.body);
+    let r = app.get(key, &format!("/v2/giveaways/{id}/participants")).await;
+    r.expect(200);
+    assert_eq!(r.body["pagination"]["total"], 1, "one person: {}", r.body);
+    // Looking the person up by any of the forms finds them.
+    let r = app.get(key, "/v2/participants/dupe%40%EF%BD%90robe.io/giveaways").await;
+    r.expect(200);
+    assert_eq!(r.data().as_array().map(Vec::len), Some(1), "{}", r.body);
 }

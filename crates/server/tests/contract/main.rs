@@ -35,6 +35,10 @@ mod public_entries;
 mod recording;
 mod rewards;
 mod scheduler;
+// Issue 16: tenancy from the route table.
+mod tenancy;
+// Issue 16: limits hold across two instances on one database.
+mod instances;
 mod translog;
 mod verify;
 mod webhooks;
@@ -46,6 +50,8 @@ mod v1_claims;
 
 // Issue 15: the public beacon (drand).
 mod beacon;
+// Issue 15: every draw of a giveaway, names on the verify page and the PDF.
+mod draw_history;
 
 use libtest_mimic::{Arguments, Trial};
 use support::{Backend, POSTGRES_ENV, Scenario};
@@ -75,6 +81,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         emails::scenarios(),
         webhooks::scenarios(),
         scheduler::scenarios(),
+        tenancy::scenarios(),
+        instances::scenarios(),
         translog::scenarios(),
         external::scenarios(),
         comment_draws::scenarios(),
@@ -87,6 +95,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         beacon::scenarios(),
         external_claims::scenarios(),
         v1_claims::scenarios(),
+        draw_history::scenarios(),
         // The audit trail, export and erasure (issue 16).
         audit::scenarios(),
     ]

@@ -121,10 +121,13 @@ async fn the_verify_page_explains_the_draw_and_escapes_what_it_shows(app: TestAp
     assert!(page.contains("before the draw"), "the commitment is explained");
     assert!(page.contains("none — this draw mixed in no outside randomness"));
 
-    // The title is escaped wherever it appears; entrants' names and e-mails never appear.
+    // The title is escaped wherever it appears; entrants' names show only as first name and
+    // initial (escaped: they carry markup here), and e-mails never appear.
     assert!(page.contains("Prize &lt;b&gt;&amp;&quot;quoted&quot;&lt;/b&gt;"));
     assert!(!page.contains("<b>"));
-    assert!(!page.contains("alert("));
+    assert!(!page.contains("<script>alert("));
+    assert!(page.contains("&lt;script&gt;alert("));
+    assert!(!page.contains("Person"), "no whole name");
     assert!(!page.contains("@example.com"));
     // Only our own script runs.
     assert_eq!(page.matches("<script").count(), 1);
@@ -182,9 +185,16 @@ async fn a_removed_winner_stays_listed_and_is_marked(app: TestApp) {
         assert!(page.contains(&format!("<code>{winner}</code>")));
     }
     assert_eq!(page.matches(marker).count(), 1);
-    assert!(page.contains(&format!(
-        "<code>{removed}</code> <span class=\"removed\">{marker}</span>"
-    )));
+    // The mark follows the removed winner's id (and the name shown beside it).
+    let item = page
+        .split(&format!("<li><code>{removed}</code>"))
+        .nth(1)
+        .and_then(|rest| rest.split("</li>").next())
+        .expect("the removed winner is listed");
+    assert!(
+        item.contains(&format!("<span class=\"removed\">{marker}</span>")),
+        "{item}"
+    );
     let (status, _, pdf) = fetch(&app, &format!("/cert/{}.pdf", d.draw_id)).await;
     assert_eq!(status, 200);
     assert!(pdf.starts_with(b"%PDF-"));

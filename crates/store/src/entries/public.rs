@@ -432,7 +432,7 @@ impl Db {
             participant_id,
             giveaway_id,
         } = link;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.begin_write().await?;
         lock_counters_in(&mut tx, giveaway_id).await?;
         sqlx::query("UPDATE email_verifications SET verified_at = $2 WHERE token_hash = $1 AND verified_at IS NULL")
             .bind(token_hash)

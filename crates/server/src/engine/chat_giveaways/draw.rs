@@ -1,6 +1,7 @@
 //! The draw at a chat giveaway's end, and the notices to the partner.
 //!
-//! The scheduler queues one `chat.draw` job per giveaway whose end has passed (claimed in the
+//! Each giveaway is stored with a `chat.draw` job due at its end (queued again when the end
+//! moves); the scheduler's sweep queues one for any ended giveaway that lacks it (claimed in the
 //! database, so exactly one instance queues it). The job locks the giveaway's row, and draws
 //! only if it is still open and ended: a second run finds it FINISHED and does nothing. The draw
 //! follows protocol v1 with one ticket per participant (pool ids are user ids), `maxWinners`
@@ -10,12 +11,12 @@
 //! transaction (`chat.notify`), and the worker POSTs it, signed, with retries.
 
 use super::ChatGiveaway;
-use super::joins::profile_of;
 use crate::engine::draws::{DrawLinks, new_draw};
 use crate::engine::{Engine, EngineError, EngineResult, random_bytes};
-use fairdraw_core::chat::{Rules, i18n};
+use fairdraw_core::chat::{Profile, Rules, i18n};
 use fairdraw_core::draw::{Certificate, DrawInput, PoolBuilder, ServerSeed, draw};
 use fairdraw_core::time::format_rfc3339;
+use fairdraw_store::chat_giveaways::EligibilityRow;
 use fairdraw_store::jobs::NewJob;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -83,13 +84,37 @@ pub(super) fn cancelled_notice(g: &ChatGiveaway, reason: &str, _public_url: &str
     notice_job(g, "giveaway.cancelled", body)
 }
 
-/// A winner or alternate as the partner gets it.
-fn person(row: Option<&fairdraw_store::chat_giveaways::ParticipantRow>, user_id: &str) -> Value {
+/// A winner or alternate as the partner gets it, from their `(room, name)`.
+fn person(found: Option<&(Option<String>, Option<String>)>, user_id: &str) -> Value {
     json!({
         "userId": user_id,
-        "roomId": row.and_then(|r| r.room_id.clone()),
-        "name": row.and_then(|r| r.name.clone()),
+        "roomId": found.and_then(|(room, _)| room.clone()),
+        "name": found.and_then(|(_, name)| name.clone()),
     })
+}
+
+/// The profile the rules check at the draw, from the fields it read (the rest stay empty, and
+/// no rule looks at them).
+fn eligibility_profile(row: EligibilityRow) -> Profile {
+    Profile {
+        user_id: row.user_id,
+        room_id: row.room_id,
+        name: None,
+        account_created_at: row.account_created_at,
+        message_count: row.message_count,
+        badge_ids: row
+            .badge_ids
+            .map(|b| serde_json::from_str(&b).unwrap_or_default())
+            .unwrap_or_default(),
+    }
+}
+
+/// The job that draws giveaway `id` at `end_at`. Queued with the giveaway (and again when its
+/// end moves), and by the scheduler's sweep as a backstop; the key keeps one per end.
+pub(super) fn draw_job(id: i64, end_at: i64) -> NewJob {
+    NewJob::new(DRAW_JOB, json!({ "giveaway_id": id }))
+        .dedupe(format!("{DRAW_JOB}:{id}:{end_at}"))
+        .at(end_at)
 }
 
 impl Engine {
@@ -98,12 +123,7 @@ impl Engine {
         let mut total = 0;
         loop {
             let now = self.now_ms();
-            let queued = self
-                .db()
-                .queue_due_chat_draws(now, QUEUE_BATCH, |id, end_at| {
-                    NewJob::new(DRAW_JOB, json!({ "giveaway_id": id })).dedupe(format!("{DRAW_JOB}:{id}:{end_at}"))
-                })
-                .await?;
+            let queued = self.db().queue_due_chat_draws(now, QUEUE_BATCH, draw_job).await?;
             total += queued.len();
             if (queued.len() as i64) < QUEUE_BATCH {
                 return Ok(total);
@@ -159,9 +179,10 @@ impl Engine {
             )));
         }
         let started = std::time::Instant::now();
-        let participants = tx.participants().await?;
+        let rules = Rules::of(&g.spec);
+        let rows = tx.eligibility(rules.reads()).await?;
         let loaded_ms = started.elapsed().as_millis();
-        let count = participants.len();
+        let count = rows.len();
         if let Some(min) = g.spec.min_participants
             && count < min as usize
         {
@@ -170,16 +191,16 @@ impl Engine {
             tx.cancel(&reason, job.as_ref(), now).await?;
             return Ok(());
         }
-        let rules = Rules::of(&g.spec);
         let (spec, max) = (g.spec.clone(), g.spec.max_winners);
         // Re-checking a million profiles and building the pool is CPU work: off the runtime.
-        let (participants, pool, outcome, input) = tokio::task::spawn_blocking(move || {
-            let eligible: Vec<&str> = participants
-                .iter()
-                .filter(|p| rules.check(&profile_of(p), now).is_ok())
-                .map(|p| p.user_id.as_str())
+        let (pool, outcome, input) = tokio::task::spawn_blocking(move || {
+            let eligible: Vec<String> = rows
+                .into_iter()
+                .map(eligibility_profile)
+                .filter(|p| rules.check(p, now).is_ok())
+                .map(|p| p.user_id)
                 .collect();
-            let mut builder = PoolBuilder::with_capacity(eligible.len(), eligible.iter().map(|u| u.len()).sum());
+            let mut builder = PoolBuilder::with_capacity(eligible.len(), eligible.iter().map(String::len).sum());
             for user in &eligible {
                 builder.push(user, 1).map_err(|e| format!("building the pool: {e}"))?;
             }
@@ -192,7 +213,7 @@ impl Engine {
                 extras: max,
             };
             let outcome = draw(&pool, &input);
-            Ok::<_, String>((participants, pool, outcome, input))
+            Ok::<_, String>((pool, outcome, input))
         })
         .await
         .map_err(|e| internal(format!("the draw task failed: {e}")))?
@@ -216,13 +237,15 @@ impl Engine {
         cert.sign(self.signing_key());
         let new = new_draw(&cert, None, Some(g.row.committed_at), now)?;
 
-        let by_user: HashMap<&str, &fairdraw_store::chat_giveaways::ParticipantRow> =
-            participants.iter().map(|p| (p.user_id.as_str(), p)).collect();
-        let list = |ids: &[String]| -> Vec<Value> {
-            ids.iter()
-                .map(|u| person(by_user.get(u.as_str()).copied(), u))
-                .collect()
-        };
+        // Names only for the people the notice names.
+        let named: Vec<String> = outcome.winners.iter().chain(&outcome.extras).cloned().collect();
+        let by_user: HashMap<String, (Option<String>, Option<String>)> = tx
+            .people(&named)
+            .await?
+            .into_iter()
+            .map(|(user, room, name)| (user, (room, name)))
+            .collect();
+        let list = |ids: &[String]| -> Vec<Value> { ids.iter().map(|u| person(by_user.get(u), u)).collect() };
         let winners = list(&outcome.winners);
         let alternates = list(&outcome.extras);
         let result = json!({
@@ -252,8 +275,8 @@ impl Engine {
                 .iter()
                 .map(|u| {
                     by_user
-                        .get(u.as_str())
-                        .and_then(|p| p.name.clone())
+                        .get(u)
+                        .and_then(|(_, name)| name.clone())
                         .unwrap_or_else(|| u.clone())
                 })
                 .collect();

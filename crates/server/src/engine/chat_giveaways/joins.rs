@@ -70,18 +70,28 @@ impl From<JoinError> for EngineError {
     }
 }
 
+/// A giveaway a partner may join users to (see [`Engine::chat_join_target`]).
+pub struct JoinTarget(Arc<ChatConfig>);
+
 impl Engine {
     fn chat_joiner(&self) -> &ChatJoiner {
         self.inner.chat_joiner.get_or_init(|| spawn_joiner(self.db().clone()))
     }
 
     /// Joins a user to a giveaway of the caller's brand (the partner's backend).
-    pub async fn join_chat_giveaway(&self, who: &Principal, id: i64, profile: Profile) -> EngineResult<Joined> {
+    /// The giveaway a partner's join goes to, when it is the caller's brand's (else "not
+    /// found", before anything about the body is said).
+    pub async fn chat_join_target(&self, who: &Principal, id: i64) -> EngineResult<JoinTarget> {
         let config = self.chat_config(id).await?;
         if config.giveaway.row.brand_id != who.brand_id {
             return Err(EngineError::NotFound("Giveaway"));
         }
-        Ok(self.join_with(&config, profile).await?)
+        Ok(JoinTarget(config))
+    }
+
+    /// Joins `profile` to the giveaway of [`Engine::chat_join_target`].
+    pub async fn join_chat_giveaway(&self, target: &JoinTarget, profile: Profile) -> EngineResult<Joined> {
+        Ok(self.join_with(&target.0, profile).await?)
     }
 
     /// Joins from the chat widget: with the profile the partner sent last for this user (or only

@@ -14,7 +14,7 @@ mod joins;
 mod secrets;
 
 pub use draw::{ChatDrawError, DRAW_JOB, NOTIFY_JOB, Notice};
-pub use joins::{ChatJoiner, JoinError, Joined};
+pub use joins::{ChatJoiner, JoinError, JoinTarget, Joined};
 pub use secrets::{sign_hex, widget_sig};
 
 use super::cache::EntryConfigCache;
@@ -172,18 +172,21 @@ impl Engine {
             .map_err(|e| EngineError::Internal(e.into()))?;
         let id = self
             .db()
-            .create_chat_giveaway(&NewChatGiveaway {
-                brand_id: who.brand_id,
-                spec: serde_json::to_string(spec).map_err(|e| EngineError::Internal(e.into()))?,
-                start_at: spec.start_at,
-                end_at: spec.end_at,
-                max_participants: spec.max_participants.map(i64::from),
-                room_ids: &spec.room_ids,
-                seed: seed.0.to_vec(),
-                commitment: seed.commitment().to_hex(),
-                beacon_round,
-                now,
-            })
+            .create_chat_giveaway(
+                &NewChatGiveaway {
+                    brand_id: who.brand_id,
+                    spec: serde_json::to_string(spec).map_err(|e| EngineError::Internal(e.into()))?,
+                    start_at: spec.start_at,
+                    end_at: spec.end_at,
+                    max_participants: spec.max_participants.map(i64::from),
+                    room_ids: &spec.room_ids,
+                    seed: seed.0.to_vec(),
+                    commitment: seed.commitment().to_hex(),
+                    beacon_round,
+                    now,
+                },
+                |id| draw::draw_job(id, spec.end_at),
+            )
             .await?;
         Ok(self.chat_giveaway(who, id).await?)
     }
@@ -310,6 +313,7 @@ impl Engine {
                 v.spec.end_at,
                 v.spec.max_participants.map(i64::from),
                 rooms_changed.then_some(v.spec.room_ids.as_slice()),
+                &draw::draw_job(id, v.spec.end_at),
                 now,
             )
             .await

@@ -7,10 +7,16 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-/// The body of an entry. Unknown fields are ignored.
+/// The body of a public entry (`POST /api/public/giveaways/{id}/entries`, the hosted page's
+/// form). Unknown fields are ignored.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[schema(as = PublicEntryInput)]
 pub struct EntryInput {
+    /// The entrant's name.
+    #[schema(required = true)]
     pub name: Option<String>,
+    /// The entrant's e-mail address (compared in its canonical form: see the duplicate rules).
+    #[schema(required = true)]
     pub email: Option<String>,
     /// `YYYY-MM-DD`; required when the giveaway has an age limit.
     pub birthday: Option<String>,
@@ -18,6 +24,7 @@ pub struct EntryInput {
     /// database is configured, those decide the country rule instead.
     pub country: Option<String>,
     /// Must be `true`: the entrant accepts the giveaway's rules.
+    #[schema(required = true)]
     pub consent: Option<bool>,
     /// The captcha widget's token, for giveaways that require a captcha.
     pub captcha_token: Option<String>,
@@ -27,10 +34,13 @@ pub struct EntryInput {
 
 /// The body of an action. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[schema(as = PublicActionInput)]
 pub struct ActionInput {
     /// The token the entry call returned.
+    #[schema(required = true)]
     pub participant_token: Option<String>,
     /// The `id` of the giveaway's entry method.
+    #[schema(required = true)]
     pub entry_method_id: Option<i64>,
     /// What the method asks for (an answer, a handle, a URL), if anything.
     pub value: Option<String>,

@@ -94,7 +94,13 @@ pub(super) fn refused(rule: Rule, message: impl Into<String>) -> PublicError {
 }
 
 /// The message ends with the rule's name, so a person reading it knows what stopped them.
+/// Counted in the metrics here; the writer's own refusals are counted by the writer.
 pub(super) fn refused_pending(rule: Rule, message: impl Into<String>, pending_methods: Vec<i64>) -> PublicError {
+    crate::telemetry::entry_refused(rule.name());
+    refusal_error(rule, message, pending_methods)
+}
+
+fn refusal_error(rule: Rule, message: impl Into<String>, pending_methods: Vec<i64>) -> PublicError {
     PublicError::Refused {
         rule,
         message: format!("{} (rule: {})", message.into(), rule.name()),
@@ -110,16 +116,22 @@ pub type PublicResult<T> = Result<T, PublicError>;
 
 pub(super) fn refusal(r: Refusal) -> PublicError {
     match r {
-        Refusal::MaxParticipants => refused(
+        Refusal::MaxParticipants => refusal_error(
             Rule::MaxParticipants,
             "This giveaway has reached its maximum number of participants.",
+            Vec::new(),
         ),
-        Refusal::MaxEntriesPerUser => refused(
+        Refusal::MaxEntriesPerUser => refusal_error(
             Rule::MaxEntriesPerUser,
             "This would take you past the giveaway's maximum entries per person.",
+            Vec::new(),
         ),
-        Refusal::Banned => refused(Rule::Banned, "You are banned from this giveaway."),
-        Refusal::Disqualified => refused(Rule::Disqualified, "You are disqualified from this giveaway."),
+        Refusal::Banned => refusal_error(Rule::Banned, "You are banned from this giveaway.", Vec::new()),
+        Refusal::Disqualified => refusal_error(
+            Rule::Disqualified,
+            "You are disqualified from this giveaway.",
+            Vec::new(),
+        ),
     }
 }
 
@@ -128,14 +140,14 @@ pub(super) fn accepted(outcome: Outcome) -> PublicResult<(Recorded, PublicRecord
     let mut recorded = outcome.map_err(refusal)?;
     let public = recorded.public.take().unwrap_or_default();
     match public.refused {
-        Some(PublicRefusal::DuplicateIp) => Err(duplicate_ip()),
+        // The writer counted this one.
+        Some(PublicRefusal::DuplicateIp) => Err(refusal_error(Rule::DuplicateIp, DUPLICATE_IP_MESSAGE, Vec::new())),
         None => Ok((recorded, public)),
     }
 }
 
+const DUPLICATE_IP_MESSAGE: &str = "Someone has already entered this giveaway from your network address.";
+
 pub(super) fn duplicate_ip() -> PublicError {
-    refused(
-        Rule::DuplicateIp,
-        "Someone has already entered this giveaway from your network address.",
-    )
+    refused(Rule::DuplicateIp, DUPLICATE_IP_MESSAGE)
 }

@@ -22,7 +22,7 @@ const MAX_BODY: usize = 32 * 1024 * 1024;
 
 /// The routes under `/external` that need the partner's keys.
 pub fn router(state: AppState) -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    let keyed = OpenApiRouter::new()
         .routes(routes!(giveaways::create_giveaway))
         .routes(routes!(giveaways::get_giveaway, giveaways::patch_giveaway))
         .routes(routes!(giveaways::list_giveaways))
@@ -32,7 +32,8 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(participants::remove))
         // Winners who must claim (issue 15).
         .routes(routes!(claims::claim))
-        .routes(routes!(claims::disqualify))
+        .routes(routes!(claims::disqualify));
+    crate::openapi::secured(keyed, crate::openapi::Auth::External)
         .route_layer(middleware::from_fn_with_state(state, auth::require_keys))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .fallback(response::not_found)

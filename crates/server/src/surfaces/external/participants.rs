@@ -49,6 +49,8 @@ pub async fn join(
     body: axum::body::Bytes,
 ) -> ExtResult {
     let id = id_of(&id)?;
+    // Another brand's giveaway is "not found" whatever the body says.
+    let target = state.engine.chat_join_target(&who, id).await?;
     if let Some(refused) = super::response::nul_in_json(&body) {
         return Ok(refused);
     }
@@ -61,7 +63,7 @@ pub async fn join(
         Err(problems) => return Ok(bad_request(problems)),
     };
     let user_id = profile.user_id.clone();
-    let joined = state.engine.join_chat_giveaway(&who, id, profile).await?;
+    let joined = state.engine.join_chat_giveaway(&target, profile).await?;
     let body = json!({ "giveawayId": id, "userId": user_id, "joined": true, "new": joined.new });
     Ok(if joined.new { created(body) } else { ok(body) })
 }

@@ -189,15 +189,10 @@ pub struct Context<'a> {
     pub captcha: Option<(CaptchaAssets, String)>,
 }
 
-/// "Ana Souza" → "Ana S.": leaderboards and winner lists never show whole names.
+/// "Ana Souza" → "Ana S.": leaderboards and winner lists never show whole names (nor a word
+/// that looks like an e-mail address).
 pub fn short_name(name: &str) -> String {
-    let mut parts = name.split_whitespace();
-    let first = parts.next().unwrap_or("");
-    match parts.last().and_then(|l| l.chars().next()) {
-        Some(initial) => format!("{first} {initial}."),
-        None if first.is_empty() => "—".to_owned(),
-        None => first.to_owned(),
-    }
+    fairdraw_core::names::short_name(name).unwrap_or_else(|| "—".to_owned())
 }
 
 /// Paragraphs of owner-written text, split on blank lines; each is escaped as it is written.

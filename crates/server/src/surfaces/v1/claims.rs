@@ -103,6 +103,7 @@ pub async fn claim(
 
 /// The body of `disqualify`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = V1DisqualifyInput)]
 pub struct DisqualifyInput {
     /// Why, for the audit and the verify page (at most 500 characters).
     pub reason: Option<String>,

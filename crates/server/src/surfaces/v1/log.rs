@@ -6,6 +6,7 @@
 use super::{ErrorBody, V1Error, V1Result};
 use crate::app::AppState;
 use crate::engine::EngineError;
+use crate::engine::draw_history::{DrawHistory, DrawSubject};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
@@ -22,6 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(inclusion))
         .routes(routes!(consistency))
         .routes(routes!(entries))
+        .routes(routes!(draws))
 }
 
 /// A number from the query string, or a 400 naming the parameter.
@@ -199,4 +201,156 @@ pub async fn entries(State(state): State<AppState>, Query(p): Query<EntriesParam
         })
         .collect();
     Ok(Json(EntriesBody { entries }).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct DrawsParams {
+    /// A `/v2` giveaway's id.
+    giveaway_id: Option<String>,
+    /// A `/v1` draw's post URL (or `upload://…`): the draws of that post by anyone on this server.
+    url: Option<String>,
+    /// An `/external` chat giveaway's id.
+    chat_giveaway_id: Option<String>,
+    /// A draw's result hash: the draws of the same giveaway or post as that draw.
+    hash: Option<String>,
+}
+
+/// What the draws were made for.
+#[derive(Serialize, ToSchema)]
+pub struct DrawSubjectBody {
+    /// `giveaway`, `post` or `chat_giveaway`.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    giveaway_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chat_giveaway_id: Option<i64>,
+    /// The post's URL (as asked for) and the post it names (`platform:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    post: Option<String>,
+}
+
+/// One draw of the subject.
+#[derive(Serialize, ToSchema)]
+pub struct SubjectDrawBody {
+    /// Its place in this list, from 1: "draw 2 of 3".
+    number: u64,
+    /// Its serial: its position in the transparency log.
+    log_index: i64,
+    draw_id: String,
+    result_hash: String,
+    /// The protocol's round (a `/v1` draw: the account's serial for the post).
+    round: i64,
+    /// Unix milliseconds.
+    drawn_at: i64,
+    verify_url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DrawsBody {
+    subject: DrawSubjectBody,
+    /// Every draw made for the subject, in log order.
+    draws: Vec<SubjectDrawBody>,
+}
+
+fn draws_body(base: &str, history: DrawHistory) -> DrawsBody {
+    let subject = match &history.subject {
+        DrawSubject::Giveaway(id) => DrawSubjectBody {
+            kind: "giveaway",
+            giveaway_id: Some(*id),
+            chat_giveaway_id: None,
+            url: None,
+            post: None,
+        },
+        DrawSubject::Post { url, key } => DrawSubjectBody {
+            kind: "post",
+            giveaway_id: None,
+            chat_giveaway_id: None,
+            url: Some(url.clone()),
+            post: Some(key.clone()),
+        },
+        DrawSubject::ChatGiveaway(id) => DrawSubjectBody {
+            kind: "chat_giveaway",
+            giveaway_id: None,
+            chat_giveaway_id: Some(*id),
+            url: None,
+            post: None,
+        },
+    };
+    let draws = history
+        .draws
+        .into_iter()
+        .zip(1..)
+        .map(|(d, number)| SubjectDrawBody {
+            number,
+            log_index: d.log_index,
+            verify_url: format!("{base}/verify/{}", d.result_hash),
+            draw_id: d.public_id,
+            result_hash: d.result_hash,
+            round: d.round,
+            drawn_at: d.drawn_at,
+        })
+        .collect();
+    DrawsBody { subject, draws }
+}
+
+/// A query parameter that was given, and not blank.
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.trim().is_empty())
+}
+
+/// A positive id from the query string, or a 400 naming the parameter.
+fn id(name: &str, raw: &str) -> Result<i64, V1Error> {
+    raw.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+        V1Error(EngineError::BadRequest(format!(
+            "{name} must be a whole number of 1 or more."
+        )))
+    })
+}
+
+#[utoipa::path(get, path = "/log/draws", tag = "Transparency log", summary = "Every draw of one giveaway or post",
+    description = "Every draw ever made for one `/v2` giveaway (`giveaway_id`), one `/v1` post (`url`, by anyone on \
+        this server), one `/external` chat giveaway (`chat_giveaway_id`), or the same subject as one draw (`hash`), \
+        in the order the transparency log holds them, each with its serial (`log_index`). A re-draw cannot hide \
+        the draw it replaced. Give exactly one parameter; a subject with no draw has an empty list.",
+    params(DrawsParams),
+    responses((status = 200, body = DrawsBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn draws(State(state): State<AppState>, Query(p): Query<DrawsParams>) -> V1Result {
+    let (giveaway, url, chat, hash) = (
+        given(&p.giveaway_id),
+        given(&p.url),
+        given(&p.chat_giveaway_id),
+        given(&p.hash),
+    );
+    let one = || {
+        V1Error(EngineError::BadRequest(
+            "Give exactly one of giveaway_id, url, chat_giveaway_id and hash.".to_owned(),
+        ))
+    };
+    if [giveaway, url, chat, hash].iter().flatten().count() != 1 {
+        return Err(one());
+    }
+    let engine = &state.engine;
+    let history = if let Some(g) = giveaway {
+        engine
+            .draw_history(DrawSubject::Giveaway(id("giveaway_id", g)?))
+            .await?
+    } else if let Some(url) = url {
+        engine.draw_history(DrawSubject::post(url)?).await?
+    } else if let Some(c) = chat {
+        engine
+            .draw_history(DrawSubject::ChatGiveaway(id("chat_giveaway_id", c)?))
+            .await?
+    } else if let Some(hash) = hash {
+        engine
+            .draw_history_of(hash)
+            .await?
+            .ok_or(V1Error(EngineError::NotFound("Draw")))?
+    } else {
+        return Err(one());
+    };
+    let base = state.config.public_url.trim_end_matches('/');
+    Ok(Json(draws_body(base, history)).into_response())
 }

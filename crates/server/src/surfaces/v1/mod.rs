@@ -38,7 +38,8 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .merge(usage::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::layer::<V1>))
         // Uploads are larger than the idempotency layer keeps; an upload repeated is harmless.
-        .merge(uploads::routes())
+        .merge(uploads::routes());
+    let keyed = crate::openapi::secured(keyed, crate::openapi::Auth::V1)
         .route_layer(middleware::from_fn_with_state(state, auth::require_key));
     OpenApiRouter::new()
         .merge(verify::routes())
@@ -56,13 +57,15 @@ impl SurfaceErrors for V1 {
     }
 }
 
-/// The error body of every `/v1` route.
+/// The error body of every `/v1` route (named apart from `/v2`'s, which has a numeric code).
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1ErrorBody)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = V1ErrorDetail)]
 pub struct ErrorDetail {
     /// invalid_request, unauthorized, forbidden, not_found, conflict, validation_error,
     /// rate_limited, platform_error, no_qualifying_comments or internal_error.

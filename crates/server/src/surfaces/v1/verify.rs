@@ -3,13 +3,13 @@
 //! `fairdraw verify --pool` reads), and one entrant's inclusion proof. Everything here is
 //! public by design: pools hold participant user ids, never e-mails.
 
-use super::{ErrorBody, V1Result};
+use super::{Body, ErrorBody, V1Result};
 use crate::app::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,6 +20,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(certificate))
         .routes(routes!(pool))
         .routes(routes!(proof))
+        .routes(routes!(participant))
 }
 
 /// The key that signs every draw's result hash.
@@ -82,4 +83,36 @@ pub async fn pool(State(state): State<AppState>, Path(hash): Path<String>) -> V1
 pub async fn proof(State(state): State<AppState>, Path((hash, id)): Path<(String, String)>) -> V1Result {
     let proof = state.engine.inclusion_proof(&hash, &id).await?;
     Ok(Json(proof).into_response())
+}
+
+/// An entrant's participant token, from their entry's answer or their confirmation e-mail.
+#[derive(Deserialize, ToSchema)]
+pub struct TokenBody {
+    participant_token: Option<String>,
+}
+
+/// The entrant's id in the draw's pool, to ask for their inclusion proof with.
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantId {
+    id: String,
+}
+
+#[utoipa::path(post, path = "/verify/{hash}/participant", tag = "Verify", summary = "An entrant's id in a draw, from their token",
+    description = "For the verify page's \"Was I in this draw?\": turns the participant token an entrant received \
+        when they entered this draw's giveaway into their id in the pool (nothing else), so they can fetch \
+        their inclusion proof. 404 when the token is not of an entrant of this draw's giveaway. POST, so the \
+        token stays out of URLs and logs.",
+    params(("hash" = String, Path, description = "The draw's result hash (64 hex digits)")),
+    request_body = TokenBody,
+    responses((status = 200, body = ParticipantId), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn participant(
+    State(state): State<AppState>,
+    Path(hash): Path<String>,
+    Body(body): Body<TokenBody>,
+) -> V1Result {
+    let id = state
+        .engine
+        .candidate_for_token(&hash, body.participant_token.as_deref().unwrap_or_default())
+        .await?;
+    Ok(Json(ParticipantId { id }).into_response())
 }

@@ -32,8 +32,8 @@ pub struct AccountData {
     responses(
         (status = 200, body = Envelope<AccountData>),
         (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 429, body = ErrorEnvelope)
-    ),
-    security(("bearer" = []), ("api_key_header" = []), ("api_key_query" = [])))]
+    )
+)]
 pub async fn get_account(State(state): State<AppState>, Caller(who): Caller) -> V2Result {
     let a = state.engine.account_details(&who).await?;
     Ok(ok(AccountData {
@@ -61,8 +61,8 @@ pub struct BrandData {
 
 #[utoipa::path(get, path = "/account/brands", tag = "Account",
     summary = "List your brands",
-    responses((status = 200, body = Envelope<Vec<BrandData>>), (status = 401, body = ErrorEnvelope)),
-    security(("bearer" = []), ("api_key_header" = []), ("api_key_query" = [])))]
+    responses((status = 200, body = Envelope<Vec<BrandData>>), (status = 401, body = ErrorEnvelope))
+)]
 pub async fn list_brands(State(state): State<AppState>, Caller(who): Caller) -> V2Result {
     let brands = state.engine.brands(&who).await?;
     Ok(ok(brands
@@ -94,8 +94,8 @@ pub struct RateLimitData {
 
 #[utoipa::path(get, path = "/account/usage", tag = "Account",
     summary = "Check your API usage",
-    responses((status = 200, body = Envelope<UsageData>), (status = 401, body = ErrorEnvelope)),
-    security(("bearer" = []), ("api_key_header" = []), ("api_key_query" = [])))]
+    responses((status = 200, body = Envelope<UsageData>), (status = 401, body = ErrorEnvelope))
+)]
 pub async fn get_usage(State(state): State<AppState>, Caller(who): Caller) -> V2Result {
     let u = state.engine.usage(&who).await?;
     Ok(ok(UsageData {

@@ -33,7 +33,7 @@ pub use response::V2;
 /// The routes under `/v2`. Authentication, rate limiting and idempotency apply to every matched
 /// route; unknown paths get a 404 in this surface's envelope.
 pub fn router(state: AppState) -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    let keyed = OpenApiRouter::new()
         .routes(routes!(account::get_account))
         .routes(routes!(account::list_brands))
         .routes(routes!(account::get_usage))
@@ -59,7 +59,8 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .merge(webhooks::routes())
         .merge(audit::routes())
         // Photo contests (issue 14).
-        .merge(gallery::routes())
+        .merge(gallery::routes());
+    crate::openapi::secured(keyed, crate::openapi::Auth::V2)
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::layer::<V2>))
         .route_layer(middleware::from_fn_with_state(state, auth::require_key))
         .fallback(response::not_found)

@@ -63,13 +63,16 @@ fn header(l: &mut Layout, view: &DrawView, top: f32) -> f32 {
     y += 4.0;
     let drawn = format!("Drawn on {}", human_time(&cert.drawn_at));
     y = l.lines(LEAD, MARGIN, y, &wrap(LEAD, CONTENT_W, &drawn, 2));
-    let size = format!(
+    let mut size = format!(
         "{} entrants holding {} tickets in total",
         grouped(cert.pool_size),
         grouped(cert.total_weight)
     );
+    if let Some((n, m, noun)) = view.draw_number() {
+        size.push_str(&format!("  ·  draw {n} of {m} for this {noun}"));
+    }
     let muted = Style { color: MUTED, ..LEAD };
-    l.lines(muted, MARGIN, y, &[size])
+    l.lines(muted, MARGIN, y, &wrap(muted, CONTENT_W, &size, 2))
 }
 
 /// The winners and alternates between `top` and `bottom`, in the largest type that shows them
@@ -106,9 +109,14 @@ fn winners_at(l: &mut Layout, view: &DrawView, top: f32, bottom: f32, size: f32)
         let list_bottom = bottom - 2.0 * NOTE.leading - 4.0 - alternates;
         (y, complete) = id_list(l, item, y, list_bottom, &marked(view, &cert.winners));
     }
-    let mut note = "Shown by participant id, exactly as the certificate publishes them; \
-                    names and e-mail addresses are never published."
-        .to_owned();
+    let mut note = if view.names.is_empty() {
+        "Shown by participant id, exactly as the certificate publishes them; \
+         names and e-mail addresses are never published."
+    } else {
+        "Shown by participant id, exactly as the certificate publishes them, with the name the \
+         giveaway's privacy allows; full names and e-mail addresses are never published."
+    }
+    .to_owned();
     if !view.removed.is_empty() {
         note.push_str(" † Removed as a winner by the organiser after the draw; the draw stands as drawn.");
     }
@@ -138,15 +146,19 @@ fn winners_at(l: &mut Layout, view: &DrawView, top: f32, bottom: f32, size: f32)
     (y, complete && extras_complete)
 }
 
-/// The ids as listed, with the organiser's later removals noted beside them.
+/// The ids as listed, each with the name its giveaway allows showing and the organiser's
+/// later removals noted beside them.
 fn marked(view: &DrawView, ids: &[String]) -> Vec<String> {
     ids.iter()
         .map(|id| {
+            let mut item = match view.name_of(id) {
+                Some(name) => format!("{id} — {name}"),
+                None => id.clone(),
+            };
             if view.was_removed(id) {
-                format!("{id} †")
-            } else {
-                id.clone()
+                item.push_str(" †");
             }
+            item
         })
         .collect()
 }
@@ -397,6 +409,8 @@ mod tests {
             removed,
             replacements: Vec::new(),
             replaces_draw: None,
+            history: None,
+            names: Default::default(),
         }
     }
 

@@ -96,6 +96,8 @@ pub fn draw_page(view: &DrawView) -> String {
     let pool_hash = cert.pool_hash.to_hex();
     let heading = view.winners_heading();
     let replacements = replacements_section(view);
+    let history = history_section(view);
+    let names_note = names_note(view);
     format!(
         r#"<!doctype html>
 <html lang="en">
@@ -117,15 +119,26 @@ pub fn draw_page(view: &DrawView) -> String {
 <section class="winners">
 <h2>{heading}</h2>
 {winners}
-<p class="note">Shown by participant id, exactly as the certificate publishes them: names and e-mail addresses are never published.</p>
+<p class="note">{names_note}</p>
 {extras}
 </section>
+{history}
 {replacements}
 <section id="fd-verify" class="check" data-state="idle" data-hash="{hash}" data-certificate-url="../v1/verify/{hash}" data-pool-url="../v1/verify/{hash}/pool" data-key-url="../v1/verify/key">
 <h2>Check it yourself</h2>
 <p class="status" data-role="status">Your browser can re-run this draw here; it needs JavaScript to do so.</p>
 <ol class="checks" data-role="checks"></ol>
 <p class="note">The check downloads the list of entrants and the certificate, then repeats every step of the published draw protocol with your browser's own SHA-256. It uses nothing from us but those two files and this server's published signing key.</p>
+</section>
+<section id="fd-self" class="check self" data-state="idle" data-proof-url="../v1/verify/{hash}/proof/" data-token-url="../v1/verify/{hash}/participant">
+<h2>Was I in this draw?</h2>
+<form data-role="self-form">
+<label for="fd-self-input">Your participant id, or the participant token from your confirmation e-mail</label>
+<input id="fd-self-input" name="participant" autocomplete="off" autocapitalize="off" spellcheck="false" required>
+<button type="submit">Check</button>
+</form>
+<p class="status" data-role="self-status" aria-live="polite">Your browser checks the answer itself; it needs JavaScript to do so.</p>
+<p class="note">Only your own entry comes back: a proof that your id and tickets are one leaf of the pool, which your browser hashes up to the pool root on the certificate (SHA-256, as the draw protocol says). It reveals no other entrant. A token is only used to find your id.</p>
 </section>
 <section class="facts">
 <h2>The facts of this draw</h2>
@@ -168,9 +181,72 @@ fn id_list(view: &DrawView, class: &str, ids: &[String]) -> String {
         } else {
             ""
         };
-        let _ = write!(out, "<li><code>{}</code>{removed}</li>", escape(id));
+        let name = match view.name_of(id) {
+            Some(name) => format!(" <span class=\"name\">{}</span>", escape(name)),
+            None => String::new(),
+        };
+        let _ = write!(out, "<li><code>{}</code>{name}{removed}</li>", escape(id));
     }
     out.push_str("</ol>");
+    out
+}
+
+/// Whose names the list shows, and what it never shows.
+fn names_note(view: &DrawView) -> String {
+    let noun = view.history.as_ref().map(|h| h.subject.noun());
+    let shown = match noun {
+        Some("giveaway") => "with the first name and initial the giveaway's public pages show",
+        Some("post") => "with the commenter's public handle",
+        Some("chat giveaway") => "with the chat name the chat platform sent",
+        _ => "",
+    };
+    if shown.is_empty() || view.names.is_empty() {
+        "Shown by participant id, exactly as the certificate publishes them: names and e-mail addresses are \
+         never published."
+            .to_owned()
+    } else {
+        format!(
+            "Shown by participant id, exactly as the certificate publishes them, {shown}. Full names and e-mail \
+             addresses are never published."
+        )
+    }
+}
+
+/// "Draw N of M for this giveaway", and a link to each of the others: a re-draw cannot hide
+/// the draw it replaced.
+fn history_section(view: &DrawView) -> String {
+    let (Some(history), Some((n, m, noun))) = (&view.history, view.draw_number()) else {
+        return String::new();
+    };
+    let this = view.certificate.result_hash.to_hex();
+    let mut out = format!(
+        "<section class=\"history\"><h2>Every draw of this {noun}</h2>\
+         <p data-role=\"draw-number\">This is <strong>draw {n} of {m}</strong> for this {noun}.</p>"
+    );
+    if noun == "post" {
+        out.push_str("<p class=\"note\">Every draw of this post made on this server, by any organiser.</p>");
+    }
+    out.push_str(
+        "<p class=\"note\">Every draw is appended to this server's public transparency log the moment it is made; \
+         the serial is its place there, so no draw can be made and then hidden.</p><ol class=\"draws\">",
+    );
+    for (i, d) in history.draws.iter().enumerate() {
+        let when = escape(&human_time(&fairdraw_core::time::format_rfc3339(d.drawn_at)));
+        let hash = escape(&d.result_hash);
+        let label = format!("Draw {} of {m}", i + 1);
+        let link = if d.result_hash == this {
+            format!("<strong>{label}</strong> (this draw)")
+        } else {
+            format!("<a href=\"{hash}\">{label}</a>")
+        };
+        let _ = write!(
+            out,
+            "<li data-log-index=\"{idx}\">{link}: <code>{id}</code>, drawn {when}, log serial {idx}.</li>",
+            idx = d.log_index,
+            id = escape(&d.public_id),
+        );
+    }
+    out.push_str("</ol></section>");
     out
 }
 

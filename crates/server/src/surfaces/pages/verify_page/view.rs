@@ -3,8 +3,10 @@
 
 use crate::app::AppState;
 use crate::engine::EngineError;
+use crate::engine::draw_history::{DrawContext, DrawHistory};
 use crate::engine::draws::PublishedDraw;
 use fairdraw_core::draw::Certificate;
+use std::collections::HashMap;
 
 /// One published draw, as a person sees it: the certificate exactly as published (it holds
 /// participant ids, never names or e-mails) and where its parts can be downloaded.
@@ -26,10 +28,14 @@ pub struct DrawView {
     pub replacements: Vec<fairdraw_store::claims::ReplacementRow>,
     /// The earlier draw whose forfeited win this round was drawn to replace.
     pub replaces_draw: Option<(String, String)>,
+    /// Every draw of the same giveaway (or post, or chat giveaway), this one among them.
+    pub history: Option<DrawHistory>,
+    /// Winner and alternate ids → the name the subject's privacy allows showing beside them.
+    pub names: HashMap<String, String>,
 }
 
 impl DrawView {
-    fn new(issuer: String, draw: PublishedDraw) -> DrawView {
+    fn new(issuer: String, draw: PublishedDraw, context: DrawContext) -> DrawView {
         let hash = draw.certificate.result_hash.to_hex();
         DrawView {
             certificate_url: format!("{issuer}/v1/verify/{hash}"),
@@ -43,6 +49,8 @@ impl DrawView {
             removed: draw.removed_winners,
             replacements: draw.replacements,
             replaces_draw: draw.replaces_draw,
+            history: context.history,
+            names: context.names,
         }
     }
 
@@ -51,14 +59,32 @@ impl DrawView {
     pub async fn by_hash(state: &AppState, hash: &str) -> Result<Option<DrawView>, EngineError> {
         let issuer = issuer(state);
         let found = state.engine.published_draw_by_hash(&issuer, hash).await;
-        Ok(absent_as_none(found)?.map(|d| DrawView::new(issuer, d)))
+        match absent_as_none(found)? {
+            Some(d) => Ok(Some(with_context(state, issuer, d).await?)),
+            None => Ok(None),
+        }
     }
 
     /// The draw with this public id; `None` when there is none.
     pub async fn by_public_id(state: &AppState, public_id: &str) -> Result<Option<DrawView>, EngineError> {
         let issuer = issuer(state);
         let found = state.engine.published_draw_by_public_id(&issuer, public_id).await;
-        Ok(absent_as_none(found)?.map(|d| DrawView::new(issuer, d)))
+        match absent_as_none(found)? {
+            Some(d) => Ok(Some(with_context(state, issuer, d).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The name shown beside `id`, when its giveaway allows one.
+    pub fn name_of(&self, id: &str) -> Option<&str> {
+        self.names.get(id).map(String::as_str)
+    }
+
+    /// `(n, m, noun)`: this is draw n of m made for its giveaway (or post, or chat giveaway).
+    pub fn draw_number(&self) -> Option<(usize, usize, &'static str)> {
+        let history = self.history.as_ref()?;
+        let (n, m) = history.position(&self.certificate.result_hash.to_hex())?;
+        Some((n, m, history.subject.noun()))
     }
 
     pub fn was_removed(&self, id: &str) -> bool {
@@ -78,6 +104,14 @@ impl DrawView {
             "Winners"
         }
     }
+}
+
+/// The published draw with its subject's draws and the names its ids may show.
+async fn with_context(state: &AppState, issuer: String, draw: PublishedDraw) -> Result<DrawView, EngineError> {
+    let cert = &draw.certificate;
+    let ids: Vec<String> = cert.winners.iter().chain(&cert.extras).cloned().collect();
+    let context = state.engine.draw_context(&cert.result_hash.to_hex(), &ids).await?;
+    Ok(DrawView::new(issuer, draw, context))
 }
 
 fn issuer(state: &AppState) -> String {
