@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod apikey;
+pub mod audit;
 pub mod beacon;
 pub mod chat;
 pub mod claims;

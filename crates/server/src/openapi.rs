@@ -18,6 +18,8 @@ use utoipa_axum::router::OpenApiRouter;
     tags(
         (name = "Account", description = "Your account, brands and API usage."),
         (name = "Webhooks", description = "Signed event deliveries to your endpoints, with retries and a delivery log."),
+        (name = "Audit log", description = "Every administrative change of your brand, hash-chained so that an entry \
+            edited or removed afterwards shows."),
         (name = "Gallery", description = "Photo contests: moderate the photos uploaded with the \"Upload a Photo\" \
             entry method; only approved ones are shown and can be voted for."),
         // Winners who must claim.

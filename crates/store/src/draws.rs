@@ -10,6 +10,7 @@
 //! third-party tools and their logs, and the code is the winner's, sent to them by e-mail (the
 //! winners list of the API does not show codes either).
 
+use crate::audit::{self, AuditEvent};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use crate::events::Subscribers;
@@ -409,6 +410,17 @@ impl WinnersTx {
         result
     }
 
+    /// The brand's audit head as this transaction sees it, for the draw's certificate.
+    pub async fn audit_head(&mut self, brand_id: i64) -> StoreResult<fairdraw_core::audit::Head> {
+        audit::head_in(&mut self.tx, brand_id).await
+    }
+
+    /// Records `event` in the audit trail, in this transaction.
+    pub async fn audit(&mut self, event: &AuditEvent, now: i64) -> StoreResult<()> {
+        audit::append_in(&mut self.tx, event, now).await?;
+        Ok(())
+    }
+
     pub async fn commit(self) -> StoreResult<()> {
         self.tx.commit().await?;
         Ok(())
@@ -646,7 +658,13 @@ impl Db {
     /// Records the removal of a current winner (by winners row id) of a giveaway. The row, its
     /// draw and any code it was given stay; its prize is free again, since prize counts are
     /// computed from winners not removed.
-    pub async fn remove_winner(&self, giveaway_id: i64, winner_id: i64, now: i64) -> StoreResult<()> {
+    pub async fn remove_winner(
+        &self,
+        giveaway_id: i64,
+        winner_id: i64,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let done =
             sqlx::query("UPDATE winners SET removed_at = $3 WHERE giveaway_id = $1 AND id = $2 AND removed_at IS NULL")
@@ -659,6 +677,7 @@ impl Db {
             return Err(StoreError::NotFound);
         }
         winner_removed_in(&mut tx, winner_id, now).await?;
+        audit::append_in(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Giveaways: the row, listing with status filters, and the whole-giveaway operations
 //! (create with its default entry method, publish with its commitment, duplicate, soft delete).
 
+use crate::audit::{self, AuditEvent};
 use crate::db::{Backend, Db};
 use crate::error::{StoreError, StoreResult};
 use crate::scheduler::{self, Transition};
@@ -182,6 +183,7 @@ impl StatusFilter {
 impl Db {
     /// Creates a giveaway (design and e-mail settings at their defaults, stored as `{}`) and its
     /// "User Details" entry method (type 1), which every giveaway has.
+    #[allow(clippy::too_many_arguments)]
     pub async fn insert_giveaway(
         &self,
         brand_id: i64,
@@ -189,6 +191,7 @@ impl Db {
         f: &GiveawayFields,
         commitment: Option<&Commitment>,
         beacon_round: Option<&BeaconRound>,
+        audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
@@ -236,6 +239,7 @@ impl Db {
         .execute(&mut *tx)
         .await?;
         announce_now_in(&mut tx, self.backend(), id, now).await?;
+        audit::append_in(&mut tx, &audit.about(id), now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -298,6 +302,7 @@ impl Db {
         f: &GiveawayFields,
         commitment: Option<&Commitment>,
         beacon_round: Option<&BeaconRound>,
+        audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
@@ -344,6 +349,7 @@ impl Db {
             return Err(StoreError::NotFound);
         }
         announce_now_in(&mut tx, self.backend(), id, now).await?;
+        audit::append_in(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -354,33 +360,40 @@ impl Db {
         id: i64,
         column: GiveawayDocument,
         json: &str,
+        audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<()> {
         let sql = format!(
             "UPDATE giveaways SET {} = $2, updated_at = $3 WHERE id = $1 AND deleted_at IS NULL",
             column.column()
         );
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(AssertSqlSafe(sql))
             .bind(id)
             .bind(json)
             .bind(now)
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        audit::append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    pub async fn soft_delete_giveaway(&self, id: i64, now: i64) -> StoreResult<()> {
+    pub async fn soft_delete_giveaway(&self, id: i64, audit: &AuditEvent, now: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE giveaways SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
             .bind(id)
             .bind(now)
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        audit::append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -396,7 +409,14 @@ impl Db {
     /// Copies a giveaway as a new draft: its definition and documents, entry methods, prizes
     /// (with their redemption codes, none assigned), rewards, whitelist and blacklist. Not its
     /// entries, participants, winners, counters or commitment.
-    pub async fn duplicate_giveaway(&self, id: i64, slug: &str, title: &str, now: i64) -> StoreResult<i64> {
+    pub async fn duplicate_giveaway(
+        &self,
+        id: i64,
+        slug: &str,
+        title: &str,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
         let copied: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO giveaways (brand_id, slug, title, description, rules, start_local, end_local, \
@@ -454,6 +474,11 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
         }
+        let mut audit = audit.about(new_id);
+        if let Some(details) = audit.details.as_object_mut() {
+            details.insert("duplicated_from".to_owned(), id.into());
+        }
+        audit::append_in(&mut tx, &audit, now).await?;
         tx.commit().await?;
         Ok(new_id)
     }
@@ -469,6 +494,11 @@ pub enum GiveawayDocument {
 }
 
 impl GiveawayDocument {
+    /// The document's name (its column).
+    pub fn name(self) -> &'static str {
+        self.column()
+    }
+
     fn column(self) -> &'static str {
         match self {
             GiveawayDocument::Settings => "settings",

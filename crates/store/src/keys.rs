@@ -1,6 +1,7 @@
 //! API keys, stored as hashes.
 
 use crate::accounts::KeyToStore;
+use crate::audit::{self, AuditEvent};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use sqlx::{Any, FromRow, Transaction};
@@ -58,7 +59,15 @@ impl Db {
         Ok(id)
     }
 
-    pub async fn create_key(&self, brand_id: i64, key: &KeyToStore, now: i64) -> StoreResult<i64> {
+    /// Stores a new key of the brand, recorded in its audit trail as made by `actor_key_id`
+    /// (`None`: an operator at the command line).
+    pub async fn create_key(
+        &self,
+        brand_id: i64,
+        key: &KeyToStore,
+        actor_key_id: Option<i64>,
+        now: i64,
+    ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
         // Fail with NotFound rather than a foreign-key error for an unknown brand.
         sqlx::query("SELECT id FROM brands WHERE id = $1")
@@ -66,6 +75,14 @@ impl Db {
             .fetch_one(&mut *tx)
             .await?;
         let id = Self::insert_key_in(&mut tx, brand_id, key, now).await?;
+        let event = AuditEvent {
+            brand_id,
+            actor_key_id,
+            action: "key.created".to_owned(),
+            giveaway_id: None,
+            details: serde_json::json!({ "key_id": id, "kind": key.kind, "prefix": key.prefix }),
+        };
+        audit::append_in(&mut tx, &event, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -106,16 +123,34 @@ impl Db {
         Ok(rows)
     }
 
-    /// Revokes a key; a key already revoked stays revoked at its first time.
-    pub async fn revoke_key(&self, key_id: i64, now: i64) -> StoreResult<()> {
-        let done = sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
-            .bind(now)
-            .bind(key_id)
-            .execute(self.writer())
-            .await?;
-        if done.rows_affected() == 0 {
+    /// Revokes a key; a key already revoked stays revoked at its first time. The revocation is
+    /// recorded in the brand's audit trail (once) as made by `actor_key_id`.
+    pub async fn revoke_key(&self, key_id: i64, actor_key_id: Option<i64>, now: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let found: Option<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT brand_id, revoked_at FROM api_keys WHERE id = $1")
+                .bind(key_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((brand_id, revoked_at)) = found else {
             return Err(StoreError::NotFound);
+        };
+        if revoked_at.is_none() {
+            sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(key_id)
+                .execute(&mut *tx)
+                .await?;
+            let event = AuditEvent {
+                brand_id,
+                actor_key_id,
+                action: "key.revoked".to_owned(),
+                giveaway_id: None,
+                details: serde_json::json!({ "key_id": key_id }),
+            };
+            audit::append_in(&mut tx, &event, now).await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod analytics;
+pub mod audit;
 pub mod chat_giveaways;
 pub mod claims;
 pub mod comment_draws;
@@ -26,6 +27,7 @@ pub mod mail;
 mod multirow;
 pub mod page;
 pub mod participants;
+pub mod privacy;
 pub mod prizes;
 pub mod ratelimit;
 pub mod result_claims;

@@ -10,6 +10,7 @@
 //! `participant.banned`, `participant.disqualified`, and `winner.removed` for the wins a
 //! disqualification takes away.
 
+use crate::audit::{self, AuditEvent};
 use crate::db::Db;
 use crate::draws::winner_removed_in;
 use crate::entries::{lock_counters_in, recount_participant_in, retry_on_deadlock};
@@ -462,6 +463,7 @@ impl Db {
         giveaway_id: i64,
         participant_id: i64,
         change: StatusChange,
+        audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<()> {
         retry_on_deadlock(move || async move {
@@ -492,7 +494,15 @@ impl Db {
                 }
             };
             recount_participant_in(&mut tx, giveaway_id, participant_id).await?;
-            // A change already in effect is not announced again.
+            let after = match change {
+                StatusChange::Ban => "banned",
+                StatusChange::Unban => "active",
+                StatusChange::Disqualify => "disqualified",
+            };
+            // A change already in effect is neither recorded nor announced again.
+            if after != before {
+                audit::append_in(&mut tx, audit, now).await?;
+            }
             if let Some((kind, status)) = event.filter(|(_, status)| *status != before) {
                 let subs = Subscribers::of_giveaway_in(&mut tx, giveaway_id).await?;
                 if subs.wants(kind) {

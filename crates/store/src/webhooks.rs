@@ -2,6 +2,7 @@
 //! the brand, so another brand's id reads as missing. The failure count and the switch-off after
 //! repeated failures are moved by single statements, so concurrent deliveries cannot lose a count.
 
+use crate::audit::{self, AuditEvent};
 use crate::db::Db;
 use crate::error::StoreResult;
 use sqlx::FromRow;
@@ -86,20 +87,29 @@ impl Db {
         url: &str,
         events: &str,
         secret: &str,
+        audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<WebhookRow> {
         let sql = format!(
             "INSERT INTO webhooks (brand_id, url, events, secret, active, consecutive_failures, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, 1, 0, $5, $5) RETURNING {COLUMNS}"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let mut tx = self.begin_write().await?;
+        let row: WebhookRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(brand_id)
             .bind(url)
             .bind(events)
             .bind(secret)
             .bind(now)
-            .fetch_one(self.writer())
-            .await?)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut audit = audit.clone();
+        if let Some(details) = audit.details.as_object_mut() {
+            details.insert("webhook_id".to_owned(), row.id.into());
+        }
+        audit::append_in(&mut tx, &audit, now).await?;
+        tx.commit().await?;
+        Ok(row)
     }
 
     /// The brand's webhooks, oldest first.
@@ -133,8 +143,16 @@ impl Db {
 
     /// Applies a partial update; returns whether the brand has that webhook. Setting `active`
     /// (either way) is the owner's decision, so it clears the server's reason and the failure count.
-    pub async fn update_webhook(&self, brand_id: i64, id: i64, change: &WebhookChange, now: i64) -> StoreResult<bool> {
+    pub async fn update_webhook(
+        &self,
+        brand_id: i64,
+        id: i64,
+        change: &WebhookChange,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<bool> {
         let active = change.active.map(i64::from);
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE webhooks SET url = COALESCE($3, url), events = COALESCE($4, events), \
              active = COALESCE($5, active), \
@@ -148,14 +166,19 @@ impl Db {
         .bind(change.events.as_deref())
         .bind(active)
         .bind(now)
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit::append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Deletes a webhook with its delivery log; returns whether the brand had it. Deliveries
     /// still queued for it find it gone and end without sending.
-    pub async fn delete_webhook(&self, brand_id: i64, id: i64) -> StoreResult<bool> {
+    pub async fn delete_webhook(&self, brand_id: i64, id: i64, audit: &AuditEvent, now: i64) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "DELETE FROM webhook_deliveries WHERE webhook_id IN (SELECT id FROM webhooks WHERE brand_id = $1 AND id = $2)",
@@ -169,8 +192,12 @@ impl Db {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit::append_in(&mut tx, audit, now).await?;
         tx.commit().await?;
-        Ok(done.rows_affected() > 0)
+        Ok(true)
     }
 
     pub async fn record_delivery(&self, d: &NewDelivery<'_>, now: i64) -> StoreResult<()> {

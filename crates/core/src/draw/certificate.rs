@@ -55,6 +55,12 @@ pub struct Certificate {
     /// signed, like `pool_url`: it is added when the certificate is served and proves itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<crate::translog::LogInclusion>,
+    /// The brand's audit-log head when the draw was made (`crate::audit`), signed with the
+    /// draw's key over the result hash and the head. Absent on certificates made before the
+    /// audit log and on draws that belong to no brand; an audit chain that no longer reaches
+    /// this head was rewritten after the draw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<crate::audit::HeadStamp>,
 }
 
 impl Certificate {
@@ -86,6 +92,7 @@ impl Certificate {
             drawn_at: drawn_at.into(),
             pool_url: None,
             log: None,
+            audit_head: None,
         }
     }
 
@@ -144,6 +151,8 @@ pub enum Mismatch {
     MissingPublicKey,
     #[error("signature: {0}")]
     Signature(SignatureError),
+    #[error("audit_head: {0}")]
+    AuditHead(SignatureError),
 }
 
 impl Mismatch {
@@ -162,6 +171,7 @@ impl Mismatch {
             Mismatch::ResultHash { .. } => "result_hash",
             Mismatch::Beacon(_) => "drand",
             Mismatch::MissingPublicKey | Mismatch::Signature(_) => "signature",
+            Mismatch::AuditHead(_) => "audit_head",
         }
     }
 }
@@ -260,6 +270,16 @@ pub fn verify_certificate(cert: &Certificate, pool: &Pool) -> Result<DrawOutcome
         }
         (None, _) => {}
     }
+    if let Some(stamp) = &cert.audit_head {
+        match &cert.public_key {
+            None => found.push(Mismatch::MissingPublicKey),
+            Some(key) => {
+                if let Err(e) = stamp.verify(key, &cert.result_hash) {
+                    found.push(Mismatch::AuditHead(e));
+                }
+            }
+        }
+    }
     // Report in the order a reader checks things: inputs first, then derived values.
     found.sort_by_key(order);
     if found.is_empty() { Ok(outcome) } else { Err(found) }
@@ -279,6 +299,7 @@ fn order(m: &Mismatch) -> u8 {
         Mismatch::Extras { .. } => 8,
         Mismatch::ResultHash { .. } => 9,
         Mismatch::MissingPublicKey | Mismatch::Signature(_) => 10,
+        Mismatch::AuditHead(_) => 11,
     }
 }
 
@@ -332,6 +353,35 @@ mod tests {
         ] {
             assert!(v.get(field).is_some(), "{field} missing from {json}");
         }
+    }
+
+    #[test]
+    fn an_audit_head_is_optional_and_checked_when_present() {
+        use crate::audit::{Head, HeadStamp};
+        let (pool, mut cert) = setup();
+        // Certificates from before the audit log have none, and still verify.
+        let json = serde_json::to_string(&cert).unwrap();
+        assert!(!json.contains("audit_head"));
+        let key = ServerKey::from_seed(&[9; 32]);
+        let head = Head {
+            seq: 4,
+            hash: Hash32([3; 32]),
+        };
+        cert.audit_head = Some(HeadStamp::sign(&key, &cert.result_hash, head));
+        let back: Certificate = serde_json::from_str(&serde_json::to_string(&cert).unwrap()).unwrap();
+        assert_eq!(back, cert);
+        assert!(verify_certificate(&back, &pool).is_ok());
+        // A head edited after signing is named.
+        let mut edited = cert.clone();
+        edited.audit_head.as_mut().unwrap().seq = 3;
+        assert_eq!(fields(verify_certificate(&edited, &pool)), vec!["audit_head"]);
+        let mut other_key = cert.clone();
+        other_key.audit_head = Some(HeadStamp::sign(
+            &ServerKey::from_seed(&[1; 32]),
+            &cert.result_hash,
+            head,
+        ));
+        assert_eq!(fields(verify_certificate(&other_key, &pool)), vec!["audit_head"]);
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! Subcommands. `serve`, `migrate`, `accounts`, `brands`, `keys` and `jobs` work on the configured
+//! Subcommands. `serve`, `migrate`, `accounts`, `brands`, `keys`, `jobs` and `audit` work on the configured
 //! database; `draw` and `verify` are offline and touch nothing but their files; `log verify`
 //! checks a server's transparency log over its public API.
 
 mod admin;
+mod audit;
 mod draw;
 mod jobs;
 mod log;
@@ -69,6 +70,9 @@ enum Command {
     /// Look into the background job queue; queue failed jobs again.
     #[command(subcommand)]
     Jobs(jobs::JobsCommand),
+    /// Re-check the audit log's hash chains.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Run a draw offline from a CSV pool (id,weight) and print its certificate.
     Draw(draw::DrawArgs),
     /// Re-run a certificate's draw offline and check every value.
@@ -116,18 +120,18 @@ fn run_with_config(global: &GlobalArgs, command: Command) -> anyhow::Result<bool
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match command {
-            Command::Serve => serve::run(config).await,
-            Command::Migrate => admin::migrate(config).await,
-            Command::Accounts(c) => admin::accounts(config, c).await,
-            Command::Brands(c) => admin::brands(config, c).await,
-            Command::Keys(c) => admin::keys(config, c).await,
-            Command::Jobs(c) => jobs::jobs(config, c).await,
+            Command::Serve => serve::run(config).await.map(|()| true),
+            Command::Migrate => admin::migrate(config).await.map(|()| true),
+            Command::Accounts(c) => admin::accounts(config, c).await.map(|()| true),
+            Command::Brands(c) => admin::brands(config, c).await.map(|()| true),
+            Command::Keys(c) => admin::keys(config, c).await.map(|()| true),
+            Command::Jobs(c) => jobs::jobs(config, c).await.map(|()| true),
+            Command::Audit(c) => audit::audit(config, c).await,
             Command::Draw(_) | Command::Verify(_) | Command::Log(_) => {
                 unreachable!("offline commands run without config")
             }
         }
-    })?;
-    Ok(true)
+    })
 }
 
 /// Commands that talk to a server over HTTP and need no configuration.

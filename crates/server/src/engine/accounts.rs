@@ -193,7 +193,7 @@ impl Engine {
         let (key, row) = new_key(kind, label);
         let key_id = self
             .db()
-            .create_key(brand_id, &row, self.now_ms())
+            .create_key(brand_id, &row, None, self.now_ms())
             .await
             .map_err(not_found("Brand"))?;
         Ok(IssuedKey {
@@ -212,7 +212,7 @@ impl Engine {
         // Before the write: a read that began earlier is never served from the copies.
         self.inner.key_owners.invalidate();
         self.db()
-            .revoke_key(key_id, self.now_ms())
+            .revoke_key(key_id, None, self.now_ms())
             .await
             .map_err(not_found("Key"))
     }

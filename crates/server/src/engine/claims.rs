@@ -526,7 +526,16 @@ impl Engine {
                     exclude_past_winners: true,
                 };
                 match self
-                    .draw_in(&mut tx, g, seed, drand, req, Some(prizes.clone()), &keys.public_url)
+                    .draw_in(
+                        &mut tx,
+                        g,
+                        seed,
+                        drand,
+                        req,
+                        Some(prizes.clone()),
+                        &keys.public_url,
+                        actor_key_id(actor),
+                    )
                     .await
                 {
                     Ok((d, ids)) => {
@@ -577,6 +586,20 @@ impl Engine {
                 "expired_at": format_utc(now),
             })
         });
+        // Ids only: the organiser's note may name the person.
+        let audit = fairdraw_store::audit::AuditEvent {
+            brand_id: g.row.brand_id,
+            actor_key_id: actor_key_id(actor),
+            action: format!("winner.{}", reason.as_str()),
+            giveaway_id: Some(g.id()),
+            details: json!({
+                "winner_id": winner_id,
+                "replacement_winner_id": outcome.new_winner_id,
+                "alternate_position": outcome.alternate_position,
+                "new_round_draw": outcome.new_draw,
+            }),
+        };
+        tx.audit(&audit, now).await?;
         tx.record_replacement(&replacement, &data, expired.as_ref(), now)
             .await?;
         tx.commit().await?;
@@ -591,9 +614,20 @@ impl Engine {
     }
 }
 
+/// The API key named by a replacement's `actor` (`api_key:{id}`); `None` for the scheduler.
+fn actor_key_id(actor: &str) -> Option<i64> {
+    actor.strip_prefix("api_key:").and_then(|id| id.parse().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn actors_name_their_key() {
+        assert_eq!(actor_key_id("api_key:12"), Some(12));
+        assert_eq!(actor_key_id("scheduler"), None);
+    }
 
     #[test]
     fn links_verify_only_as_signed() {

@@ -6,7 +6,9 @@
 //! prizes and redemption codes) in one transaction that holds the giveaway's row lock: picks on
 //! one giveaway run one after another, so none reuses a round or picks a current winner again.
 
+use super::audit::audit_event;
 use super::{Engine, EngineError, EngineResult, Giveaway, Principal, random_bytes};
+use fairdraw_core::audit::HeadStamp;
 use fairdraw_core::draw::{
     Candidate, Certificate, DrawInput, DrawOutcome, InclusionProof, Pool, PoolBuilder, ServerSeed, draw,
 };
@@ -15,6 +17,7 @@ use fairdraw_core::page::{PageInfo, PageRequest};
 use fairdraw_core::time::format_rfc3339;
 use fairdraw_core::validation::{Email, FieldErrors};
 use fairdraw_store::StoreError;
+use fairdraw_store::audit::AuditEvent;
 use fairdraw_store::draws::{
     DrawRow, Eligibility, EligibleRow, NewDraw, OpenPrize, ParticipantKey, PickedBy, WinnerPerson, WinnerRow, WinnersTx,
 };
@@ -303,7 +306,9 @@ impl Engine {
         // A giveaway that named a beacon round draws on it, verified, or not at all.
         let drand = self.named_beacon(&g).await?;
         let mut tx = self.db().begin_winners(g.id()).await.map_err(giveaway_not_found)?;
-        let (d, _) = self.draw_in(&mut tx, &g, seed, drand, req, None, public_url).await?;
+        let (d, _) = self
+            .draw_in(&mut tx, &g, seed, drand, req, None, public_url, Some(who.key_id))
+            .await?;
         tx.commit().await?;
         Ok(d)
     }
@@ -337,6 +342,7 @@ impl Engine {
         req: RandomRequest,
         prizes: Option<Vec<OpenPrize>>,
         public_url: &str,
+        actor_key_id: Option<i64>,
     ) -> EngineResult<(RandomDraw, Vec<i64>)> {
         let now = self.now_ms();
         let claim = self.claim_setup(tx).await?;
@@ -382,6 +388,10 @@ impl Engine {
         cert.committed_at = g.row.committed_at.map(format_rfc3339);
         cert.pool_url = Some(links.pool_url.clone());
         cert.sign(self.signing_key());
+        // The brand's audit head as this draw sees it, signed with the draw: a chain rewritten
+        // afterwards no longer reaches it.
+        let head = tx.audit_head(g.row.brand_id).await?;
+        cert.audit_head = Some(HeadStamp::sign(self.signing_key(), &cert.result_hash, head));
         let new = new_draw(&cert, Some(g.id()), g.row.committed_at, now)?;
         // Weights are below 2^63 (the pool checked), so they fit a stored integer.
         let pool_rows: Vec<(&str, i64)> = pool.iter().map(|c| (c.id, c.weight as i64)).collect();
@@ -415,6 +425,20 @@ impl Engine {
             .await?;
             winner_ids.push(id);
         }
+        let audit = AuditEvent {
+            brand_id: g.row.brand_id,
+            actor_key_id,
+            action: "winners.drawn".to_owned(),
+            giveaway_id: Some(g.id()),
+            details: serde_json::json!({
+                "draw": public_id,
+                "result_hash": result_hash,
+                "round": round,
+                "pool_size": outcome.pool_size,
+                "winners": outcome.winners,
+            }),
+        };
+        tx.audit(&audit, now).await?;
         let mut people = tx.people(&picked).await?;
 
         let order: HashMap<i64, usize> = picked.iter().enumerate().map(|(i, id)| (*id, i)).collect();
@@ -471,7 +495,14 @@ impl Engine {
         }
         let prizes = tx.open_prizes().await?;
         let claim = self.claim_setup(&mut tx).await?;
-        award(&mut tx, c.participant_id, None, prizes.first(), &claim, now).await?;
+        let winner_id = award(&mut tx, c.participant_id, None, prizes.first(), &claim, now).await?;
+        let audit = audit_event(
+            who,
+            "winner.picked",
+            Some(g.id()),
+            serde_json::json!({ "winner_id": winner_id, "participant_id": c.participant_id, "user_id": c.user_id }),
+        );
+        tx.audit(&audit, now).await?;
         tx.commit().await?;
         Ok(WinnerPerson {
             participant_id: c.participant_id,
@@ -499,8 +530,14 @@ impl Engine {
     /// prize is free again; a redemption code they were given stays spent.
     pub async fn remove_winner(&self, who: &Principal, giveaway_id: i64, winner_id: i64) -> EngineResult<()> {
         let g = self.owned_giveaway(who, giveaway_id).await?;
+        let audit = audit_event(
+            who,
+            "winner.removed",
+            Some(g.id()),
+            serde_json::json!({ "winner_id": winner_id }),
+        );
         self.db()
-            .remove_winner(g.id(), winner_id, self.now_ms())
+            .remove_winner(g.id(), winner_id, &audit, self.now_ms())
             .await
             .map_err(|e| match e {
                 StoreError::NotFound => EngineError::NotFound("Winner"),

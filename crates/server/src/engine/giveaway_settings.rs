@@ -1,6 +1,7 @@
 //! A giveaway's settings documents: rules, design and e-mail settings. Each is read whole and
 //! updated partially; an update with any refused field changes nothing.
 
+use super::audit::audit_event;
 use super::{Engine, EngineError, EngineResult, Principal};
 use fairdraw_core::giveaway::design::{Design, DesignPatch};
 use fairdraw_core::giveaway::emails::{EmailSettings, EmailSettingsPatch};
@@ -35,7 +36,7 @@ impl Engine {
         let mut errors = FieldErrors::new();
         rules.apply(patch, "", &mut errors);
         errors.into_result()?;
-        self.save_settings_document(id, GiveawayDocument::RulesConfig, &rules)
+        self.save_settings_document(who, id, GiveawayDocument::RulesConfig, &rules)
             .await?;
         Ok(rules)
     }
@@ -51,7 +52,7 @@ impl Engine {
         let mut errors = FieldErrors::new();
         design.apply(patch, &mut errors);
         errors.into_result()?;
-        self.save_settings_document(id, GiveawayDocument::Design, &design)
+        self.save_settings_document(who, id, GiveawayDocument::Design, &design)
             .await?;
         Ok(design)
     }
@@ -72,19 +73,30 @@ impl Engine {
         let mut errors = FieldErrors::new();
         emails.apply(patch, &mut errors);
         errors.into_result()?;
-        self.save_settings_document(id, GiveawayDocument::EmailSettings, &emails)
+        self.save_settings_document(who, id, GiveawayDocument::EmailSettings, &emails)
             .await?;
         Ok(emails)
     }
 
     async fn save_settings_document<T: Serialize>(
         &self,
+        who: &Principal,
         id: i64,
         column: GiveawayDocument,
         doc: &T,
     ) -> EngineResult<()> {
         let json = serde_json::to_string(doc).map_err(|e| EngineError::Internal(Box::new(e)))?;
-        match self.db().set_giveaway_document(id, column, &json, self.now_ms()).await {
+        let audit = audit_event(
+            who,
+            "giveaway.updated",
+            Some(id),
+            serde_json::json!({ "document": column.name() }),
+        );
+        match self
+            .db()
+            .set_giveaway_document(id, column, &json, &audit, self.now_ms())
+            .await
+        {
             // Deleted between the ownership check and the write.
             Err(StoreError::NotFound) => Err(EngineError::NotFound("Giveaway")),
             other => Ok(other?),

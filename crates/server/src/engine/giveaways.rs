@@ -2,6 +2,7 @@
 //! delete, and the figures of the stats endpoint. Every call is scoped to the caller's brand:
 //! another brand's giveaway is "not found", never "forbidden", so ids leak nothing.
 
+use super::audit::audit_event;
 use super::{Engine, EngineError, EngineResult, Principal, random_bytes};
 use fairdraw_core::beacon::{BeaconKind, FairnessInput, NamedRound};
 use fairdraw_core::draw::{ServerSeed, commitment};
@@ -14,6 +15,7 @@ use fairdraw_store::StoreError;
 use fairdraw_store::giveaways::{
     BeaconRound, Commitment, GiveawayFields, GiveawayQuery, GiveawayRow, GiveawaySort, StatusFilter,
 };
+use serde_json::json;
 
 /// A giveaway with its documents parsed and its status computed at the time of asking.
 #[derive(Clone, Debug)]
@@ -172,6 +174,7 @@ impl Engine {
                 &to_fields(&spec, beacon),
                 commitment.as_ref(),
                 round.as_ref(),
+                &audit_event(who, "giveaway.created", None, json!({ "is_draft": spec.is_draft })),
                 now,
             )
             .await?;
@@ -208,12 +211,18 @@ impl Engine {
         check_named_round(&current, beacon, spec.end_at)?;
         let commitment = (!spec.is_draft && current.row.commitment.is_none()).then(new_commitment);
         let round = self.round_to_name(&current, beacon, !spec.is_draft, spec.end_at);
+        let details = json!({
+            "is_draft": spec.is_draft,
+            "published": current.row.is_draft != 0 && !spec.is_draft,
+            "committed": commitment.is_some(),
+        });
         self.db()
             .update_giveaway(
                 id,
                 &to_fields(&spec, beacon),
                 commitment.as_ref(),
                 round.as_ref(),
+                &audit_event(who, "giveaway.updated", Some(id), details),
                 self.now_ms(),
             )
             .await?;
@@ -233,12 +242,14 @@ impl Engine {
         let beacon = current_kind(&current);
         let commitment = current.row.commitment.is_none().then(new_commitment);
         let round = self.round_to_name(&current, beacon, true, spec.end_at);
+        let details = json!({ "was_draft": current.row.is_draft != 0, "committed": commitment.is_some() });
         self.db()
             .update_giveaway(
                 id,
                 &to_fields(&spec, beacon),
                 commitment.as_ref(),
                 round.as_ref(),
+                &audit_event(who, "giveaway.published", Some(id), details),
                 self.now_ms(),
             )
             .await?;
@@ -251,7 +262,13 @@ impl Engine {
         let title: String = title.chars().take(255).collect();
         let new_id = self
             .db()
-            .duplicate_giveaway(id, &new_slug(&title), &title, self.now_ms())
+            .duplicate_giveaway(
+                id,
+                &new_slug(&title),
+                &title,
+                &audit_event(who, "giveaway.duplicated", None, json!({})),
+                self.now_ms(),
+            )
             .await?;
         // Winners who must claim: the copy asks the same of its winners.
         let claim = self.db().claim_config(id).await?;
@@ -263,7 +280,13 @@ impl Engine {
 
     pub async fn delete_giveaway(&self, who: &Principal, id: i64) -> EngineResult<()> {
         self.owned_giveaway(who, id).await?;
-        self.db().soft_delete_giveaway(id, self.now_ms()).await?;
+        self.db()
+            .soft_delete_giveaway(
+                id,
+                &audit_event(who, "giveaway.deleted", Some(id), json!({})),
+                self.now_ms(),
+            )
+            .await?;
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 
 mod accounts;
 pub mod analytics;
+pub mod audit;
 mod batch;
 pub mod beacon;
 mod cache;
@@ -22,6 +23,7 @@ mod giveaways;
 mod limits;
 pub mod lists;
 pub mod participants;
+pub mod privacy;
 pub mod prizes;
 pub mod public_entries;
 pub mod result_claims;

@@ -7,6 +7,7 @@
 //! or not at all. Changes that remove or restore entries recount in the transaction that makes
 //! them.
 
+use super::audit::audit_event;
 use super::entries::{new_referral_code, new_user_id};
 use super::{Engine, EngineError, EngineResult, Giveaway, Principal};
 use fairdraw_core::entry_methods::{USER_DETAILS, catalog};
@@ -591,8 +592,20 @@ impl Engine {
             .participant_by_user_id(id, user_id)
             .await
             .map_err(participant_not_found)?;
+        let action = match change {
+            StatusChange::Ban => "participant.banned",
+            StatusChange::Unban => "participant.unbanned",
+            StatusChange::Disqualify => "participant.disqualified",
+        };
+        // The participant's ids, never their e-mail address.
+        let audit = audit_event(
+            who,
+            action,
+            Some(id),
+            serde_json::json!({ "participant_id": p.id, "user_id": p.user_id }),
+        );
         self.db()
-            .change_participant_status(id, p.id, change, self.now_ms())
+            .change_participant_status(id, p.id, change, &audit, self.now_ms())
             .await
             .map_err(participant_not_found)
     }

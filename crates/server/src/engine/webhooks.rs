@@ -2,6 +2,7 @@
 //! delivery log, and a synchronous test delivery. URLs are checked against the SSRF rule
 //! (`crate::egress`) when saved; deliveries check again as they connect.
 
+use super::audit::audit_event;
 use super::{Engine, EngineError, EngineResult, Principal, random_bytes};
 use crate::egress::check_url_resolving;
 use fairdraw_core::events::EventKind;
@@ -9,6 +10,7 @@ use fairdraw_core::page::{PageInfo, PageRequest};
 use fairdraw_core::validation::FieldErrors;
 use fairdraw_store::webhooks::{DeliveryRow, NewDelivery, WebhookChange, WebhookRow};
 use serde::Deserialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
 const MAX_URL: usize = 2048;
@@ -155,7 +157,20 @@ impl Engine {
         let secret = hex::encode(random_bytes::<32>());
         let webhook = self
             .db()
-            .create_webhook(who.brand_id, &url, &events, &secret, self.now_ms())
+            .create_webhook(
+                who.brand_id,
+                &url,
+                &events,
+                &secret,
+                // The URL is left out: it may carry the receiver's own secret.
+                &audit_event(
+                    who,
+                    "webhook.created",
+                    None,
+                    json!({ "events": serde_json::from_str::<serde_json::Value>(&events).unwrap_or_default() }),
+                ),
+                self.now_ms(),
+            )
             .await?;
         Ok(CreatedWebhook { webhook, secret })
     }
@@ -183,9 +198,23 @@ impl Engine {
             events,
             active: input.active,
         };
+        let changed: Vec<&str> = [
+            ("url", change.url.is_some()),
+            ("events", change.events.is_some()),
+            ("active", change.active.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect();
+        let audit = audit_event(
+            who,
+            "webhook.updated",
+            None,
+            json!({ "webhook_id": id, "changed": changed, "active": change.active }),
+        );
         if self
             .db()
-            .update_webhook(who.brand_id, id, &change, self.now_ms())
+            .update_webhook(who.brand_id, id, &change, &audit, self.now_ms())
             .await?
         {
             Ok(())
@@ -195,7 +224,12 @@ impl Engine {
     }
 
     pub async fn delete_webhook(&self, who: &Principal, id: i64) -> EngineResult<()> {
-        if self.db().delete_webhook(who.brand_id, id).await? {
+        let audit = audit_event(who, "webhook.deleted", None, json!({ "webhook_id": id }));
+        if self
+            .db()
+            .delete_webhook(who.brand_id, id, &audit, self.now_ms())
+            .await?
+        {
             Ok(())
         } else {
             Err(not_found())

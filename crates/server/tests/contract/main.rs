@@ -8,6 +8,8 @@ mod v1_support;
 
 mod account;
 mod analytics;
+// The audit trail, export and erasure (issue 16).
+mod audit;
 mod browser;
 mod comment_connectors;
 mod comment_draws;
@@ -94,6 +96,8 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         external_claims::scenarios(),
         v1_claims::scenarios(),
         draw_history::scenarios(),
+        // The audit trail, export and erasure (issue 16).
+        audit::scenarios(),
     ]
     .into_iter()
     .flatten()

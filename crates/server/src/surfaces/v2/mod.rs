@@ -4,6 +4,8 @@
 
 mod account;
 mod analytics;
+// The audit trail (issue 16).
+mod audit;
 mod auth;
 mod entries;
 mod entry_methods;
@@ -55,6 +57,7 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .merge(analytics::routes())
         .merge(winners::routes())
         .merge(webhooks::routes())
+        .merge(audit::routes())
         // Photo contests (issue 14).
         .merge(gallery::routes());
     crate::openapi::secured(keyed, crate::openapi::Auth::V2)

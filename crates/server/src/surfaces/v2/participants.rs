@@ -1,6 +1,8 @@
 //! `/v2/giveaways/{id}/participants` (list, details, search, bonus entries, ban, unban,
 //! disqualify) and the lookups by e-mail across the caller's account,
-//! `/v2/participants/{email}/entries` and `/v2/participants/{email}/giveaways`.
+//! `/v2/participants/{email}/entries` and `/v2/participants/{email}/giveaways`, and a person's
+//! data across the caller's brand: `/v2/participants/{email}/export` and
+//! `DELETE /v2/participants/{email}` (erasure).
 
 use super::extract::{Body, Caller, Path, Query};
 use super::response::{Envelope, ErrorEnvelope, ListEnvelope, V2Result, list, ok};
@@ -28,6 +30,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(disqualify_participant))
         .routes(routes!(entries_by_email))
         .routes(routes!(giveaways_by_email))
+        .routes(routes!(export_person))
+        .routes(routes!(erase_person))
 }
 
 /// A participant in a list.
@@ -318,4 +322,203 @@ pub async fn giveaways_by_email(
             total_entries: g.total_entries,
         })
         .collect::<Vec<_>>()))
+}
+
+/// A participant record, as held.
+#[derive(Serialize, ToSchema)]
+pub struct ExportedParticipant {
+    giveaway_id: i64,
+    giveaway_title: String,
+    user_id: String,
+    email: String,
+    name: String,
+    country: Option<String>,
+    birthday: Option<String>,
+    ip: Option<String>,
+    referral_code: String,
+    /// active, banned or disqualified.
+    status: String,
+    is_verified: bool,
+    total_entries: i64,
+    created_at: String,
+}
+
+/// An entry, as held.
+#[derive(Serialize, ToSchema)]
+pub struct ExportedEntry {
+    id: i64,
+    giveaway_id: i64,
+    user_id: String,
+    entry_method_id: Option<i64>,
+    entry_method: i64,
+    entry_method_name: &'static str,
+    entry_amount: i64,
+    /// The answer or value given with the entry.
+    entry_value: Option<String>,
+    is_verified: bool,
+    is_valid: bool,
+    country: Option<String>,
+    timestamp: String,
+}
+
+/// A win, as held.
+#[derive(Serialize, ToSchema)]
+pub struct ExportedWin {
+    winner_id: i64,
+    giveaway_id: i64,
+    user_id: String,
+    /// random or manual.
+    kind: String,
+    /// The draw that picked them (`drw_…`); null for a manual pick.
+    draw_id: Option<String>,
+    prize_id: Option<i64>,
+    claim_status: Option<String>,
+    timestamp: String,
+    removed_at: Option<String>,
+}
+
+/// A photo uploaded to a photo contest, as held (its bytes are at `/media/{media_id}` while approved).
+#[derive(Serialize, ToSchema)]
+pub struct ExportedPhoto {
+    id: i64,
+    giveaway_id: i64,
+    user_id: String,
+    entry_id: i64,
+    media_id: String,
+    caption: Option<String>,
+    status: String,
+    votes: i64,
+    timestamp: String,
+}
+
+/// Everything your brand holds about one e-mail address.
+#[derive(Serialize, ToSchema)]
+pub struct PersonExport {
+    email: String,
+    participants: Vec<ExportedParticipant>,
+    entries: Vec<ExportedEntry>,
+    wins: Vec<ExportedWin>,
+    photos: Vec<ExportedPhoto>,
+    /// Giveaways whose whitelist names the address.
+    whitelisted_in: Vec<i64>,
+    /// Giveaways whose blacklist names the address.
+    blacklisted_in: Vec<i64>,
+}
+
+#[utoipa::path(get, path = "/participants/{email}/export", tag = "Participants", summary = "Export a person's data",
+    description = "Everything your brand holds about this e-mail address, across its giveaways (deleted ones included): \
+        participant records with name, country, birthday and IP address, every entry with its answer, wins, photos, \
+        and the lists that name the address. 404 when the brand holds nothing under it.",
+    params(("email" = String, Path, description = "The participant's e-mail address (URL-encoded)")),
+    responses((status = 200, body = Envelope<PersonExport>), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn export_person(State(state): State<AppState>, Caller(who): Caller, Path(email): Path<String>) -> V2Result {
+    let data = state.engine.export_person(&who, &email).await?;
+    let user_of: std::collections::HashMap<i64, String> =
+        data.participants.iter().map(|p| (p.id, p.user_id.clone())).collect();
+    let user = |id: i64| user_of.get(&id).cloned().unwrap_or_default();
+    let email = data
+        .participants
+        .first()
+        .map(|p| p.email.clone())
+        .unwrap_or_else(|| email.trim().to_lowercase());
+    Ok(ok(PersonExport {
+        email,
+        entries: data
+            .entries
+            .into_iter()
+            .map(|e| ExportedEntry {
+                id: e.id,
+                giveaway_id: e.giveaway_id,
+                user_id: user(e.participant_id),
+                entry_method_id: e.entry_method_id,
+                entry_method: e.method_type,
+                entry_method_name: method_name(e.method_type),
+                entry_amount: e.amount,
+                entry_value: e.value,
+                is_verified: e.is_verified != 0,
+                is_valid: e.display_winner == 0,
+                country: e.country,
+                timestamp: format_utc(e.created_at),
+            })
+            .collect(),
+        wins: data
+            .wins
+            .into_iter()
+            .map(|w| ExportedWin {
+                winner_id: w.id,
+                giveaway_id: w.giveaway_id,
+                user_id: user(w.participant_id),
+                kind: w.kind,
+                draw_id: w.draw_public_id,
+                prize_id: w.prize_id,
+                claim_status: w.claim_status,
+                timestamp: format_utc(w.created_at),
+                removed_at: w.removed_at.map(format_utc),
+            })
+            .collect(),
+        photos: data
+            .photos
+            .into_iter()
+            .map(|p| ExportedPhoto {
+                id: p.id,
+                giveaway_id: p.giveaway_id,
+                user_id: user(p.participant_id),
+                entry_id: p.entry_id,
+                media_id: p.media_id,
+                caption: p.caption,
+                status: p.status,
+                votes: p.votes,
+                timestamp: format_utc(p.created_at),
+            })
+            .collect(),
+        participants: data
+            .participants
+            .into_iter()
+            .map(|p| ExportedParticipant {
+                giveaway_id: p.giveaway_id,
+                giveaway_title: p.giveaway_title,
+                user_id: p.user_id,
+                email: p.email,
+                name: p.name,
+                country: p.country,
+                birthday: p.birthday,
+                ip: p.ip,
+                referral_code: p.referral_code,
+                status: p.status,
+                is_verified: p.is_verified != 0,
+                total_entries: p.total_entries,
+                created_at: format_utc(p.created_at),
+            })
+            .collect(),
+        whitelisted_in: data.whitelisted_in,
+        blacklisted_in: data.blacklisted_in,
+    }))
+}
+
+/// What an erasure did.
+#[derive(Serialize, ToSchema)]
+pub struct ErasureDone {
+    message: &'static str,
+    /// The participant records erased (their `user_id`s stay, so past draws still verify).
+    user_ids: Vec<String>,
+    /// Whitelist rows removed.
+    whitelist_rows: usize,
+}
+
+#[utoipa::path(delete, path = "/participants/{email}", tag = "Participants", summary = "Erase a person's data",
+    description = "Erases this e-mail address across your brand: each participant record keeps its random `user_id` and \
+        standing, but its e-mail becomes a salted hash no one can reverse and its name, country, birthday and IP address \
+        are removed; entry answers, claim answers, photo captions and photos are removed; the address leaves the \
+        whitelists (a blacklist entry, an organiser's ban, stays). Past draws stay verifiable: pools and certificates name \
+        participants by `user_id` only. Recorded in the audit log by ids, without the address. 404 when the brand holds \
+        nothing under the address.",
+    params(("email" = String, Path, description = "The participant's e-mail address (URL-encoded)")),
+    responses((status = 200, body = Envelope<ErasureDone>), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn erase_person(State(state): State<AppState>, Caller(who): Caller, Path(email): Path<String>) -> V2Result {
+    let erased = state.engine.erase_person(&who, &email).await?;
+    Ok(ok(ErasureDone {
+        message: "Personal data erased.",
+        user_ids: erased.user_ids,
+        whitelist_rows: erased.whitelist_rows,
+    }))
 }
