@@ -181,22 +181,18 @@ async fn run(db: Db, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
 
 /// Counts a recording's outcome in the metrics, by the rule that refused it.
 fn count(outcome: &Outcome) {
-    use fairdraw_store::entries::{PublicRefusal, Refusal};
+    use crate::engine::public_entries::Rule;
+    use fairdraw_store::entries::PublicRefusal;
     match outcome {
         Ok(r)
             if r.public
                 .as_ref()
                 .is_some_and(|p| p.refused == Some(PublicRefusal::DuplicateIp)) =>
         {
-            crate::telemetry::entry_refused("duplicate_ip")
+            crate::telemetry::entry_refused(Rule::DuplicateIp.name())
         }
         Ok(_) => crate::telemetry::entry_accepted(),
-        Err(refusal) => crate::telemetry::entry_refused(match refusal {
-            Refusal::MaxParticipants => "max_participants",
-            Refusal::MaxEntriesPerUser => "max_entries_per_user",
-            Refusal::Banned => "banned",
-            Refusal::Disqualified => "disqualified",
-        }),
+        Err(refusal) => crate::telemetry::entry_refused(Rule::from(refusal.clone()).name()),
     }
 }
 

@@ -114,6 +114,18 @@ pub(super) fn internal(message: String) -> PublicError {
 
 pub type PublicResult<T> = Result<T, PublicError>;
 
+impl From<Refusal> for Rule {
+    /// The rule a refusal of the writer's transaction stands for.
+    fn from(r: Refusal) -> Rule {
+        match r {
+            Refusal::MaxParticipants => Rule::MaxParticipants,
+            Refusal::MaxEntriesPerUser => Rule::MaxEntriesPerUser,
+            Refusal::Banned => Rule::Banned,
+            Refusal::Disqualified => Rule::Disqualified,
+        }
+    }
+}
+
 pub(super) fn refusal(r: Refusal) -> PublicError {
     match r {
         Refusal::MaxParticipants => refusal_error(
