@@ -119,7 +119,26 @@ impl Email {
     pub fn into_string(self) -> String {
         self.0
     }
+
+    /// The SHA-256 of the canonical address, in hex: how work queued by an erasure names the
+    /// address without holding it.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(self.0.as_bytes()))
+    }
+
+    /// Whether `address` is what an erasure left in place of someone's address (its domain is
+    /// [`ERASED_DOMAIN`]): it names nobody, and no mail is sent to it.
+    pub fn is_erased(address: &str) -> bool {
+        address
+            .rsplit_once('@')
+            .is_some_and(|(_, domain)| domain.eq_ignore_ascii_case(ERASED_DOMAIN))
+    }
 }
+
+/// The domain of the addresses an erasure leaves behind: `.invalid` is reserved (RFC 2606), so
+/// no mail can reach them.
+pub const ERASED_DOMAIN: &str = "erased.invalid";
 
 /// A character that shows nothing or controls display: controls, format characters (zero-width
 /// spaces and joiners, bidi controls, soft hyphens, tags), private-use and unassigned code

@@ -4,11 +4,12 @@
 //!
 //! The parsers: e-mail addresses, IPs, CIDR ranges and list values (list imports), comment
 //! uploads (CSV and JSON), chat profiles and id lists (the `/external` bodies), photos (the
-//! upload form), times, draw pools and certificates (what `fairdraw verify` reads).
+//! upload form), times, draw pools and certificates (what `fairdraw verify` reads), and the pool
+//! CSV files that `fairdraw draw` and `fairdraw verify` read.
 
 use fairdraw_core::chat::{ids::parse_csv, parse_profile};
 use fairdraw_core::comments::upload::{Format, read};
-use fairdraw_core::draw::{Candidate, Certificate, Pool, verify_certificate};
+use fairdraw_core::draw::{Candidate, Certificate, Pool, read_pool_csv, verify_certificate, write_pool_csv};
 use fairdraw_core::gallery::{PhotoLimits, check_photo};
 use fairdraw_core::lists::{Cidr, ListValue};
 use fairdraw_core::validation::Email;
@@ -174,6 +175,36 @@ proptest! {
             if let Ok(c) = serde_json::from_value::<Certificate>(cert) {
                 prop_assert!(verify_certificate(&c, &pool).is_err());
             }
+        }
+    }
+
+    /// A pool file of arbitrary bytes is read or refused with a line inside the file, never a
+    /// panic; what is read holds at most one candidate per line after the header.
+    #[test]
+    fn pool_files_of_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..3_000), header in any::<bool>()) {
+        let mut file = if header { b"id,weight\n".to_vec() } else { Vec::new() };
+        file.extend_from_slice(&bytes);
+        let lines = file.iter().filter(|&&b| b == b'\n' || b == b'\r').count() as u64 + 1;
+        match read_pool_csv(&file[..]) {
+            Ok(pool) => prop_assert!((pool.len() as u64) < lines.max(2)),
+            Err(e) => {
+                prop_assert!(e.line <= lines, "line {} of {}", e.line, lines);
+                prop_assert!(e.message.len() < 1_000, "{}", e.message.len());
+            }
+        }
+    }
+
+    /// Any pool the server publishes reads back as the same pool (same hash), whatever its ids
+    /// hold; and rows the pool rules refuse are refused from a file too.
+    #[test]
+    fn published_pools_read_back_the_same(rows in prop::collection::vec((hostile_text(), prop_oneof![3 => 1u64..1_000, 1 => any::<u64>()]), 0..30)) {
+        let candidates: Vec<Candidate> = rows.iter().map(|(id, w)| Candidate::new(id.clone(), *w)).collect();
+        let file = write_pool_csv(&candidates);
+        match (Pool::new(candidates), read_pool_csv(&file[..])) {
+            (Ok(pool), Ok(back)) => prop_assert_eq!(back.hash(), pool.hash()),
+            (Err(_), Err(_)) => {}
+            (Ok(_), Err(e)) => prop_assert!(false, "a valid pool was refused from its file: {e}"),
+            (Err(e), Ok(_)) => prop_assert!(false, "an invalid pool was read from its file: {e}"),
         }
     }
 }

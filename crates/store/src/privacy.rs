@@ -6,7 +6,10 @@
 use crate::audit::{self, AuditEvent};
 use crate::db::Db;
 use crate::error::StoreResult;
-use sqlx::FromRow;
+use crate::jobs::{NewJob, enqueue_in};
+use serde_json::Value;
+use sqlx::{Any, FromRow, Transaction};
+use std::collections::HashSet;
 
 /// The participants of brand `$1` with e-mail `$2`.
 const PERSON: &str = "SELECT p.id FROM participants p JOIN giveaways g ON g.id = p.giveaway_id \
@@ -99,6 +102,8 @@ pub struct Erasure<'a> {
     pub email: &'a str,
     /// What the address becomes: a salted hash the caller made, unique to this person.
     pub pseudonym: &'a str,
+    /// Work outside the database the erasure causes (the outbox's copies), queued with it.
+    pub then: NewJob,
 }
 
 /// What an erasure changed.
@@ -108,6 +113,11 @@ pub struct Erased {
     pub user_ids: Vec<String>,
     /// Whitelist rows removed.
     pub whitelist_rows: usize,
+    /// Queued or finished jobs whose payload quoted the address (webhook deliveries of entry
+    /// and participant events, verification e-mails), now quoting the pseudonym.
+    pub jobs_scrubbed: usize,
+    /// Saved `Idempotency-Key` responses that quoted the address, removed.
+    pub saved_responses_removed: usize,
 }
 
 impl Erased {
@@ -186,8 +196,11 @@ impl Db {
     /// participant rows keep their ids and standing but lose name, country, birthday and IP, and
     /// their e-mail becomes `e.pseudonym`; entry answers and countries, sealed claim answers,
     /// photo captions and photo bytes are removed; tokens and verification links are deleted; the
-    /// address leaves the whitelists. Blacklists keep it: a ban is the organiser's record and
-    /// stays in force. Returns what was erased (nothing when the brand holds nothing).
+    /// address leaves the whitelists; the brand's jobs that quote it (webhook payloads, the
+    /// verification e-mail) quote the pseudonym instead, with the name beside it cleared, and
+    /// saved idempotent responses that quote it are dropped. Blacklists keep it: a ban is the
+    /// organiser's record and stays in force. Returns what was erased (nothing when the brand
+    /// holds nothing).
     pub async fn erase_person(
         &self,
         brand_id: i64,
@@ -264,19 +277,172 @@ impl Db {
         .bind(e.pseudonym)
         .execute(&mut *tx)
         .await?;
+        let jobs_scrubbed = scrub_jobs_in(&mut tx, brand_id, e).await?;
+        enqueue_in(&mut tx, &e.then, now).await?;
+        let saved_responses_removed = drop_saved_responses_in(&mut tx, brand_id, e.email).await?;
         let erased = Erased {
             participant_ids: found.iter().map(|(id, _)| *id).collect(),
             user_ids: found.into_iter().map(|(_, u)| u).collect(),
             whitelist_rows: whitelisted.len(),
+            jobs_scrubbed,
+            saved_responses_removed,
         };
         let mut audit = audit.clone();
         if let Some(details) = audit.details.as_object_mut() {
             details.insert("participant_ids".to_owned(), erased.participant_ids.clone().into());
             details.insert("user_ids".to_owned(), erased.user_ids.clone().into());
             details.insert("whitelist_rows".to_owned(), whitelisted.len().into());
+            details.insert("jobs_scrubbed".to_owned(), jobs_scrubbed.into());
+            details.insert("saved_responses_removed".to_owned(), saved_responses_removed.into());
         }
         audit::append_in(&mut tx, &audit, now).await?;
         tx.commit().await?;
         Ok(erased)
+    }
+}
+
+/// A `LIKE` pattern that finds `needle` anywhere. Its `_` and `%` are left as wildcards: the
+/// pattern only narrows the rows down, and every caller checks the exact text after.
+fn containing(needle: &str) -> String {
+    format!("%{needle}%")
+}
+
+/// The brand's jobs whose payload quotes `e.email` get `e.pseudonym` in its place, and the name
+/// beside it cleared (see [`scrub`]). A job is the brand's when it delivers to one of its
+/// webhooks or concerns one of its giveaways. Returns how many payloads changed.
+async fn scrub_jobs_in(tx: &mut Transaction<'_, Any>, brand_id: i64, e: &Erasure<'_>) -> StoreResult<usize> {
+    let quoting: Vec<(i64, String)> = sqlx::query_as("SELECT id, payload FROM jobs WHERE payload LIKE $1")
+        .bind(containing(e.email))
+        .fetch_all(&mut **tx)
+        .await?;
+    if quoting.is_empty() {
+        return Ok(0);
+    }
+    let mut giveaways = HashSet::new();
+    let mut webhooks = HashSet::new();
+    for (set, sql) in [
+        (&mut giveaways, "SELECT id FROM giveaways WHERE brand_id = $1"),
+        (&mut webhooks, "SELECT id FROM webhooks WHERE brand_id = $1"),
+    ] {
+        let rows: Vec<(i64,)> = sqlx::query_as(sql).bind(brand_id).fetch_all(&mut **tx).await?;
+        set.extend(rows.into_iter().map(|(id,)| id));
+    }
+    let owned = |payload: &Value| {
+        let id = |v: Option<&Value>| v.and_then(Value::as_i64);
+        id(payload.get("webhook_id")).is_some_and(|w| webhooks.contains(&w))
+            || id(payload.get("giveaway_id")).is_some_and(|g| giveaways.contains(&g))
+            || id(payload.get("data").and_then(|d| d.get("giveaway_id"))).is_some_and(|g| giveaways.contains(&g))
+    };
+    let mut changed = 0;
+    for (id, payload) in quoting {
+        let Ok(mut payload) = serde_json::from_str::<Value>(&payload) else {
+            continue;
+        };
+        if !owned(&payload) || !scrub(&mut payload, e.email, e.pseudonym) {
+            continue;
+        }
+        sqlx::query("UPDATE jobs SET payload = $2 WHERE id = $1")
+            .bind(id)
+            .bind(payload.to_string())
+            .execute(&mut **tx)
+            .await?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+/// Replaces every string equal to `email` in `value` by `pseudonym`, and clears the `name` and
+/// `user_name` that sit beside it in the same object. Whether anything changed.
+fn scrub(value: &mut Value, email: &str, pseudonym: &str) -> bool {
+    match value {
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, v| scrub(v, email, pseudonym) | changed),
+        Value::Object(fields) => {
+            let mut here = false;
+            for v in fields.values_mut() {
+                if v.as_str() == Some(email) {
+                    *v = Value::String(pseudonym.to_owned());
+                    here = true;
+                }
+            }
+            if here {
+                for key in ["name", "user_name"] {
+                    if let Some(v) = fields.get_mut(key).filter(|v| v.is_string()) {
+                        *v = Value::String(String::new());
+                    }
+                }
+            }
+            fields
+                .values_mut()
+                .fold(here, |changed, v| scrub(v, email, pseudonym) | changed)
+        }
+        Value::String(s) if s == email => {
+            *s = pseudonym.to_owned();
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Removes the saved `Idempotency-Key` responses that quote `email`: those of the brand's keys,
+/// and anonymous ones (the public entry endpoint's). A client retrying with such a key runs the
+/// request again. Returns how many were removed.
+async fn drop_saved_responses_in(tx: &mut Transaction<'_, Any>, brand_id: i64, email: &str) -> StoreResult<usize> {
+    let saved: Vec<(String, String, Option<Vec<u8>>)> = sqlx::query_as(
+        "SELECT scope, idem_key, body FROM idempotency_keys WHERE body LIKE $1 \
+         AND (scope LIKE 'anon:%' OR scope IN (SELECT 'key:' || id FROM api_keys WHERE brand_id = $2))",
+    )
+    .bind(containing(email).into_bytes())
+    .bind(brand_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let needle = email.as_bytes();
+    let mut removed = 0;
+    for (scope, key, body) in saved {
+        if !body.is_some_and(|b| b.windows(needle.len()).any(|w| w == needle)) {
+            continue;
+        }
+        sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2")
+            .bind(scope)
+            .bind(key)
+            .execute(&mut **tx)
+            .await?;
+        removed += 1;
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn scrubbing_replaces_the_address_and_clears_the_name_beside_it() {
+        let mut v = json!({
+            "webhook_id": 3,
+            "data": { "email": "ann@example.com", "name": "Ann Smith", "user_id": "u1" },
+            "other": { "name": "kept", "email": "bob@example.com" },
+            "list": ["ann@example.com", "x"],
+        });
+        assert!(scrub(&mut v, "ann@example.com", "erased-1@erased.invalid"));
+        assert_eq!(
+            v,
+            json!({
+                "webhook_id": 3,
+                "data": { "email": "erased-1@erased.invalid", "name": "", "user_id": "u1" },
+                "other": { "name": "kept", "email": "bob@example.com" },
+                "list": ["erased-1@erased.invalid", "x"],
+            })
+        );
+        assert!(!scrub(&mut v, "ann@example.com", "erased-1@erased.invalid"));
+    }
+
+    #[test]
+    fn a_longer_address_that_contains_it_is_not_scrubbed() {
+        let mut v = json!({ "email": "joann@example.com", "name": "Jo" });
+        assert!(!scrub(&mut v, "ann@example.com", "p"));
+        assert_eq!(v["name"], "Jo");
     }
 }

@@ -9,7 +9,7 @@ use std::io::{BufReader, Write as _};
 use std::path::{Path, PathBuf};
 
 use fairdraw_core::draw::{
-    Certificate, DrawInput, DrawOutcome, Pool, PoolBuilder, PoolError, ServerSeed, draw, verify_certificate,
+    Certificate, DrawInput, DrawOutcome, Pool, ServerSeed, draw, read_pool_csv, verify_certificate,
 };
 
 /// Run a draw on a pool file.
@@ -244,122 +244,8 @@ fn fresh_seed() -> anyhow::Result<ServerSeed> {
 /// the file and line.
 pub fn read_pool(path: &Path) -> anyhow::Result<Pool> {
     let file = File::open(path).map_err(|e| anyhow::anyhow!("cannot open the pool file {}: {e}", path.display()))?;
-    let name = path.display();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(BufReader::with_capacity(1 << 16, file));
-    check_header(&mut reader).map_err(|e| anyhow::anyhow!("{name}: line 1: {e}"))?;
-
-    let mut builder = PoolBuilder::new();
-    // Input line of each candidate, to name both lines of a duplicate id.
-    let mut lines: Vec<u64> = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let more = reader
-            .read_byte_record(&mut record)
-            .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-        if !more {
-            break;
-        }
-        let line = record.position().map_or(0, csv::Position::line);
-        push_record(&mut builder, &record).map_err(|e| anyhow::anyhow!("{name}: line {line}: {e}"))?;
-        lines.push(line);
-    }
-    builder.build().map_err(|e| match e {
-        PoolError::DuplicateId { id, first, second } => {
-            let line = |i: usize| lines.get(i).copied().unwrap_or(0);
-            anyhow::anyhow!(
-                "{name}: line {}: duplicate id {id:?} (first on line {})",
-                line(second),
-                line(first)
-            )
-        }
-        other => anyhow::anyhow!("{name}: {other}"),
-    })
-}
-
-/// Errors here are one-line messages; the caller adds the file and line.
-fn check_header<R: std::io::Read>(reader: &mut csv::Reader<R>) -> Result<(), String> {
-    let header = reader
-        .byte_headers()
-        .map_err(|e| format!("malformed CSV header: {e}"))?;
-    let fields: Vec<String> = header
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            // Spreadsheet exports often start with a byte order mark.
-            let f = if i == 0 {
-                f.strip_prefix("\u{feff}".as_bytes()).unwrap_or(f)
-            } else {
-                f
-            };
-            String::from_utf8_lossy(f.trim_ascii()).into_owned()
-        })
-        .collect();
-    if fields.len() == 2 && fields[0] == "id" && fields[1] == "weight" {
-        return Ok(());
-    }
-    if fields.iter().all(String::is_empty) {
-        return Err("the file is empty; expected the header `id,weight`".to_owned());
-    }
-    let unknown: Vec<&str> = fields
-        .iter()
-        .map(String::as_str)
-        .filter(|f| !matches!(*f, "id" | "weight"))
-        .collect();
-    let missing: Vec<&str> = ["id", "weight"]
-        .into_iter()
-        .filter(|c| !fields.iter().any(|f| f == c))
-        .collect();
-    let mut problems = Vec::new();
-    if !missing.is_empty() {
-        problems.push(format!("missing column(s) {}", missing.join(", ")));
-    }
-    if !unknown.is_empty() {
-        problems.push(format!("unknown column(s) {}", unknown.join(", ")));
-    }
-    if problems.is_empty() {
-        problems.push("the columns must be exactly `id,weight`, in that order".to_owned());
-    }
-    Err(format!(
-        "expected the header `id,weight`, found `{}`: {}",
-        fields.join(","),
-        problems.join("; ")
-    ))
-}
-
-fn push_record(builder: &mut PoolBuilder, record: &csv::ByteRecord) -> Result<(), String> {
-    if record.len() != 2 {
-        return Err(format!("expected 2 fields (id,weight), found {}", record.len()));
-    }
-    let id = std::str::from_utf8(&record[0]).map_err(|_| "the id is not valid UTF-8".to_owned())?;
-    let weight = parse_weight(&record[1])?;
-    builder.push(id, weight).map_err(|e| match e {
-        PoolError::EmptyId { .. } => "the id is empty".to_owned(),
-        PoolError::ZeroWeight { id, .. } => {
-            format!("id {id:?} has weight 0; weights must be at least 1")
-        }
-        PoolError::WeightTooLarge { id, weight, .. } => {
-            format!("id {id:?} has weight {weight}; weights must be below 2^63")
-        }
-        PoolError::TotalTooLarge { id, .. } => {
-            format!("the total weight reaches 2^63 at id {id:?}; it must stay below")
-        }
-        other => other.to_string(),
-    })
-}
-
-fn parse_weight(field: &[u8]) -> Result<u64, String> {
-    let text = String::from_utf8_lossy(field.trim_ascii());
-    if text.is_empty() {
-        return Err("the weight is missing".to_owned());
-    }
-    text.parse::<u64>().map_err(|e| match e.kind() {
-        std::num::IntErrorKind::PosOverflow => {
-            format!("the weight {text} is too large; weights must be below 2^63")
-        }
-        _ => format!("the weight {text:?} is not a whole number"),
+    read_pool_csv(BufReader::with_capacity(1 << 16, file)).map_err(|e| match e.line {
+        0 => anyhow::anyhow!("{}: {}", path.display(), e.message),
+        line => anyhow::anyhow!("{}: line {line}: {}", path.display(), e.message),
     })
 }

@@ -10,7 +10,7 @@ use super::audit::audit_event;
 use super::{Engine, EngineError, EngineResult, Giveaway, Principal, random_bytes};
 use fairdraw_core::audit::HeadStamp;
 use fairdraw_core::draw::{
-    Candidate, Certificate, DrawInput, DrawOutcome, InclusionProof, Pool, PoolBuilder, ServerSeed, draw,
+    Candidate, Certificate, DrawInput, DrawOutcome, InclusionProof, Pool, PoolBuilder, ServerSeed, draw, write_pool_csv,
 };
 use fairdraw_core::giveaway::Status;
 use fairdraw_core::page::{PageInfo, PageRequest};
@@ -620,9 +620,9 @@ impl Engine {
     /// `fairdraw verify --pool` reads.
     pub async fn draw_pool_csv(&self, hash: &str) -> EngineResult<Vec<u8>> {
         let pool = self.draw_pool(hash).await?;
-        tokio::task::spawn_blocking(move || pool_csv(&pool))
+        tokio::task::spawn_blocking(move || write_pool_csv(&pool))
             .await
-            .map_err(|e| internal(format!("the CSV task failed: {e}")))?
+            .map_err(|e| internal(format!("the CSV task failed: {e}")))
     }
 
     /// The inclusion proof of `candidate_id` in the frozen pool of the draw `hash`.
@@ -672,18 +672,6 @@ pub(super) fn new_draw(
         drawn_at: now,
         certificate: serde_json::to_string(cert).map_err(|e| internal(format!("certificate JSON: {e}")))?,
     })
-}
-
-/// CSV `id,weight`, quoted where the id needs it.
-fn pool_csv(pool: &[Candidate]) -> EngineResult<Vec<u8>> {
-    let mut out = csv::Writer::from_writer(Vec::with_capacity(pool.len() * 48));
-    let fail = |e: csv::Error| internal(format!("writing the pool CSV: {e}"));
-    out.write_record(["id", "weight"]).map_err(fail)?;
-    for c in pool {
-        out.write_record([c.id.as_str(), &c.weight.to_string()]).map_err(fail)?;
-    }
-    out.into_inner()
-        .map_err(|e| internal(format!("writing the pool CSV: {e}")))
 }
 
 #[cfg(test)]
@@ -766,11 +754,5 @@ mod tests {
         assert_eq!(l.verify_url, "https://x.test/verify/ab");
         assert_eq!(l.pool_url, "https://x.test/v1/verify/ab/pool");
         assert_eq!(l.certificate_pdf_url, "https://x.test/cert/drw_1.pdf");
-    }
-
-    #[test]
-    fn pool_csv_quotes_what_needs_it() {
-        let csv = pool_csv(&[Candidate::new("a,b", 2), Candidate::new("plain", 1)]).unwrap();
-        assert_eq!(String::from_utf8(csv).unwrap(), "id,weight\n\"a,b\",2\nplain,1\n");
     }
 }

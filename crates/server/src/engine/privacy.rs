@@ -4,9 +4,15 @@
 
 use super::audit::audit_event;
 use super::{Engine, EngineError, EngineResult, Principal, random_bytes};
-use fairdraw_core::validation::{Email, FieldErrors};
+use fairdraw_core::validation::{ERASED_DOMAIN, Email, FieldErrors};
+use fairdraw_store::jobs::NewJob;
 use fairdraw_store::privacy::{Erased, Erasure, PersonData};
+use serde_json::json;
 use sha2::{Digest, Sha256};
+
+/// The job an erasure queues to remove the person's e-mails from the outbox folder (where mail
+/// goes when no SMTP server is configured). Its payload names the address by its digest alone.
+pub const OUTBOX_ERASURE_JOB: &str = "privacy.outbox";
 
 fn parse_email(raw: &str) -> EngineResult<Email> {
     Email::parse(raw).map_err(|m| FieldErrors::one("email", m).into())
@@ -19,7 +25,7 @@ fn pseudonym(email: &str, salt: &[u8; 16]) -> String {
     h.update(salt);
     h.update(email.as_bytes());
     let digest = hex::encode(h.finalize());
-    format!("erased-{}@erased.invalid", &digest[..32])
+    format!("erased-{}@{ERASED_DOMAIN}", &digest[..32])
 }
 
 impl Engine {
@@ -42,8 +48,9 @@ impl Engine {
         let erasure = Erasure {
             email: email.as_str(),
             pseudonym: &alias,
+            then: NewJob::new(OUTBOX_ERASURE_JOB, json!({ "address_sha256": email.digest() })),
         };
-        let audit = audit_event(who, "participant.erased", None, serde_json::json!({}));
+        let audit = audit_event(who, "participant.erased", None, json!({}));
         let erased = self
             .db()
             .erase_person(who.brand_id, &erasure, &audit, self.now_ms())
@@ -65,7 +72,8 @@ mod tests {
         let b = pseudonym("ann@example.com", &[2; 16]);
         assert_ne!(a, b);
         assert!(!a.contains("ann") && !a.contains("example"));
-        assert!(a.ends_with("@erased.invalid"));
+        assert!(a.ends_with("@erased.invalid") && Email::is_erased(&a));
+        assert!(!Email::is_erased("ann@example.com"));
         assert!(Email::parse(&a).is_ok(), "{a}");
     }
 }

@@ -117,6 +117,7 @@ async fn dispatch(state: &AppState, job: &Job) -> Result<(), JobError> {
     let kind = job.claimed.kind.as_str();
     match kind {
         fairdraw_store::events::WEBHOOK_DELIVER => crate::outbound::webhooks::deliver_job(state, job).await,
+        crate::engine::privacy::OUTBOX_ERASURE_JOB => crate::outbound::mail::erase_job(state, job).await,
         _ if kind.starts_with("email.") => crate::outbound::mail::send_job(state, job).await,
         crate::engine::chat_giveaways::DRAW_JOB => chat::draw_job(state, job).await,
         crate::engine::chat_giveaways::NOTIFY_JOB => chat::notify_job(state, job).await,

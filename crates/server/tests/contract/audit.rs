@@ -20,6 +20,7 @@ scenarios!(
     an_edited_or_removed_entry_is_named,
     concurrent_changes_leave_a_gap_free_chain,
     export_then_erasure_leaves_draws_verifiable,
+    erasure_reaches_queued_work_and_saved_responses,
 );
 
 /// The re-check of `brand_id`'s chain, as `fairdraw audit verify` runs it.
@@ -555,5 +556,104 @@ async fn export_then_erasure_leaves_draws_verifiable(app: TestApp) {
             .contains(&json!(winner))
     );
     assert!(!r.text.contains('@'), "{}", r.text);
+    assert!(report(&app, acct.brand_id).await.result.is_ok());
+}
+
+/// The payloads of the brand's jobs (webhook deliveries, whatever their state).
+async fn job_payloads(app: &TestApp) -> Vec<String> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT payload FROM jobs ORDER BY id")
+        .fetch_all(app.engine.db().reader())
+        .await
+        .unwrap();
+    rows.into_iter().map(|(p,)| p).collect()
+}
+
+async fn erasure_reaches_queued_work_and_saved_responses(app: TestApp) {
+    let (acct, id, _) = published(&app, json!({ "title": "Erasure of queued work" })).await;
+    let key = &acct.key;
+    // Entries and participants are announced to a webhook: each announcement is a job whose
+    // payload quotes the address and the name.
+    app.post(
+        key,
+        "/v2/webhooks",
+        json!({ "url": "https://hooks.example.com/erasure", "events": ["participant.created", "entry.created"] }),
+    )
+    .await
+    .expect(201);
+    // The same person in another brand, announced there too: that brand's data is not touched.
+    let (other, other_id, _) = published(&app, json!({ "title": "Another brand" })).await;
+    app.post(
+        &other.key,
+        "/v2/webhooks",
+        json!({ "url": "https://hooks.example.com/other", "events": ["participant.created"] }),
+    )
+    .await
+    .expect(201);
+
+    let email = format!("{}@example.com", unique("queued_erase"));
+    let name = unique("Queued Person");
+    let body = json!({ "user_email": email, "user_name": name, "entry_amount": 1 });
+    let idem = unique("erase-idem");
+    let entered = TestApp::read(
+        app.http
+            .post(app.url(&format!("/v2/giveaways/{id}/entries")))
+            .bearer_auth(key)
+            .header("Idempotency-Key", &idem)
+            .json(&body),
+    )
+    .await;
+    entered.expect(201);
+    app.post(&other.key, &format!("/v2/giveaways/{other_id}/entries"), body.clone())
+        .await
+        .expect(201);
+    let quoting = |payloads: &[String]| payloads.iter().filter(|p| p.contains(&email)).count();
+    let before = job_payloads(&app).await;
+    // participant.created and entry.created here, participant.created in the other brand.
+    assert_eq!(quoting(&before), 3, "{before:#?}");
+
+    let r = app.delete(key, &format!("/v2/participants/{email}")).await;
+    r.expect(200);
+
+    let after = job_payloads(&app).await;
+    let still: Vec<&String> = after.iter().filter(|p| p.contains(&email)).collect();
+    assert_eq!(still.len(), 1, "{still:#?}");
+    assert!(
+        still[0].contains(&format!("\"giveaway_id\":{other_id}")),
+        "{}",
+        still[0]
+    );
+    let scrubbed: Vec<Value> = after
+        .iter()
+        .map(|p| serde_json::from_str::<Value>(p).unwrap())
+        .filter(|p| p["data"]["giveaway_id"] == json!(id) && p.to_string().contains("@erased.invalid"))
+        .collect();
+    assert_eq!(scrubbed.len(), 2, "{after:#?}");
+    for job in &scrubbed {
+        assert_eq!(job["data"]["giveaway_id"], json!(id));
+        assert_eq!(job["data"]["name"], json!(""), "{job}");
+        assert!(!job.to_string().contains(&name), "{job}");
+    }
+    // The saved response of the idempotent entry quoted the address: it is gone, so a retry
+    // runs again (and finds the erased participant's address free).
+    let (saved,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = $1")
+        .bind(&idem)
+        .fetch_one(app.engine.db().reader())
+        .await
+        .unwrap();
+    assert_eq!(saved, 0);
+    // Recorded by counts alone.
+    let r = app.get(key, "/v2/audit-log?action=participant.erased").await;
+    assert_eq!(r.data()[0]["details"]["jobs_scrubbed"], json!(2), "{}", r.text);
+    assert_eq!(
+        r.data()[0]["details"]["saved_responses_removed"],
+        json!(1),
+        "{}",
+        r.text
+    );
+    assert!(!r.text.contains(&email));
+    // The other brand still holds the person.
+    app.get(&other.key, &format!("/v2/participants/{email}/export"))
+        .await
+        .expect(200);
     assert!(report(&app, acct.brand_id).await.result.is_ok());
 }

@@ -2,7 +2,8 @@
 //! by the test), the messages it received decoded with mail-parser and checked: the verification
 //! link that works when followed, reward coupon codes, winner codes and instructions, the
 //! confirmation e-mail following its setting, user content escaped in HTML, retries while the
-//! server is down, permanent and transient refusals, and the outbox folder without SMTP.
+//! server is down, permanent and transient refusals, and the outbox folder without SMTP (which
+//! an erasure empties of the person's e-mails).
 
 use crate::scenarios;
 use crate::support::{self, Reply, Running, TestAccount, TestApp};
@@ -23,6 +24,7 @@ scenarios!(
     a_server_that_is_down_means_a_retry,
     refusals_are_permanent_or_transient_by_code,
     without_smtp_an_eml_lands_in_the_outbox,
+    an_erasure_empties_the_outbox_of_the_person_and_stops_their_mail,
 );
 
 /// The message-ID domain: that of the default From address.
@@ -596,5 +598,63 @@ async fn without_smtp_an_eml_lands_in_the_outbox(harness: TestApp) {
     assert_eq!(job.state, "done");
     let link = payload(job)["link"].as_str().unwrap().to_owned();
     assert!(m.text.contains(&link), "{}", m.text);
+    running.stop().await;
+}
+
+/// The recipients of the outbox's e-mails, sorted.
+fn outbox_recipients(dir: &std::path::Path) -> Vec<String> {
+    let mut to: Vec<String> = std::fs::read_dir(dir.join("outbox"))
+        .map(|files| {
+            files
+                .map(|f| decode(&std::fs::read(f.unwrap().path()).unwrap()).to)
+                .collect()
+        })
+        .unwrap_or_default();
+    to.sort();
+    to
+}
+
+async fn an_erasure_empties_the_outbox_of_the_person_and_stops_their_mail(harness: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, running) = support::start_with(
+        harness.backend,
+        ConfigLayer {
+            data_dir: Some(dir.path().to_owned()),
+            ..ConfigLayer::default()
+        },
+    )
+    .await;
+    let acct = app.account().await;
+    let id = live_giveaway(
+        &app,
+        &acct,
+        json!({ "rules_config": { "require_email_verification": true } }),
+    )
+    .await;
+    // Two verification e-mails land in the outbox, one for the person to erase (typed in
+    // capitals: the outbox holds what was sent, matched by the canonical address).
+    enter(&app, id, "Ida", "IDA@example.com").await.expect(201);
+    enter(&app, id, "Bo", "bo@example.com").await.expect(201);
+    assert_eq!(app.run_jobs().await, 2);
+    assert_eq!(outbox_recipients(dir.path()), ["bo@example.com", "ida@example.com"]);
+    // A third entrant's e-mail is still queued when they are erased: it is never sent.
+    enter(&app, id, "Cy", "cy@example.com").await.expect(201);
+
+    for who in ["ida@example.com", "cy@example.com"] {
+        app.delete(&acct.key, &format!("/v2/participants/{who}"))
+            .await
+            .expect(200);
+    }
+    // The erasure's own job names the address by its digest alone.
+    let erasures = jobs(&app, "privacy.outbox").await;
+    assert_eq!(erasures.len(), 2);
+    for job in &erasures {
+        assert!(!job.payload.contains('@'), "{}", job.payload);
+    }
+    app.run_jobs().await;
+    assert_eq!(outbox_recipients(dir.path()), ["bo@example.com"]);
+    let cy = jobs(&app, "email.verification").await;
+    assert!(cy.iter().all(|j| j.state == "done"), "{cy:?}");
+    assert!(cy.iter().all(|j| !j.payload.contains("cy@example.com")), "{cy:?}");
     running.stop().await;
 }

@@ -13,6 +13,7 @@ pub mod templates;
 use crate::app::AppState;
 use crate::config::Config;
 use crate::worker::{Job, JobError};
+use fairdraw_core::validation::Email;
 use kinds::Outcome;
 use lettre::message::Mailbox;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -92,6 +93,19 @@ impl Mailer {
         self.send_message(message).await
     }
 
+    /// Removes the outbox's e-mails addressed to the address with digest `digest` (see
+    /// [`Email::digest`]); an erasure queues this. Nothing to do when mail goes over SMTP: what
+    /// was handed to a mail server is beyond reach. Returns how many e-mails were removed.
+    pub async fn erase_from_outbox(&self, digest: &str) -> Result<usize, JobError> {
+        let Transport::Outbox(dir) = &self.transport else {
+            return Ok(0);
+        };
+        let (dir, digest) = (dir.clone(), digest.to_owned());
+        tokio::task::spawn_blocking(move || remove_addressed(&dir, &digest))
+            .await
+            .map_err(|e| JobError::retry(format!("the outbox task failed: {e}")))?
+    }
+
     async fn send_message(&self, message: Message) -> Result<(), JobError> {
         match &self.transport {
             Transport::Smtp(smtp) => match smtp.send(message).await {
@@ -137,6 +151,73 @@ fn smtp_error(e: &lettre::transport::smtp::Error) -> JobError {
     }
 }
 
+/// The `.eml` files of `dir` with a recipient whose address has digest `digest`, removed.
+fn remove_addressed(dir: &std::path::Path, digest: &str) -> Result<usize, JobError> {
+    let failed = |what: &str, e: std::io::Error| JobError::retry(format!("{what} the outbox {}: {e}", dir.display()));
+    let listing = match std::fs::read_dir(dir) {
+        Ok(listing) => listing,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(failed("listing", e)),
+    };
+    let mut removed = 0;
+    for file in listing {
+        let path = file.map_err(|e| failed("listing", e))?.path();
+        if path.extension().and_then(|x| x.to_str()) != Some("eml") {
+            continue;
+        }
+        let raw = match std::fs::read(&path) {
+            Ok(raw) => raw,
+            // Removed meanwhile (by a second run of this job, or by hand).
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(failed("reading", e)),
+        };
+        if !recipients(&raw).any(|address| address.digest() == digest) {
+            continue;
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(failed("removing from", e)),
+        }
+    }
+    Ok(removed)
+}
+
+/// The To, Cc and Bcc addresses of a message, canonical; those that are not addresses are left out.
+fn recipients(raw: &[u8]) -> impl Iterator<Item = Email> {
+    let headers = mail_parser::MessageParser::default().parse_headers(raw);
+    let mut out = Vec::new();
+    if let Some(m) = &headers {
+        for list in [m.to(), m.cc(), m.bcc()].into_iter().flatten() {
+            out.extend(
+                list.iter()
+                    .filter_map(|a| a.address())
+                    .filter_map(|a| Email::parse(a).ok()),
+            );
+        }
+    }
+    out.into_iter()
+}
+
+#[derive(serde::Deserialize)]
+struct OutboxErasure {
+    address_sha256: String,
+}
+
+/// Runs the outbox erasure an erasure queued (`engine::privacy::OUTBOX_ERASURE_JOB`).
+pub async fn erase_job(state: &AppState, job: &Job) -> Result<(), JobError> {
+    let p: OutboxErasure = job.payload()?;
+    let removed = state.outbound.mail.erase_from_outbox(&p.address_sha256).await?;
+    if removed > 0 {
+        tracing::info!(
+            job = job.id(),
+            removed,
+            "e-mails of an erased person removed from the outbox"
+        );
+    }
+    Ok(())
+}
+
 /// Runs an `email.*` job.
 pub async fn send_job(state: &AppState, job: &Job) -> Result<(), JobError> {
     let kind = job.claimed.kind.as_str();
@@ -148,6 +229,15 @@ pub async fn send_job(state: &AppState, job: &Job) -> Result<(), JobError> {
         _ => return Err(JobError::permanent(format!("no e-mail is sent for job kind {kind:?}"))),
     };
     match outcome {
+        // Queued before the person was erased: the address left in its place reaches nobody.
+        Outcome::Send(letter) if Email::is_erased(&letter.to_email) => {
+            tracing::info!(
+                job = job.id(),
+                kind,
+                reason = "the recipient was erased",
+                "e-mail not sent"
+            );
+        }
         Outcome::Send(letter) => {
             let mailer = &state.outbound.mail;
             mailer.send(&letter, state.engine.now_ms()).await?;
