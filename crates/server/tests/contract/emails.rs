@@ -566,7 +566,9 @@ async fn refusals_are_permanent_or_transient_by_code(harness: TestApp) {
     running.stop().await;
 }
 
-async fn without_smtp_an_eml_lands_in_the_outbox(harness: TestApp) {
+/// A server of the scenario's backend with no SMTP server (e-mails go to `dir/outbox`), and a
+/// live giveaway of a new account that asks entrants to verify their address.
+async fn without_smtp(harness: &TestApp) -> (tempfile::TempDir, TestApp, Running, TestAccount, i64) {
     let dir = tempfile::tempdir().unwrap();
     let (app, running) = support::start_with(
         harness.backend,
@@ -583,6 +585,11 @@ async fn without_smtp_an_eml_lands_in_the_outbox(harness: TestApp) {
         json!({ "rules_config": { "require_email_verification": true } }),
     )
     .await;
+    (dir, app, running, acct, id)
+}
+
+async fn without_smtp_an_eml_lands_in_the_outbox(harness: TestApp) {
+    let (dir, app, running, _, id) = without_smtp(&harness).await;
     enter(&app, id, "Oli", "oli@example.com").await.expect(201);
     assert_eq!(app.run_jobs().await, 1);
     let outbox = dir.path().join("outbox");
@@ -615,22 +622,7 @@ fn outbox_recipients(dir: &std::path::Path) -> Vec<String> {
 }
 
 async fn an_erasure_empties_the_outbox_of_the_person_and_stops_their_mail(harness: TestApp) {
-    let dir = tempfile::tempdir().unwrap();
-    let (app, running) = support::start_with(
-        harness.backend,
-        ConfigLayer {
-            data_dir: Some(dir.path().to_owned()),
-            ..ConfigLayer::default()
-        },
-    )
-    .await;
-    let acct = app.account().await;
-    let id = live_giveaway(
-        &app,
-        &acct,
-        json!({ "rules_config": { "require_email_verification": true } }),
-    )
-    .await;
+    let (dir, app, running, acct, id) = without_smtp(&harness).await;
     // Two verification e-mails land in the outbox, one for the person to erase (typed in
     // capitals: the outbox holds what was sent, matched by the canonical address).
     enter(&app, id, "Ida", "IDA@example.com").await.expect(201);
