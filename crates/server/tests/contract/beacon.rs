@@ -60,6 +60,17 @@ async fn create(app: &TestApp, key: &str, extra: Value) -> i64 {
     r.data()["id"].as_i64().unwrap()
 }
 
+/// The giveaway's hosted page, as a visitor gets it.
+async fn hosted_page(app: &TestApp, id: i64) -> String {
+    let mut r = app.http.get(app.url(&format!("/view/{id}"))).send().await.unwrap();
+    if r.status().is_redirection() {
+        let to = r.headers()["location"].to_str().unwrap().to_owned();
+        r = app.http.get(app.url(&to)).send().await.unwrap();
+    }
+    assert_eq!(r.status(), 200);
+    r.text().await.unwrap()
+}
+
 fn check_named(fairness: &Value) {
     assert_eq!(fairness["beacon"], json!("drand"), "{fairness}");
     let d = &fairness["drand"];
@@ -93,6 +104,10 @@ async fn a_giveaway_names_its_round_at_publish(app: TestApp) {
     let d = app.get(&acct.key, &path).await;
     check_named(&d.data()["fairness"]);
     assert_eq!(d.data()["fairness"], p.data()["fairness"]);
+    // The hosted page names the round beside the commitment, for entrants to check later.
+    let page = hosted_page(&app, id).await;
+    let named = format!("drand round {}, due 2024-10-14 17:13:33 UTC", ROUND.round);
+    assert!(page.contains(&named), "{page}");
 
     // The named round is part of the commitment: it stays, and the end cannot reach it.
     let r = app

@@ -9,6 +9,7 @@ use crate::engine::public_entries::page::{PageEntrant, PublicPage};
 use askama::Template;
 use fairdraw_core::entry_methods::{REFER_A_FRIEND, UPLOAD_A_PHOTO, USER_DETAILS, catalog};
 use fairdraw_core::giveaway::Status;
+use fairdraw_core::time::format_utc;
 
 /// What a visitor typed into the entry form, kept across a refusal.
 #[derive(Clone, Debug, Default)]
@@ -152,6 +153,8 @@ pub struct PageTemplate {
     pub leaders: Vec<LeaderView>,
     pub winners: Vec<WinnerView>,
     pub commitment: Option<String>,
+    /// The public randomness the draw will mix in, when the giveaway named a drand round.
+    pub beacon: Option<String>,
     pub cookie_notice: bool,
     /// Photo contests: the gallery's strings, its approved photos and where its forms post.
     pub gs: &'static GalleryStrings,
@@ -387,6 +390,10 @@ impl PageTemplate {
             leaders,
             winners,
             commitment: row.commitment.clone(),
+            beacon: g
+                .beacon_round
+                .as_ref()
+                .map(|named| with_n(t.beacon_text, named.round).replace("{time}", &format_utc(named.due_at_ms()))),
             cookie_notice: g.settings.show_cookies_consent_form,
             gs,
             gallery,
