@@ -31,6 +31,17 @@ impl AuditEvent {
             ..self.clone()
         }
     }
+
+    /// The same event with `key` set in its details, for what only the write itself learns (a
+    /// new row's id, how many rows it touched). Details that are not an object are left as they
+    /// are.
+    pub fn with(&self, key: &str, value: impl Into<serde_json::Value>) -> AuditEvent {
+        let mut event = self.clone();
+        if let Some(details) = event.details.as_object_mut() {
+            details.insert(key.to_owned(), value.into());
+        }
+        event
+    }
 }
 
 /// An entry as stored, with its row id.

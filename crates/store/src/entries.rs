@@ -4,6 +4,7 @@
 //! statements by `batch`): that is how the entry endpoint reaches thousands of entries a second.
 //! Both queue the `participant.created` and `entry.created` webhook events in that transaction.
 
+use crate::audit::{self, AuditEvent};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use sqlx::{Any, Transaction};
@@ -62,6 +63,10 @@ pub struct Recording {
     pub now: i64,
     /// What the public entry endpoint adds to the transaction; `None` for every other caller.
     pub public: Option<PublicExtras>,
+    /// The audit entry of an organiser's recording (a manual or bonus entry through `/v2`),
+    /// appended in the recording's transaction when it is recorded, completed by
+    /// [`Recorded::audited`]; `None` for an entrant's own entries, which are not administrative.
+    pub audit: Option<AuditEvent>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,6 +93,26 @@ pub struct Recorded {
 }
 
 pub type Outcome = Result<Recorded, Refusal>;
+
+impl Recorded {
+    /// `event` completed with what the recording did: the participant's ids (never the e-mail
+    /// address) and the new entries' ids.
+    pub fn audited(&self, event: &AuditEvent) -> AuditEvent {
+        event
+            .with("participant_id", self.participant_id)
+            .with("user_id", self.user_id.clone())
+            .with("new_participant", self.is_new)
+            .with("entry_ids", self.entry_ids.clone())
+    }
+}
+
+/// Appends a recording's audit entry, if it has one, once it is recorded.
+async fn audit_recorded_in(tx: &mut Transaction<'_, Any>, r: &Recording, recorded: &Recorded) -> StoreResult<()> {
+    if let Some(event) = &r.audit {
+        audit::append_in(tx, &recorded.audited(event), r.now).await?;
+    }
+    Ok(())
+}
 
 #[derive(sqlx::FromRow)]
 struct Existing {
@@ -325,12 +350,17 @@ pub(crate) async fn recount_in(tx: &mut Transaction<'_, Any>, giveaway_id: i64) 
 impl Db {
     /// Records every recording in one transaction, or none of them: the first refusal rolls the
     /// whole batch back and is returned with its index. For imports, where a partial import
-    /// would leave the client guessing which rows landed.
+    /// would leave the client guessing which rows landed. `audit` records the import as one
+    /// entry, completed with its counts (`created`, `new_participants`).
     ///
     /// The giveaways' rows are locked first, in id order, so the participants' standing read
     /// afterwards cannot be changed by a ban or disqualification before this commits (those lock
     /// the giveaway first too), and the two never wait on each other in opposite orders.
-    pub async fn record_all(&self, batch: &[Recording]) -> StoreResult<Result<Vec<Recorded>, (usize, Refusal)>> {
+    pub async fn record_all(
+        &self,
+        batch: &[Recording],
+        audit: &AuditEvent,
+    ) -> StoreResult<Result<Vec<Recorded>, (usize, Refusal)>> {
         let mut giveaways: Vec<i64> = batch.iter().map(|r| r.giveaway_id).collect();
         giveaways.sort_unstable();
         giveaways.dedup();
@@ -345,6 +375,7 @@ impl Db {
                 match record_in(&mut tx, r).await? {
                     Ok(recorded) => {
                         events.recorded_in(&mut tx, r.giveaway_id, &recorded, r.now).await?;
+                        audit_recorded_in(&mut tx, r, &recorded).await?;
                         out.push(recorded);
                     }
                     Err(refusal) => {
@@ -353,6 +384,12 @@ impl Db {
                     }
                 }
             }
+            let new_participants = out.iter().filter(|r| r.is_new).count();
+            let audit = audit
+                .with("created", out.len())
+                .with("new_participants", new_participants);
+            let now = batch.first().map_or(0, |r| r.now);
+            audit::append_in(&mut tx, &audit, now).await?;
             tx.commit().await?;
             Ok(Ok(out))
         })

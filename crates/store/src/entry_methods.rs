@@ -5,6 +5,7 @@
 //! inside their transaction. On PostgreSQL that row lock serializes them per giveaway, so two
 //! concurrent adds cannot take the same `entry_id`; on SQLite the single writer already does.
 
+use crate::audit::{self, AuditEvent};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use sqlx::{Any, FromRow, Transaction};
@@ -91,17 +92,19 @@ impl Db {
     }
 
     /// Adds a method at the end of the display order, with the next `entry_id` of the giveaway
-    /// (removed methods keep theirs, so a number is never given twice). Returns the row id.
+    /// (removed methods keep theirs, so a number is never given twice). Returns the row id;
+    /// `audit` is recorded with it (`method_id`) and the number (`entry_id`).
     pub async fn insert_entry_method(
         &self,
         giveaway_id: i64,
         f: &EntryMethodFields,
         entry_level: i64,
+        audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
         lock_giveaway(&mut tx, giveaway_id, now).await?;
-        let (id,): (i64,) = sqlx::query_as(
+        let (id, entry_id): (i64, i64) = sqlx::query_as(
             "INSERT INTO entry_methods (giveaway_id, entry_id, method_type, title, link, amount, required, \
              daily, entry_order, entry_level, icon_color, additional_instructions, widget_display, created_at) \
              VALUES ($1, \
@@ -109,7 +112,7 @@ impl Db {
                $2, $3, $4, $5, $6, $7, \
                (SELECT COALESCE(MAX(entry_order), 0) + 1 FROM entry_methods \
                  WHERE giveaway_id = $1 AND deleted_at IS NULL), \
-               $8, $9, $10, $11, $12) RETURNING id",
+               $8, $9, $10, $11, $12) RETURNING id, entry_id",
         )
         .bind(giveaway_id)
         .bind(f.method_type)
@@ -125,12 +128,22 @@ impl Db {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
+        let audit = audit.with("method_id", id).with("entry_id", entry_id);
+        audit::append_in(&mut tx, &audit, now).await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    /// Writes the editable fields of a method (not its type).
-    pub async fn update_entry_method(&self, giveaway_id: i64, id: i64, f: &EntryMethodFields) -> StoreResult<()> {
+    /// Writes the editable fields of a method (not its type), recorded by `audit`.
+    pub async fn update_entry_method(
+        &self,
+        giveaway_id: i64,
+        id: i64,
+        f: &EntryMethodFields,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE entry_methods SET title = $3, link = $4, amount = $5, required = $6, daily = $7, \
              icon_color = $8, additional_instructions = $9, widget_display = $10 \
@@ -146,17 +159,25 @@ impl Db {
         .bind(&f.icon_color)
         .bind(&f.additional_instructions)
         .bind(i64::from(f.widget_display))
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        audit::append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     /// Removes a method from the giveaway, keeping the row for the entries made through it, and
-    /// closes the gap it leaves in the display order.
-    pub async fn remove_entry_method(&self, giveaway_id: i64, id: i64, now: i64) -> StoreResult<()> {
+    /// closes the gap it leaves in the display order; recorded by `audit`.
+    pub async fn remove_entry_method(
+        &self,
+        giveaway_id: i64,
+        id: i64,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         lock_giveaway(&mut tx, giveaway_id, now).await?;
         let removed: Option<(i64,)> = sqlx::query_as(
@@ -179,14 +200,21 @@ impl Db {
         .bind(order)
         .execute(&mut *tx)
         .await?;
+        audit::append_in(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Numbers the giveaway's methods 1..n in the order of `ids`, all or nothing. `ids` must be
     /// every method of the giveaway that is not removed; if the set changed since the caller read
-    /// it, nothing is written and the answer is `NotFound`.
-    pub async fn set_entry_method_order(&self, giveaway_id: i64, ids: &[i64], now: i64) -> StoreResult<()> {
+    /// it, nothing is written and the answer is `NotFound`. Recorded by `audit`.
+    pub async fn set_entry_method_order(
+        &self,
+        giveaway_id: i64,
+        ids: &[i64],
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         lock_giveaway(&mut tx, giveaway_id, now).await?;
         let (count,): (i64,) =
@@ -211,6 +239,7 @@ impl Db {
                 return Err(StoreError::NotFound);
             }
         }
+        audit::append_in(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }

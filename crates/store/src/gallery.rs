@@ -4,7 +4,9 @@
 //! A submission's photo is public only while it is approved and its entry still exists; the
 //! query that serves `/media` checks both, so a pending or rejected photo is never served.
 
+use crate::audit::{self, AuditEvent};
 use crate::db::Db;
+use crate::draws::WinnersTx;
 use crate::error::{StoreError, StoreResult};
 use crate::events::emit_for_giveaway_in;
 use fairdraw_core::events::EventKind;
@@ -220,20 +222,39 @@ impl Db {
     }
 
     /// Approves or rejects a submission (by its entry id). `NotFound` when the giveaway has none.
-    pub async fn review_submission(&self, giveaway_id: i64, entry_id: i64, status: &str, now: i64) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE gallery_submissions SET status = $3, reviewed_at = $4 WHERE giveaway_id = $1 AND entry_id = $2 \
-             AND EXISTS (SELECT 1 FROM entries e WHERE e.id = gallery_submissions.entry_id)",
+    /// A change of status is recorded by `audit` (with the status before, `previous_status`);
+    /// reviewing again to the same status changes nothing and records nothing.
+    pub async fn review_submission(
+        &self,
+        giveaway_id: i64,
+        entry_id: i64,
+        status: &str,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let before: Option<String> = sqlx::query_scalar(
+            "UPDATE gallery_submissions SET reviewed_at = $3 WHERE giveaway_id = $1 AND entry_id = $2 \
+             AND EXISTS (SELECT 1 FROM entries e WHERE e.id = gallery_submissions.entry_id) RETURNING status",
         )
         .bind(giveaway_id)
         .bind(entry_id)
-        .bind(status)
         .bind(now)
-        .execute(self.writer())
+        .fetch_optional(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
+        let Some(before) = before else {
             return Err(StoreError::NotFound);
+        };
+        if before != status {
+            sqlx::query("UPDATE gallery_submissions SET status = $3 WHERE giveaway_id = $1 AND entry_id = $2")
+                .bind(giveaway_id)
+                .bind(entry_id)
+                .bind(status)
+                .execute(&mut *tx)
+                .await?;
+            audit::append_in(&mut tx, &audit.with("previous_status", before), now).await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -348,16 +369,6 @@ impl Db {
         Ok(votes)
     }
 
-    /// Records that a submission's author was picked as the most voted, with its votes then.
-    pub async fn mark_picked(&self, submission_id: i64, votes: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE gallery_submissions SET picked_votes = $2 WHERE id = $1")
-            .bind(submission_id)
-            .bind(votes)
-            .execute(self.writer())
-            .await?;
-        Ok(())
-    }
-
     /// `(ext, content_type, bytes, is_gallery)` of an upload the public may see: a chat
     /// giveaway's banner, or an approved photo whose entry still exists. `NotFound` otherwise.
     pub async fn public_media(&self, id: &str) -> StoreResult<(String, String, Vec<u8>, bool)> {
@@ -397,6 +408,20 @@ impl Db {
             .bind(participant_id)
             .bind(now)
             .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+}
+
+impl WinnersTx {
+    /// Records that a submission's author was picked as the most voted, with its votes then, in
+    /// the transaction that makes them a winner.
+    pub async fn mark_picked(&mut self, submission_id: i64, votes: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE gallery_submissions SET picked_votes = $2 WHERE id = $1 AND giveaway_id = $3")
+            .bind(submission_id)
+            .bind(votes)
+            .bind(self.giveaway_id())
+            .execute(self.conn())
             .await?;
         Ok(())
     }

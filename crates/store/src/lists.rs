@@ -3,6 +3,7 @@
 //! tables' unique index, and the size cap is checked under a lock on the giveaway's row so that
 //! two concurrent additions cannot pass it together.
 
+use crate::audit::{self, AuditEvent};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use sqlx::{Any, AssertSqlSafe, FromRow, Transaction};
@@ -114,13 +115,15 @@ impl Db {
     }
 
     /// Adds the values not listed yet, unless that would take the list past `cap` entries, in
-    /// which case nothing is added. `values` must be distinct.
+    /// which case nothing is added. `values` must be distinct. An addition of anything is
+    /// recorded by `audit`, with the counts and the new entries' ids, never the values.
     pub async fn add_list_values(
         &self,
         list: List,
         giveaway_id: i64,
         values: &[NewListValue<'_>],
         cap: u64,
+        audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<ListAddition> {
         let mut tx = self.begin_write().await?;
@@ -151,48 +154,83 @@ impl Db {
                 room: cap.saturating_sub(size),
             });
         }
+        let mut ids = Vec::with_capacity(fresh.len());
         for chunk in fresh.chunks(ROWS_PER_STATEMENT) {
-            insert_rows(&mut tx, list, giveaway_id, chunk, now).await?;
+            ids.extend(insert_rows(&mut tx, list, giveaway_id, chunk, now).await?);
+        }
+        let already_listed = (values.len() - fresh.len()) as u64;
+        if !ids.is_empty() {
+            ids.sort_unstable();
+            let audit = audit
+                .with("added", ids.len())
+                .with("already_listed", already_listed)
+                .with("entry_ids", ids.clone());
+            audit::append_in(&mut tx, &audit, now).await?;
         }
         tx.commit().await?;
         Ok(ListAddition::Added {
-            added: fresh.len() as u64,
-            already_listed: (values.len() - fresh.len()) as u64,
+            added: ids.len() as u64,
+            already_listed,
         })
     }
 
-    /// Removes the listed values among `values`; returns how many were removed.
-    pub async fn remove_list_values(&self, list: List, giveaway_id: i64, values: &[String]) -> StoreResult<u64> {
+    /// Removes the listed values among `values`; returns how many were removed. A removal of
+    /// anything is recorded by `audit`, with the count and the removed entries' ids.
+    pub async fn remove_list_values(
+        &self,
+        list: List,
+        giveaway_id: i64,
+        values: &[String],
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
-        let mut removed = 0;
+        let mut ids: Vec<i64> = Vec::new();
         for chunk in values.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
-                "DELETE FROM {} WHERE giveaway_id = $1 AND {} IN ({})",
+                "DELETE FROM {} WHERE giveaway_id = $1 AND {} IN ({}) RETURNING id",
                 list.table(),
                 list.value_column(),
                 placeholders(2, chunk.len(), 1, |p| p[0].clone())
             );
-            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(giveaway_id);
+            let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(giveaway_id);
             for v in chunk {
                 q = q.bind(v);
             }
-            removed += q.execute(&mut *tx).await?.rows_affected();
+            ids.extend(q.fetch_all(&mut *tx).await?);
+        }
+        if !ids.is_empty() {
+            ids.sort_unstable();
+            let audit = audit.with("removed", ids.len()).with("entry_ids", ids.clone());
+            audit::append_in(&mut tx, &audit, now).await?;
         }
         tx.commit().await?;
-        Ok(removed)
+        Ok(ids.len() as u64)
     }
 
-    /// Removes one entry by its id; `NotFound` if the giveaway's list has no such entry.
-    pub async fn remove_list_entry(&self, list: List, giveaway_id: i64, entry_id: i64) -> StoreResult<()> {
+    /// Removes one entry by its id, recorded by `audit`; `NotFound` if the giveaway's list has
+    /// no such entry.
+    pub async fn remove_list_entry(
+        &self,
+        list: List,
+        giveaway_id: i64,
+        entry_id: i64,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         let sql = format!("DELETE FROM {} WHERE giveaway_id = $1 AND id = $2", list.table());
         let done = sqlx::query(AssertSqlSafe(sql))
             .bind(giveaway_id)
             .bind(entry_id)
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        let audit = audit.with("removed", 1).with("entry_ids", vec![entry_id]);
+        audit::append_in(&mut tx, &audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -226,33 +264,33 @@ impl Db {
     }
 }
 
+/// Inserts `rows`; returns the ids of those inserted.
 async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
     list: List,
     giveaway_id: i64,
     rows: &[&NewListValue<'_>],
     now: i64,
-) -> StoreResult<()> {
+) -> StoreResult<Vec<i64>> {
     // $1 is the giveaway and $2 the time; each row adds its value (and kind).
     let sql = match list {
         List::Whitelist => format!(
-            "INSERT INTO whitelist (giveaway_id, email, created_at) VALUES {} ON CONFLICT DO NOTHING",
+            "INSERT INTO whitelist (giveaway_id, email, created_at) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
             placeholders(3, rows.len(), 1, |p| format!("($1, {}, $2)", p[0]))
         ),
         List::Blacklist => format!(
-            "INSERT INTO blacklist (giveaway_id, value, kind, created_at) VALUES {} ON CONFLICT DO NOTHING",
+            "INSERT INTO blacklist (giveaway_id, value, kind, created_at) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
             placeholders(3, rows.len(), 2, |p| format!("($1, {}, {}, $2)", p[0], p[1]))
         ),
     };
-    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(giveaway_id).bind(now);
+    let mut q = sqlx::query_scalar(AssertSqlSafe(sql)).bind(giveaway_id).bind(now);
     for row in rows {
         q = q.bind(row.value.to_owned());
         if list == List::Blacklist {
             q = q.bind(row.kind.to_owned());
         }
     }
-    q.execute(&mut **tx).await?;
-    Ok(())
+    Ok(q.fetch_all(&mut **tx).await?)
 }
 
 #[cfg(test)]

@@ -305,8 +305,9 @@ impl Db {
             .await?)
     }
 
-    /// Deletes an entry for good and recounts, in one transaction that also emits `entry.deleted`.
-    pub async fn delete_entry(&self, giveaway_id: i64, entry_id: i64, now: i64) -> StoreResult<()> {
+    /// Deletes an entry for good and recounts, in one transaction that also emits `entry.deleted`
+    /// and records `audit`, completed with the participant's ids (never the e-mail address).
+    pub async fn delete_entry(&self, giveaway_id: i64, entry_id: i64, audit: &AuditEvent, now: i64) -> StoreResult<()> {
         retry_on_deadlock(move || async move {
             let mut tx = self.begin_write().await?;
             lock_counters_in(&mut tx, giveaway_id).await?;
@@ -328,6 +329,12 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             recount_participant_in(&mut tx, giveaway_id, entry.participant_id).await?;
+            let audit = audit
+                .with("participant_id", entry.participant_id)
+                .with("user_id", entry.user_id.clone())
+                .with("entry_type", entry.method_type)
+                .with("amount", entry.amount);
+            audit::append_in(&mut tx, &audit, now).await?;
             let subs = Subscribers::of_giveaway_in(&mut tx, giveaway_id).await?;
             if subs.wants(EventKind::EntryDeleted) {
                 let data = json!({

@@ -2,6 +2,7 @@
 //! `prize_number`; winners and codes refer to its global `id`. Archived prizes are kept, so that
 //! winners who received them keep their meaning.
 
+use crate::audit::{self, AuditEvent};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use sqlx::{Any, AssertSqlSafe, FromRow, Transaction};
@@ -86,18 +87,19 @@ impl Db {
     }
 
     /// Adds a prize after the last active one, with the next free number, and its codes in the
-    /// order given.
+    /// order given; `audit` is recorded with the new prize's number (`prize_id`).
     pub async fn insert_prize(
         &self,
         giveaway_id: i64,
         f: &PrizeFields,
         codes: &[String],
+        audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<i64> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.try_insert_prize(giveaway_id, f, codes, now).await {
+            match self.try_insert_prize(giveaway_id, f, codes, audit, now).await {
                 // Two creates raced for the same number (PostgreSQL); the loser numbers again.
                 Err(StoreError::Conflict(_)) if attempt < NUMBERING_ATTEMPTS => continue,
                 other => return other,
@@ -110,6 +112,7 @@ impl Db {
         giveaway_id: i64,
         f: &PrizeFields,
         codes: &[String],
+        audit: &AuditEvent,
         now: i64,
     ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
@@ -136,13 +139,21 @@ impl Db {
         .fetch_one(&mut *tx)
         .await?;
         insert_codes(&mut tx, id, 1, codes).await?;
+        audit::append_in(&mut tx, &audit.with("prize_id", prize_number), now).await?;
         tx.commit().await?;
         Ok(prize_number)
     }
 
-    /// Writes the edited fields. When `codes` is given it replaces the codes not yet handed out;
-    /// codes already given to winners stay, and the new ones queue after them.
-    pub async fn update_prize(&self, id: i64, f: &PrizeFields, codes: Option<&[String]>) -> StoreResult<()> {
+    /// Writes the edited fields, recorded by `audit`. When `codes` is given it replaces the codes
+    /// not yet handed out; codes already given to winners stay, and the new ones queue after them.
+    pub async fn update_prize(
+        &self,
+        id: i64,
+        f: &PrizeFields,
+        codes: Option<&[String]>,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE prizes SET name = $2, value = $3, currency = $4, winners_allowed = $5, \
@@ -177,12 +188,21 @@ impl Db {
                     .await?;
             insert_codes(&mut tx, id, last + 1, codes).await?;
         }
+        audit::append_in(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Archives a prize by its per-giveaway number; its winners and handed-out codes stay.
-    pub async fn archive_prize(&self, giveaway_id: i64, prize_number: i64, now: i64) -> StoreResult<()> {
+    /// Archives a prize by its per-giveaway number, recorded by `audit`; its winners and
+    /// handed-out codes stay.
+    pub async fn archive_prize(
+        &self,
+        giveaway_id: i64,
+        prize_number: i64,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE prizes SET archived_at = $3 \
              WHERE giveaway_id = $1 AND prize_number = $2 AND archived_at IS NULL",
@@ -190,11 +210,13 @@ impl Db {
         .bind(giveaway_id)
         .bind(prize_number)
         .bind(now)
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        audit::append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 

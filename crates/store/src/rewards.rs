@@ -1,6 +1,7 @@
 //! Milestone rewards. Deleted rewards are kept (`deleted_at`), so participants who unlocked one
 //! keep what it was.
 
+use crate::audit::{self, AuditEvent};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use sqlx::FromRow;
@@ -76,8 +77,16 @@ impl Db {
             .await?)
     }
 
-    /// Adds a reward after the giveaway's last one.
-    pub async fn insert_reward(&self, giveaway_id: i64, f: &RewardFields, now: i64) -> StoreResult<i64> {
+    /// Adds a reward after the giveaway's last one; `audit` is recorded with its id
+    /// (`reward_id`).
+    pub async fn insert_reward(
+        &self,
+        giveaway_id: i64,
+        f: &RewardFields,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO rewards (giveaway_id, reward_type, title, entries_required, \
              prize_random_or_guaranteed, coupon_if_coupon_code, coupon_code, coupon_directions, \
@@ -103,12 +112,23 @@ impl Db {
         .bind(&f.email_reply_to_email)
         .bind(&f.email_reply_to_name)
         .bind(now)
-        .fetch_one(self.writer())
+        .fetch_one(&mut *tx)
         .await?;
+        audit::append_in(&mut tx, &audit.with("reward_id", id), now).await?;
+        tx.commit().await?;
         Ok(id)
     }
 
-    pub async fn update_reward(&self, giveaway_id: i64, id: i64, f: &RewardFields) -> StoreResult<()> {
+    /// Writes the edited fields, recorded by `audit`.
+    pub async fn update_reward(
+        &self,
+        giveaway_id: i64,
+        id: i64,
+        f: &RewardFields,
+        audit: &AuditEvent,
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE rewards SET reward_type = $3, title = $4, entries_required = $5, \
              prize_random_or_guaranteed = $6, coupon_if_coupon_code = $7, coupon_code = $8, \
@@ -131,25 +151,31 @@ impl Db {
         .bind(&f.email_subject)
         .bind(&f.email_reply_to_email)
         .bind(&f.email_reply_to_name)
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        audit::append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    pub async fn soft_delete_reward(&self, giveaway_id: i64, id: i64, now: i64) -> StoreResult<()> {
+    /// Marks a reward deleted, recorded by `audit`.
+    pub async fn soft_delete_reward(&self, giveaway_id: i64, id: i64, audit: &AuditEvent, now: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         let done =
             sqlx::query("UPDATE rewards SET deleted_at = $3 WHERE id = $1 AND giveaway_id = $2 AND deleted_at IS NULL")
                 .bind(id)
                 .bind(giveaway_id)
                 .bind(now)
-                .execute(self.writer())
+                .execute(&mut *tx)
                 .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        audit::append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

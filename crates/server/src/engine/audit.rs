@@ -24,6 +24,15 @@ pub(crate) fn audit_event(
     }
 }
 
+/// The names of the fields an update changed, for its entry's `changed`: each name paired with
+/// whether its value differs. Names only: the values may be personal data or secrets.
+pub(crate) fn changed_fields<const N: usize>(fields: [(&'static str, bool); N]) -> Vec<&'static str> {
+    fields
+        .into_iter()
+        .filter_map(|(name, differs)| differs.then_some(name))
+        .collect()
+}
+
 /// What the listing filters on.
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {

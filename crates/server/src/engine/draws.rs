@@ -98,6 +98,16 @@ pub struct ManualWinnerInput {
     pub email: Option<String>,
 }
 
+/// The photo whose votes decide a "most voted" pick.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct MostVotedPick {
+    pub submission_id: i64,
+    /// The submission's entry id, as the API names it.
+    pub entry_id: i64,
+    pub votes: i64,
+    pub runner_up_votes: i64,
+}
+
 /// The outcome of a random pick.
 #[derive(Clone, Debug)]
 pub struct RandomDraw {
@@ -467,6 +477,18 @@ impl Engine {
         giveaway_id: i64,
         input: ManualWinnerInput,
     ) -> EngineResult<WinnerPerson> {
+        self.pick_by_hand(who, giveaway_id, input, None).await
+    }
+
+    /// [`Engine::pick_manual_winner`], for a photo contest's "most voted" pick too: then the
+    /// submission is marked with its votes, and its entry says so, in the pick's transaction.
+    pub(crate) async fn pick_by_hand(
+        &self,
+        who: &Principal,
+        giveaway_id: i64,
+        input: ManualWinnerInput,
+        most_voted: Option<&MostVotedPick>,
+    ) -> EngineResult<WinnerPerson> {
         let g = self.owned_giveaway(who, giveaway_id).await?;
         let (field, value) = manual_key(&input)?;
         let key = if field == "email" {
@@ -496,12 +518,17 @@ impl Engine {
         let prizes = tx.open_prizes().await?;
         let claim = self.claim_setup(&mut tx).await?;
         let winner_id = award(&mut tx, c.participant_id, None, prizes.first(), &claim, now).await?;
-        let audit = audit_event(
-            who,
-            "winner.picked",
-            Some(g.id()),
-            serde_json::json!({ "winner_id": winner_id, "participant_id": c.participant_id, "user_id": c.user_id }),
-        );
+        let mut details =
+            serde_json::json!({ "winner_id": winner_id, "participant_id": c.participant_id, "user_id": c.user_id });
+        if let Some(m) = most_voted {
+            tx.mark_picked(m.submission_id, m.votes).await?;
+            details["most_voted"] = serde_json::json!({
+                "entry_id": m.entry_id,
+                "votes": m.votes,
+                "runner_up_votes": m.runner_up_votes,
+            });
+        }
+        let audit = audit_event(who, "winner.picked", Some(g.id()), details);
         tx.audit(&audit, now).await?;
         tx.commit().await?;
         Ok(WinnerPerson {

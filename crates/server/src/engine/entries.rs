@@ -4,6 +4,7 @@
 //! transaction.
 
 use super::{Engine, EngineResult, Giveaway, random_bytes};
+use fairdraw_store::audit::AuditEvent;
 use fairdraw_store::entries::{Entrant, EntryLimits, NewEntry, Outcome, PublicExtras, Recording};
 
 /// A participant's public id: a version 7 UUID (RFC 9562), the creation time in milliseconds
@@ -70,6 +71,30 @@ impl Engine {
         entries: Vec<NewEntry>,
         public: Option<PublicExtras>,
     ) -> EngineResult<Outcome> {
+        self.record_through_writer(g, entrant, entries, public, None).await
+    }
+
+    /// [`Engine::record_entries`] for an organiser (a manual or bonus entry through `/v2`):
+    /// `audit` is appended in the recording's transaction, completed with the participant's
+    /// and the new entries' ids; a refused recording records nothing.
+    pub(crate) async fn record_entries_audited(
+        &self,
+        g: &Giveaway,
+        entrant: Entrant,
+        entries: Vec<NewEntry>,
+        audit: AuditEvent,
+    ) -> EngineResult<Outcome> {
+        self.record_through_writer(g, entrant, entries, None, Some(audit)).await
+    }
+
+    async fn record_through_writer(
+        &self,
+        g: &Giveaway,
+        entrant: Entrant,
+        entries: Vec<NewEntry>,
+        public: Option<PublicExtras>,
+        audit: Option<AuditEvent>,
+    ) -> EngineResult<Outcome> {
         self.check_entries_open(g)?;
         let limits = EntryLimits {
             max_participants: i64::from(g.rules_config.max_total_participants),
@@ -85,6 +110,7 @@ impl Engine {
             new_referral_code: new_referral_code(now),
             now,
             public,
+            audit,
         };
         Ok(self.entry_writer().record(recording).await?)
     }

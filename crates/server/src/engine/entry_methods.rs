@@ -2,12 +2,14 @@
 //! scoped to the caller's giveaway, and a method of another giveaway is "not found", like a
 //! method that does not exist.
 
+use super::audit::{audit_event, changed_fields};
 use super::{Engine, EngineError, EngineResult, Principal};
 use fairdraw_core::entry_methods::catalog::{self, EntryMethodType};
 use fairdraw_core::entry_methods::{EntryMethodConfig, EntryMethodInput, EntryMethodSpec, ReorderInput, USER_DETAILS};
 use fairdraw_core::validation::FieldErrors;
 use fairdraw_store::StoreError;
 use fairdraw_store::entry_methods::{EntryMethodFields, EntryMethodRow};
+use serde_json::json;
 
 /// The level of a method added through the API. Levels (methods unlocked by others) are not
 /// configurable there, so every such method is on the first.
@@ -119,9 +121,15 @@ impl Engine {
         let current = self.entry_methods_of(g.id()).await?;
         let has_user_details = current.iter().any(|m| m.kind.id == USER_DETAILS);
         let spec = EntryMethodSpec::create(input, has_user_details)?;
+        let audit = audit_event(
+            who,
+            "entry_method.created",
+            Some(g.id()),
+            json!({ "entry_method": spec.kind.id }),
+        );
         let id = self
             .db()
-            .insert_entry_method(g.id(), &to_fields(&spec), FIRST_LEVEL, self.now_ms())
+            .insert_entry_method(g.id(), &to_fields(&spec), FIRST_LEVEL, &audit, self.now_ms())
             .await
             .map_err(|e| match e {
                 StoreError::NotFound => EngineError::NotFound("Giveaway"),
@@ -140,8 +148,28 @@ impl Engine {
         let g = self.owned_giveaway(who, giveaway_id).await?;
         let current = self.entry_method(g.id(), method_id).await?;
         let spec = current.spec().update(input)?;
+        let (before, after) = (&current.config, &spec.config);
+        let changed = changed_fields([
+            ("entry_title", after.title != before.title),
+            ("entry_link", after.link != before.link),
+            ("entry_amount", after.amount != before.amount),
+            ("required", after.required != before.required),
+            ("daily", after.daily != before.daily),
+            (
+                "additional_instructions",
+                after.additional_instructions != before.additional_instructions,
+            ),
+            ("icon_color", after.icon_color != before.icon_color),
+            ("widget_display", after.widget_display != before.widget_display),
+        ]);
+        let audit = audit_event(
+            who,
+            "entry_method.updated",
+            Some(g.id()),
+            json!({ "method_id": method_id, "entry_id": current.entry_id, "changed": changed }),
+        );
         self.db()
-            .update_entry_method(g.id(), method_id, &to_fields(&spec))
+            .update_entry_method(g.id(), method_id, &to_fields(&spec), &audit, self.now_ms())
             .await
             .map_err(method_not_found)?;
         self.entry_method(g.id(), method_id).await
@@ -158,8 +186,14 @@ impl Engine {
                 "The User Details method (type 1) cannot be deleted: every giveaway needs it.",
             )));
         }
+        let audit = audit_event(
+            who,
+            "entry_method.deleted",
+            Some(g.id()),
+            json!({ "method_id": method_id, "entry_id": current.entry_id, "entry_method": current.kind.id }),
+        );
         self.db()
-            .remove_entry_method(g.id(), method_id, self.now_ms())
+            .remove_entry_method(g.id(), method_id, &audit, self.now_ms())
             .await
             .map_err(method_not_found)
     }
@@ -174,7 +208,12 @@ impl Engine {
         let g = self.owned_giveaway(who, giveaway_id).await?;
         let current: Vec<i64> = self.db().entry_methods(g.id()).await?.iter().map(|m| m.id).collect();
         let order = input.apply(&current)?;
-        match self.db().set_entry_method_order(g.id(), &order, self.now_ms()).await {
+        let audit = audit_event(who, "entry_methods.reordered", Some(g.id()), json!({ "order": order }));
+        match self
+            .db()
+            .set_entry_method_order(g.id(), &order, &audit, self.now_ms())
+            .await
+        {
             Ok(()) => Ok(()),
             Err(StoreError::NotFound) => Err(EngineError::Conflict(
                 "The giveaway's entry methods changed during the reorder; read them again and retry.".to_owned(),

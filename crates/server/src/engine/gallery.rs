@@ -3,7 +3,8 @@
 //! approved photo with the most votes becomes a winner as a manual pick (never a draw), with
 //! the vote counts recorded on the submission. The public side is `public_entries/gallery.rs`.
 
-use super::draws::ManualWinnerInput;
+use super::audit::audit_event;
+use super::draws::{ManualWinnerInput, MostVotedPick};
 use super::{Engine, EngineError, EngineResult, Principal};
 use fairdraw_core::gallery::{Status, VoteMode};
 use fairdraw_core::page::{PageInfo, PageRequest};
@@ -63,8 +64,15 @@ impl Engine {
         status: Status,
     ) -> EngineResult<()> {
         let g = self.owned_giveaway(who, giveaway_id).await?;
+        // gallery.approved, gallery.rejected.
+        let audit = audit_event(
+            who,
+            &format!("gallery.{}", status.as_str()),
+            Some(g.id()),
+            serde_json::json!({ "entry_id": entry_id }),
+        );
         self.db()
-            .review_submission(g.id(), entry_id, status.as_str(), self.now_ms())
+            .review_submission(g.id(), entry_id, status.as_str(), &audit, self.now_ms())
             .await
             .map_err(submission_not_found)
     }
@@ -104,17 +112,23 @@ impl Engine {
                 first.votes
             )));
         }
+        let pick = MostVotedPick {
+            submission_id: first.id,
+            entry_id: first.entry_id,
+            votes: first.votes,
+            runner_up_votes,
+        };
         let winner = self
-            .pick_manual_winner(
+            .pick_by_hand(
                 who,
                 g.id(),
                 ManualWinnerInput {
                     user_id: Some(first.user_id.clone()),
                     email: None,
                 },
+                Some(&pick),
             )
             .await?;
-        self.db().mark_picked(first.id, first.votes).await?;
         Ok(MostVoted {
             winner,
             entry_id: first.entry_id,

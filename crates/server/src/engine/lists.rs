@@ -1,6 +1,7 @@
 //! Whitelists and blacklists: listing, adding (with the 5,000-entry cap and duplicate counts)
 //! and removing; and the two questions the entry endpoint asks of them.
 
+use super::audit::audit_event;
 use super::{Engine, EngineError, EngineResult, Principal};
 use fairdraw_core::lists::{Batch, ListValue, MAX_LIST_ENTRIES, batch, blacklisted, canonical_ip};
 use fairdraw_core::page::{PageInfo, PageRequest};
@@ -17,6 +18,25 @@ pub struct ListAdded {
     pub skipped_invalid: u64,
     /// Values repeated in the request or already listed.
     pub skipped_duplicate: u64,
+}
+
+/// The audit action of a change to `list`: `whitelist.added`, `blacklist.removed`, …
+fn list_action(list: List, change: &str) -> String {
+    let name = match list {
+        List::Whitelist => "whitelist",
+        List::Blacklist => "blacklist",
+    };
+    format!("{name}.{change}")
+}
+
+/// The entry of a removal from `list`; the store adds the count and the removed entries' ids.
+fn removal_event(who: &Principal, list: List, giveaway_id: i64) -> fairdraw_store::audit::AuditEvent {
+    audit_event(
+        who,
+        &list_action(list, "removed"),
+        Some(giveaway_id),
+        serde_json::json!({}),
+    )
 }
 
 /// What a whitelist delete names: e-mails, or one entry by id.
@@ -97,7 +117,7 @@ impl Engine {
                 kind: "email",
             })
             .collect();
-        self.add_list_values(List::Whitelist, giveaway_id, &values, &batch, "emails", "e-mails")
+        self.add_list_values(who, List::Whitelist, giveaway_id, &values, &batch)
             .await
     }
 
@@ -121,22 +141,33 @@ impl Engine {
                 kind: v.kind(),
             })
             .collect();
-        self.add_list_values(List::Blacklist, giveaway_id, &values, &batch, "values", "entries")
+        self.add_list_values(who, List::Blacklist, giveaway_id, &values, &batch)
             .await
     }
 
     async fn add_list_values<T>(
         &self,
+        who: &Principal,
         list: List,
         giveaway_id: i64,
         values: &[NewListValue<'_>],
         batch: &Batch<T>,
-        field: &str,
-        noun: &str,
     ) -> EngineResult<ListAdded> {
+        // The request's field, and what the cap counts.
+        let (field, noun) = match list {
+            List::Whitelist => ("emails", "e-mails"),
+            List::Blacklist => ("values", "entries"),
+        };
+        // The counts and the new entries' ids are added by the store; the values never are.
+        let audit = audit_event(
+            who,
+            &list_action(list, "added"),
+            Some(giveaway_id),
+            serde_json::json!({}),
+        );
         let outcome = self
             .db()
-            .add_list_values(list, giveaway_id, values, MAX_LIST_ENTRIES, self.now_ms())
+            .add_list_values(list, giveaway_id, values, MAX_LIST_ENTRIES, &audit, self.now_ms())
             .await;
         match outcome {
             Ok(ListAddition::Added { added, already_listed }) => Ok(ListAdded {
@@ -173,13 +204,14 @@ impl Engine {
                     .filter_map(|e| Email::parse(e.as_deref()?).ok())
                     .map(Email::into_string)
                     .collect();
+                let audit = removal_event(who, List::Whitelist, giveaway_id);
                 self.db()
-                    .remove_list_values(List::Whitelist, giveaway_id, &emails)
+                    .remove_list_values(List::Whitelist, giveaway_id, &emails, &audit, self.now_ms())
                     .await?;
                 Ok(())
             }
             WhitelistRemoval::Entry(id) => {
-                self.remove_list_entry(List::Whitelist, giveaway_id, id, "Whitelist entry")
+                self.remove_list_entry(who, List::Whitelist, giveaway_id, id, "Whitelist entry")
                     .await
             }
         }
@@ -187,12 +219,24 @@ impl Engine {
 
     pub async fn remove_from_blacklist(&self, who: &Principal, giveaway_id: i64, ban_id: i64) -> EngineResult<()> {
         self.owned_giveaway(who, giveaway_id).await?;
-        self.remove_list_entry(List::Blacklist, giveaway_id, ban_id, "Blacklist entry")
+        self.remove_list_entry(who, List::Blacklist, giveaway_id, ban_id, "Blacklist entry")
             .await
     }
 
-    async fn remove_list_entry(&self, list: List, giveaway_id: i64, id: i64, what: &'static str) -> EngineResult<()> {
-        match self.db().remove_list_entry(list, giveaway_id, id).await {
+    async fn remove_list_entry(
+        &self,
+        who: &Principal,
+        list: List,
+        giveaway_id: i64,
+        id: i64,
+        what: &'static str,
+    ) -> EngineResult<()> {
+        let audit = removal_event(who, list, giveaway_id);
+        match self
+            .db()
+            .remove_list_entry(list, giveaway_id, id, &audit, self.now_ms())
+            .await
+        {
             Err(StoreError::NotFound) => Err(EngineError::NotFound(what)),
             other => Ok(other?),
         }

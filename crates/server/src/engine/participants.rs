@@ -1,10 +1,11 @@
 //! Entries and participants as the giveaway's owner manages them: lists and exports, manual and
 //! bulk entries, bonus grants, and the changes of standing (ban, unban, disqualify).
 //!
-//! Manual, bulk and bonus entries are recorded through [`Engine::record_entries`] like every
-//! other entry, so the counters move in the recording's own transaction. Imports are the one
-//! exception: all of their rows go into one transaction of their own, so an import lands whole
-//! or not at all. Changes that remove or restore entries recount in the transaction that makes
+//! Manual, bulk and bonus entries are recorded through the entry writer like every other entry
+//! (`Engine::record_entries_audited`), so the counters move, and the organiser's audit entry is
+//! appended, in the recording's own transaction. Imports are the one exception: all of their
+//! rows go into one transaction of their own, with one audit entry, so an import lands whole or
+//! not at all. Changes that remove or restore entries recount in the transaction that makes
 //! them.
 
 use super::audit::audit_event;
@@ -13,6 +14,7 @@ use super::{Engine, EngineError, EngineResult, Giveaway, Principal};
 use fairdraw_core::entry_methods::{USER_DETAILS, catalog};
 use fairdraw_core::page::{PageInfo, PageRequest};
 use fairdraw_core::validation::{Email, FieldErrors, text};
+use fairdraw_store::audit::AuditEvent;
 use fairdraw_store::entries::{Entrant, EntryLimits, NewEntry, Recording, Refusal};
 use fairdraw_store::participants::{
     AccountEntryRow, AccountGiveawayRow, EntryQuery, EntryRow, EntrySort, ExportCursor, ParticipantEntryRow,
@@ -329,7 +331,7 @@ impl Engine {
         let g = self.owned_giveaway(who, id).await?;
         let entry = ManualEntry::parse(&input, true, "")?;
         let recorded = self
-            .record_entries(&g, entry.entrant(), vec![entry.entry()])
+            .record_entries_audited(&g, entry.entrant(), vec![entry.entry()], manual_entry_event(who, id))
             .await?
             .map_err(|r| EngineError::Conflict(refusal_message(&r).to_owned()))?;
         let entry_id = recorded.entry_ids[0];
@@ -363,8 +365,11 @@ impl Engine {
                 }),
                 Ok(entry) => {
                     let (engine, g) = (self.clone(), g.clone());
+                    let audit = manual_entry_event(who, id).with("bulk_index", index);
                     pending.spawn(async move {
-                        let result = engine.record_entries(&g, entry.entrant(), vec![entry.entry()]).await;
+                        let result = engine
+                            .record_entries_audited(&g, entry.entrant(), vec![entry.entry()], audit)
+                            .await;
                         (index, result)
                     });
                 }
@@ -417,12 +422,15 @@ impl Engine {
                 new_referral_code: new_referral_code(now),
                 now,
                 public: None,
+                audit: None,
             })
             .collect();
         let db = self.db();
+        // One entry for the import, with its counts: the store adds them.
+        let audit = audit_event(who, "entries.imported", Some(id), serde_json::json!({}));
         // A participant created by a concurrent entry at the same moment is found on a second try.
-        let result = match db.record_all(&batch).await {
-            Err(StoreError::Conflict(_)) => db.record_all(&batch).await?,
+        let result = match db.record_all(&batch, &audit).await {
+            Err(StoreError::Conflict(_)) => db.record_all(&batch, &audit).await?,
             other => other?,
         };
         match result {
@@ -438,8 +446,14 @@ impl Engine {
 
     pub async fn delete_entry(&self, who: &Principal, id: i64, entry_id: i64) -> EngineResult<()> {
         self.owned_giveaway(who, id).await?;
+        let audit = audit_event(
+            who,
+            "entry.deleted",
+            Some(id),
+            serde_json::json!({ "entry_id": entry_id }),
+        );
         self.db()
-            .delete_entry(id, entry_id, self.now_ms())
+            .delete_entry(id, entry_id, &audit, self.now_ms())
             .await
             .map_err(|e| match e {
                 StoreError::NotFound => EngineError::NotFound("Entry"),
@@ -571,8 +585,14 @@ impl Engine {
             amount,
             value: None,
         };
+        let audit = audit_event(
+            who,
+            "participant.bonus_entries_added",
+            Some(id),
+            serde_json::json!({ "amount": amount }),
+        );
         let recorded = self
-            .record_entries(&g, entrant, vec![bonus])
+            .record_entries_audited(&g, entrant, vec![bonus], audit)
             .await?
             .map_err(|r| EngineError::Conflict(refusal_message(&r).to_owned()))?;
         Ok(recorded.total_entries)
@@ -609,6 +629,12 @@ impl Engine {
             .await
             .map_err(participant_not_found)
     }
+}
+
+/// The entry of an organiser's manual entry: the store adds the participant's and the entry's
+/// ids, never the e-mail address or name given.
+fn manual_entry_event(who: &Principal, giveaway_id: i64) -> AuditEvent {
+    audit_event(who, "entry.created", Some(giveaway_id), serde_json::json!({}))
 }
 
 fn entry_limits(g: &Giveaway) -> EntryLimits {

@@ -5,11 +5,13 @@
 //! The API names a prize by its per-giveaway number (`prize_id` 1, 2, 3…); winners and codes
 //! refer to the global id.
 
+use super::audit::{audit_event, changed_fields};
 use super::{Engine, EngineError, EngineResult, Principal};
 use fairdraw_core::validation::{Email, FieldErrors, max_len, text};
 use fairdraw_store::StoreError;
 use fairdraw_store::prizes::{PrizeFields, PrizeRow};
 use serde::Deserialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
 pub const MAX_WINNERS_PER_PRIZE: i64 = 100_000;
@@ -142,9 +144,12 @@ impl Engine {
         };
         let (fields, codes) = apply(base, input, &mut errors);
         errors.into_result()?;
+        let codes = codes.unwrap_or_default();
+        // How many codes, never the codes: each is a winner's to redeem.
+        let audit = audit_event(who, "prize.created", Some(g.id()), json!({ "codes": codes.len() }));
         let number = self
             .db()
-            .insert_prize(g.id(), &fields, codes.as_deref().unwrap_or(&[]), self.now_ms())
+            .insert_prize(g.id(), &fields, &codes, &audit, self.now_ms())
             .await?;
         Ok(self.db().prize(g.id(), number).await?.into())
     }
@@ -175,8 +180,45 @@ impl Engine {
             );
         }
         errors.into_result()?;
+        let before = current.fields();
+        let mut changed = changed_fields([
+            ("prize_name", fields.name != before.name),
+            (
+                "prize_winners_allowed",
+                fields.winners_allowed != before.winners_allowed,
+            ),
+            ("prize_value", fields.value != before.value),
+            ("prize_currency", fields.currency != before.currency),
+            (
+                "redemption_switch",
+                fields.redemption_switch != before.redemption_switch,
+            ),
+            (
+                "redemption_instructions",
+                fields.redemption_instructions != before.redemption_instructions,
+            ),
+            (
+                "redemption_subject",
+                fields.redemption_subject != before.redemption_subject,
+            ),
+            (
+                "redemption_reply_to_email",
+                fields.redemption_reply_to_email != before.redemption_reply_to_email,
+            ),
+            (
+                "redemption_reply_to_name",
+                fields.redemption_reply_to_name != before.redemption_reply_to_name,
+            ),
+        ]);
+        let mut details = json!({ "prize_id": number });
+        if let Some(codes) = &codes {
+            changed.push("redemption_codes");
+            details["codes"] = json!(codes.len());
+        }
+        details["changed"] = json!(changed);
+        let audit = audit_event(who, "prize.updated", Some(g.id()), details);
         self.db()
-            .update_prize(current.id, &fields, codes.as_deref())
+            .update_prize(current.id, &fields, codes.as_deref(), &audit, self.now_ms())
             .await
             .map_err(not_found)?;
         Ok(self.db().prize(g.id(), number).await.map_err(not_found)?.into())
@@ -186,8 +228,9 @@ impl Engine {
     /// keep it.
     pub async fn delete_prize(&self, who: &Principal, giveaway_id: i64, number: i64) -> EngineResult<()> {
         let g = self.owned_giveaway(who, giveaway_id).await?;
+        let audit = audit_event(who, "prize.deleted", Some(g.id()), json!({ "prize_id": number }));
         self.db()
-            .archive_prize(g.id(), number, self.now_ms())
+            .archive_prize(g.id(), number, &audit, self.now_ms())
             .await
             .map_err(not_found)
     }

@@ -1,12 +1,14 @@
 //! Milestone rewards: what a participant unlocks on reaching a number of entries, either an
 //! extra prize entry (type 1) or a coupon code (type 2).
 
+use super::audit::{audit_event, changed_fields};
 use super::prizes::{non_empty, reply_to};
 use super::{Engine, EngineError, EngineResult, Principal};
 use fairdraw_core::validation::{FieldErrors, max_len, text};
 use fairdraw_store::StoreError;
 use fairdraw_store::rewards::{RewardFields, RewardRow};
 use serde::Deserialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
 pub const PRIZE_ENTRY: i64 = 1;
@@ -105,7 +107,13 @@ impl Engine {
         };
         let fields = apply(base, input, &mut errors);
         errors.into_result()?;
-        let id = self.db().insert_reward(g.id(), &fields, self.now_ms()).await?;
+        let audit = audit_event(
+            who,
+            "reward.created",
+            Some(g.id()),
+            json!({ "type": fields.reward_type }),
+        );
+        let id = self.db().insert_reward(g.id(), &fields, &audit, self.now_ms()).await?;
         Ok(self.db().reward(g.id(), id).await?)
     }
 
@@ -121,17 +129,58 @@ impl Engine {
         let g = self.owned_giveaway(who, giveaway_id).await?;
         let current = self.db().reward(g.id(), id).await.map_err(not_found)?;
         let mut errors = FieldErrors::new();
-        let fields = apply(fields_of(&current), input, &mut errors);
+        let before = fields_of(&current);
+        let fields = apply(before.clone(), input, &mut errors);
         errors.into_result()?;
-        self.db().update_reward(g.id(), id, &fields).await.map_err(not_found)?;
+        let changed = changed_fields([
+            ("type", fields.reward_type != before.reward_type),
+            ("title", fields.title != before.title),
+            ("entries_required", fields.entries_required != before.entries_required),
+            (
+                "prize_random_or_guaranteed",
+                fields.prize_random_or_guaranteed != before.prize_random_or_guaranteed,
+            ),
+            (
+                "coupon_if_coupon_code",
+                fields.coupon_if_coupon_code != before.coupon_if_coupon_code,
+            ),
+            ("coupon_code", fields.coupon_code != before.coupon_code),
+            (
+                "coupon_directions",
+                fields.coupon_directions != before.coupon_directions,
+            ),
+            ("hide_progress", fields.hide_progress != before.hide_progress),
+            ("send_email", fields.send_email != before.send_email),
+            ("email_body", fields.email_body != before.email_body),
+            ("email_subject", fields.email_subject != before.email_subject),
+            (
+                "email_reply_to_email",
+                fields.email_reply_to_email != before.email_reply_to_email,
+            ),
+            (
+                "email_reply_to_name",
+                fields.email_reply_to_name != before.email_reply_to_name,
+            ),
+        ]);
+        let audit = audit_event(
+            who,
+            "reward.updated",
+            Some(g.id()),
+            json!({ "reward_id": id, "changed": changed }),
+        );
+        self.db()
+            .update_reward(g.id(), id, &fields, &audit, self.now_ms())
+            .await
+            .map_err(not_found)?;
         self.db().reward(g.id(), id).await.map_err(not_found)
     }
 
     /// Removes a reward from the giveaway; participants who unlocked it keep it.
     pub async fn delete_reward(&self, who: &Principal, giveaway_id: i64, id: i64) -> EngineResult<()> {
         let g = self.owned_giveaway(who, giveaway_id).await?;
+        let audit = audit_event(who, "reward.deleted", Some(g.id()), json!({ "reward_id": id }));
         self.db()
-            .soft_delete_reward(g.id(), id, self.now_ms())
+            .soft_delete_reward(g.id(), id, &audit, self.now_ms())
             .await
             .map_err(not_found)
     }

@@ -24,7 +24,7 @@ scenarios!(
 );
 
 /// The re-check of `brand_id`'s chain, as `fairdraw audit verify` runs it.
-async fn report(app: &TestApp, brand_id: i64) -> ChainReport {
+pub(crate) async fn report(app: &TestApp, brand_id: i64) -> ChainReport {
     app.engine
         .verify_audit()
         .await
@@ -35,7 +35,7 @@ async fn report(app: &TestApp, brand_id: i64) -> ChainReport {
 }
 
 /// Every entry of the caller's brand, oldest first, through the API.
-async fn all_entries(app: &TestApp, acct: &TestAccount) -> Vec<Value> {
+pub(crate) async fn all_entries(app: &TestApp, acct: &TestAccount) -> Vec<Value> {
     let mut out = Vec::new();
     for page in 1.. {
         let r = app
@@ -53,7 +53,7 @@ async fn all_entries(app: &TestApp, acct: &TestAccount) -> Vec<Value> {
     out
 }
 
-fn actions(entries: &[Value]) -> Vec<&str> {
+pub(crate) fn actions(entries: &[Value]) -> Vec<&str> {
     entries.iter().map(|e| e["action"].as_str().unwrap()).collect()
 }
 

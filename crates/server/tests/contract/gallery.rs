@@ -24,7 +24,7 @@ scenarios!(
 );
 
 const JPEG_GPS: &[u8] = include_bytes!("../../../core/tests/fixtures/photo-gps.jpg");
-const PNG: &[u8] = include_bytes!("../../../core/tests/fixtures/photo.png");
+pub(crate) const PNG: &[u8] = include_bytes!("../../../core/tests/fixtures/photo.png");
 const WEBP_GPS: &[u8] = include_bytes!("../../../core/tests/fixtures/photo-gps.webp");
 
 fn client() -> reqwest::Client {
@@ -39,7 +39,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// A live giveaway with an "Upload a Photo" method: its id, page key and the method's id.
-async fn contest(app: &TestApp, acct: &TestAccount, overrides: Value) -> (i64, String, i64) {
+pub(crate) async fn contest(app: &TestApp, acct: &TestAccount, overrides: Value) -> (i64, String, i64) {
     let mut body = json!({
         "title": "Best Dog Photo",
         "start_time": "2026-06-01 00:00:00",
@@ -67,7 +67,7 @@ async fn contest(app: &TestApp, acct: &TestAccount, overrides: Value) -> (i64, S
 }
 
 /// Enters from the page (from `ip` when the server trusts X-Forwarded-For); the cookie pair.
-async fn enter(app: &TestApp, key: &str, name: &str, email: &str, ip: &str) -> String {
+pub(crate) async fn enter(app: &TestApp, key: &str, name: &str, email: &str, ip: &str) -> String {
     let r = client()
         .post(app.url(&format!("/view/{key}")))
         .header("x-forwarded-for", ip)
@@ -80,7 +80,7 @@ async fn enter(app: &TestApp, key: &str, name: &str, email: &str, ip: &str) -> S
     set.split(';').next().expect("pair").to_owned()
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     key: &str,
     cookie: &str,
@@ -106,7 +106,7 @@ async fn upload(
         .expect("POST photo")
 }
 
-async fn vote(app: &TestApp, key: &str, cookie: Option<&str>, entry_id: i64, ip: &str) -> reqwest::Response {
+pub(crate) async fn vote(app: &TestApp, key: &str, cookie: Option<&str>, entry_id: i64, ip: &str) -> reqwest::Response {
     let mut req = client()
         .post(app.url(&format!("/view/{key}/vote")))
         .header("x-forwarded-for", ip)
@@ -128,7 +128,7 @@ async fn page(app: &TestApp, key: &str, cookie: Option<&str>) -> String {
 }
 
 /// The gallery list of a giveaway, with `query`.
-async fn gallery(app: &TestApp, acct: &TestAccount, id: i64, query: &str) -> Value {
+pub(crate) async fn gallery(app: &TestApp, acct: &TestAccount, id: i64, query: &str) -> Value {
     let r = app.get(&acct.key, &format!("/v2/giveaways/{id}/gallery{query}")).await;
     r.expect(200);
     r.body.clone()
@@ -147,7 +147,7 @@ async fn fetch(app: &TestApp, path: &str, key: Option<&str>) -> (u16, reqwest::h
 }
 
 /// The server trusts X-Forwarded-For, so a test can enter and vote from several addresses.
-fn forwarded() -> ConfigLayer {
+pub(crate) fn forwarded() -> ConfigLayer {
     ConfigLayer {
         client_ip_header: Some("x-forwarded-for".to_owned()),
         trusted_proxies: Some(vec!["127.0.0.1".to_owned()]),
@@ -156,7 +156,7 @@ fn forwarded() -> ConfigLayer {
 }
 
 /// Uploads a photo for a new entrant and approves it; the author's cookie and the entry id.
-async fn approved_photo(
+pub(crate) async fn approved_photo(
     app: &TestApp,
     acct: &TestAccount,
     id: i64,
@@ -743,7 +743,7 @@ async fn votes_add_entries_or_decide_the_most_voted_winner(harness: TestApp) {
 }
 
 /// `n` new entrants, each from their own address; their cookies.
-async fn futures_voters(app: &TestApp, key: &str, n: usize) -> Vec<String> {
+pub(crate) async fn futures_voters(app: &TestApp, key: &str, n: usize) -> Vec<String> {
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         out.push(

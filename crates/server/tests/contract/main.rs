@@ -10,6 +10,8 @@ mod account;
 mod analytics;
 // The audit trail, export and erasure (issue 16).
 mod audit;
+// Every remaining administrative change through /v2 is audited (issue 16).
+mod audit_coverage;
 mod browser;
 mod comment_connectors;
 mod comment_draws;
@@ -98,6 +100,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
         draw_history::scenarios(),
         // The audit trail, export and erasure (issue 16).
         audit::scenarios(),
+        audit_coverage::scenarios(),
     ]
     .into_iter()
     .flatten()

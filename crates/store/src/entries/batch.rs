@@ -10,7 +10,7 @@
 
 use super::events::EntryEvents;
 use super::public::confirmation_job;
-use super::{Outcome, Recorded, Recording, move_counters_in, record_in};
+use super::{Outcome, Recorded, Recording, audit_recorded_in, move_counters_in, record_in};
 use crate::entries::PublicRecorded;
 use crate::error::StoreResult;
 use crate::jobs::{NewJob, enqueue_many_in};
@@ -81,6 +81,7 @@ pub(super) async fn record_many_in(
         let outcome = record_in(tx, r).await?;
         if let Ok(recorded) = &outcome {
             events.recorded_in(tx, r.giveaway_id, recorded, r.now).await?;
+            audit_recorded_in(tx, r, recorded).await?;
         }
         out[i] = Some(outcome);
     }
@@ -180,6 +181,7 @@ async fn write_group_in(
             }),
         };
         events.recorded_in(tx, r.giveaway_id, &recorded, r.now).await?;
+        audit_recorded_in(tx, r, &recorded).await?;
         out[i] = Some(Ok(recorded));
     }
     for i in known {
@@ -187,6 +189,7 @@ async fn write_group_in(
         let outcome = record_in(tx, r).await?;
         if let Ok(recorded) = &outcome {
             events.recorded_in(tx, r.giveaway_id, recorded, r.now).await?;
+            audit_recorded_in(tx, r, recorded).await?;
         }
         out[i] = Some(outcome);
     }

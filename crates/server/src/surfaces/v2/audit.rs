@@ -27,8 +27,13 @@ pub struct AuditEntry {
     seq: i64,
     /// e.g. giveaway.created, giveaway.updated, giveaway.published, giveaway.deleted,
     /// winners.drawn, winner.picked, winner.removed, winner.disqualified, participant.banned,
-    /// participant.disqualified, participant.erased, key.created, key.revoked, webhook.created,
-    /// webhook.updated, webhook.deleted.
+    /// participant.disqualified, participant.erased, participant.bonus_entries_added,
+    /// entry.created, entries.imported, entry.deleted, prize.created, prize.updated,
+    /// prize.deleted, reward.created, reward.updated, reward.deleted, entry_method.created,
+    /// entry_method.updated, entry_method.deleted, entry_methods.reordered, whitelist.added,
+    /// whitelist.removed, blacklist.added, blacklist.removed, gallery.approved,
+    /// gallery.rejected, key.created, key.revoked, webhook.created, webhook.updated,
+    /// webhook.deleted.
     action: String,
     giveaway_id: Option<i64>,
     /// The API key that made the change; null for an operator at the command line.
@@ -74,8 +79,11 @@ pub struct AuditParams {
 
 #[utoipa::path(get, path = "/audit-log", tag = "Audit log", summary = "List the audit log",
     description = "Every administrative change of your brand (giveaways created, edited, published or deleted; winners drawn, \
-        picked, removed or disqualified; participants banned, disqualified or erased; keys created or revoked; webhooks changed), \
-        newest first. Entries are hash-chained per brand: each holds the hash of the one before.",
+        picked, removed or disqualified; participants banned, disqualified or erased, or given bonus entries; entries created, \
+        imported or deleted by hand; prizes, rewards and entry methods created, edited, deleted or reordered; whitelist and \
+        blacklist additions and removals; photos approved or rejected; keys created or revoked; webhooks changed), \
+        newest first. Entries are hash-chained per brand: each holds the hash of the one before. Details hold ids, counts and \
+        the names of changed fields, never personal data.",
     params(AuditParams),
     responses((status = 200, body = ListEnvelope<AuditEntry>), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope)))]
 pub async fn list_audit_log(
