@@ -1,14 +1,14 @@
 //! `/external/giveaway…`: create (the reference's call), get, list, patch, cancel, winners.
 
 use super::body::Fields;
-use super::response::{ExtResult, bad_request, created, ok};
+use super::response::{ExtResult, Query, bad_request, created, ok};
 use crate::app::AppState;
 use crate::engine::chat_giveaways::ChatGiveaway;
 use crate::engine::draws::DrawLinks;
 use crate::engine::{EngineError, Principal};
 use crate::surfaces::enums::{BeaconName, ChatStatusName};
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use fairdraw_core::chat::ChatStatus;
 use fairdraw_core::page::PageRequest;
 use fairdraw_core::time::format_rfc3339;

@@ -34,7 +34,9 @@ pub struct UsageQuery {
 #[utoipa::path(get, path = "/usage", tag = "Draw usage", summary = "Billed draws of a month",
     params(("month" = Option<String>, Query, description = "YYYY-MM (UTC); default this month"),
         ("format" = inline(Option<UsageFormat>), Query, description = "json (default) or csv: the invoice lines")),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "The month's draws: JSON, or with `format=csv` the invoice lines",
+            content((Object = "application/json"), (String = "text/csv"))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn get_usage(State(state): State<AppState>, Caller(who): Caller, Query(q): Query<UsageQuery>) -> V1Result {
     let csv = match q.format.as_deref().map(str::trim) {
         None | Some("" | "json") => false,
