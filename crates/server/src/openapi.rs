@@ -1,6 +1,9 @@
 //! The OpenAPI document. Paths come from the `#[utoipa::path]` annotations on the handlers as
 //! they are routed (see each surface's `router`), so the document cannot drift from the code.
 
+use serde_json::Value;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::Schema;
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
@@ -45,6 +48,60 @@ impl Modify for Security {
             "api_key_query",
             SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::new("api_key"))),
         );
+    }
+}
+
+/// Declares the closed sets of the request bodies whose types the engine owns (their fields are
+/// plain strings and numbers there), from the same lists as [`crate::surfaces::enums`]. Call it
+/// on a surface's router once its routes are in; a schema or field not in the router is left
+/// alone (`tests/contract/openapi_enums.rs` notices one renamed away).
+pub fn engine_enums<S: Clone + Send + Sync + 'static>(mut router: OpenApiRouter<S>) -> OpenApiRouter<S> {
+    use crate::surfaces::enums::{BeaconName, DrawTier, EventName, PlatformName, RewardType, V1EventName};
+    let strings = |v: Vec<String>| v.into_iter().map(Value::from).collect::<Vec<_>>();
+    let fields = [
+        ("WebhookInput", "events", strings(EventName::values())),
+        ("V1WebhookInput", "events", strings(V1EventName::values())),
+        ("ConnectionInput", "platform", strings(PlatformName::values())),
+        ("CreateDrawInput", "tier", strings(DrawTier::values())),
+        ("CreateDrawInput", "beacon", strings(BeaconName::values())),
+        (
+            "RewardInput",
+            "type",
+            RewardType::values().into_iter().map(Value::from).collect(),
+        ),
+    ];
+    if let Some(components) = router.get_openapi_mut().components.as_mut() {
+        for (schema, field, values) in fields {
+            if let Some(s) = components.schemas.get_mut(schema) {
+                set_enum(s, field, values);
+            }
+        }
+    }
+    router
+}
+
+/// Restricts `field` of `schema` (or the items of an array field) to `values`, and `null` when
+/// its type allows null.
+fn set_enum(schema: &mut RefOr<Schema>, field: &str, mut values: Vec<Value>) {
+    let Ok(mut doc) = serde_json::to_value(&*schema) else {
+        return;
+    };
+    let Some(prop) = doc.get_mut("properties").and_then(|p| p.get_mut(field)) else {
+        return;
+    };
+    let target = match prop.get("items") {
+        Some(_) => &mut prop["items"],
+        None => prop,
+    };
+    let nullable = target["type"]
+        .as_array()
+        .is_some_and(|t| t.contains(&Value::from("null")));
+    if nullable {
+        values.push(Value::Null);
+    }
+    target["enum"] = Value::Array(values);
+    if let Ok(patched) = serde_json::from_value(doc) {
+        *schema = patched;
     }
 }
 

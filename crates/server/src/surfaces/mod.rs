@@ -1,6 +1,7 @@
 //! The API surfaces: thin adapters that translate HTTP into engine calls and engine results
 //! into each surface's own envelope and error style.
 
+pub mod enums;
 pub mod external;
 pub mod hosted;
 pub mod links;

@@ -30,6 +30,8 @@ mod hosted_page;
 mod hostile;
 mod jobs;
 mod lists;
+// Issue 16: closed sets declared as enums in the OpenAPI document.
+mod openapi_enums;
 mod pages;
 mod participants;
 mod prizes;
@@ -62,6 +64,7 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
     [
         account::scenarios(),
         conventions::scenarios(),
+        openapi_enums::scenarios(),
         hostile::scenarios(),
         giveaways::scenarios(),
         entry_methods::scenarios(),

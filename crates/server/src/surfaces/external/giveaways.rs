@@ -1,19 +1,20 @@
 //! `/external/giveaway…`: create (the reference's call), get, list, patch, cancel, winners.
 
 use super::body::Fields;
-use super::response::{ExtResult, bad_request, created, ok};
+use super::response::{ExtResult, Query, bad_request, created, ok};
 use crate::app::AppState;
 use crate::engine::chat_giveaways::ChatGiveaway;
 use crate::engine::draws::DrawLinks;
 use crate::engine::{EngineError, Principal};
+use crate::surfaces::enums::{BeaconName, ChatStatusName};
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use fairdraw_core::chat::ChatStatus;
 use fairdraw_core::page::PageRequest;
 use fairdraw_core::time::format_rfc3339;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 /// A giveaway as every `/external` answer shows it.
 pub fn view(g: &ChatGiveaway, now: i64, public_url: &str) -> Value {
@@ -66,6 +67,39 @@ pub fn view(g: &ChatGiveaway, now: i64, public_url: &str) -> Value {
     })
 }
 
+/// A chat giveaway as every route here answers it. Only the fields with a closed set of values
+/// are described; the others are the reference's (see `view`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ChatGiveawayView {
+    id: i64,
+    /// SOON until `startTime`, then LIVE; FINISHED once drawn, or CANCELLED.
+    #[schema(value_type = ChatStatusName)]
+    status: String,
+    fairness: ChatFairness,
+}
+
+/// The draw commitment of a chat giveaway.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ChatFairness {
+    /// `drand` when the draw waits for a named drand round, else `none`.
+    #[schema(value_type = BeaconName)]
+    beacon: String,
+}
+
+/// A page of chat giveaways.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ChatGiveawayPage {
+    data: Vec<ChatGiveawayView>,
+    page: i64,
+    limit: i64,
+    total: i64,
+    #[schema(rename = "totalPages")]
+    total_pages: i64,
+}
+
 fn public_url(state: &AppState) -> &str {
     &state.config.public_url
 }
@@ -73,7 +107,7 @@ fn public_url(state: &AppState) -> &str {
 #[utoipa::path(post, path = "/giveaway", tag = "External chat giveaways",
     summary = "Create a chat giveaway (JSON or multipart with CSV files and an image)",
     request_body(content = Object, description = "The reference's fields", content_type = "application/json"),
-    responses((status = 201, description = "The created giveaway", body = Object),
+    responses((status = 201, description = "The created giveaway", body = ChatGiveawayView),
         (status = 400, description = "One message per problem", body = Object), (status = 401, body = Object)))]
 pub async fn create_giveaway(
     State(state): State<AppState>,
@@ -96,7 +130,7 @@ fn giveaway_id(raw: &str) -> Result<i64, super::response::ExtError> {
 }
 
 #[utoipa::path(get, path = "/giveaway/{id}", tag = "External chat giveaways", summary = "Get a chat giveaway",
-    params(("id" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = Object)))]
+    params(("id" = i64, Path)), responses((status = 200, body = ChatGiveawayView), (status = 404, body = Object)))]
 pub async fn get_giveaway(
     State(state): State<AppState>,
     Extension(who): Extension<Principal>,
@@ -109,7 +143,7 @@ pub async fn get_giveaway(
 #[utoipa::path(patch, path = "/giveaway/{id}", tag = "External chat giveaways",
     summary = "Change a chat giveaway (any field while SOON; later only a later endTime)",
     params(("id" = i64, Path)), request_body(content = Object, content_type = "application/json"),
-    responses((status = 200, body = Object), (status = 400, body = Object), (status = 409, body = Object)))]
+    responses((status = 200, body = ChatGiveawayView), (status = 400, body = Object), (status = 409, body = Object)))]
 pub async fn patch_giveaway(
     State(state): State<AppState>,
     Extension(who): Extension<Principal>,
@@ -126,7 +160,7 @@ pub async fn patch_giveaway(
 
 #[utoipa::path(post, path = "/giveaway/{id}/cancel", tag = "External chat giveaways",
     summary = "Cancel a chat giveaway", params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 409, body = Object)))]
+    responses((status = 200, body = ChatGiveawayView), (status = 409, body = Object)))]
 pub async fn cancel_giveaway(
     State(state): State<AppState>,
     Extension(who): Extension<Principal>,
@@ -142,6 +176,7 @@ pub async fn cancel_giveaway(
 #[derive(Deserialize, IntoParams)]
 pub struct ListParams {
     /// SOON, LIVE, FINISHED or CANCELLED.
+    #[param(value_type = Option<ChatStatusName>, inline)]
     status: Option<String>,
     /// Only giveaways running in this room.
     #[serde(rename = "roomId")]
@@ -174,7 +209,7 @@ pub fn paging(page: Option<&str>, limit: Option<&str>) -> Result<PageRequest, Ve
 }
 
 #[utoipa::path(get, path = "/giveaways", tag = "External chat giveaways", summary = "List chat giveaways",
-    params(ListParams), responses((status = 200, body = Object), (status = 400, body = Object)))]
+    params(ListParams), responses((status = 200, body = ChatGiveawayPage), (status = 400, body = Object)))]
 pub async fn list_giveaways(
     State(state): State<AppState>,
     Extension(who): Extension<Principal>,

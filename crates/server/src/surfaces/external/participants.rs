@@ -2,11 +2,11 @@
 //! checked, a 403 naming the one that refuses), lists participants, removes one.
 
 use super::giveaways::paging;
-use super::response::{ExtError, ExtResult, bad_request, created, ok};
+use super::response::{ExtError, ExtResult, Query, bad_request, created, ok};
 use crate::app::AppState;
 use crate::engine::{EngineError, Principal};
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use fairdraw_core::chat::parse_profile;

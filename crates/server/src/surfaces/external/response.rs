@@ -6,8 +6,11 @@ use crate::engine::EngineError;
 use crate::engine::chat_giveaways::ChatError;
 use crate::http::SurfaceErrors;
 use axum::Json;
+use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 /// Marker for this surface in shared middleware.
@@ -27,6 +30,21 @@ pub fn error(status: StatusCode, message: Value) -> Response {
         "message": message,
     });
     (status, Json(body)).into_response()
+}
+
+/// Query parameters; a query that does not parse (a value of the wrong type, a parameter given
+/// twice) is a 400 in this surface's style, not axum's plain-text rejection.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|e| bad_request(vec![format!("Invalid query parameters: {}", e.body_text())]))
+    }
 }
 
 /// A 400 with one message per problem.

@@ -4,10 +4,11 @@
 
 use crate::app::AppState;
 use crate::engine::claims::ClaimView;
+use crate::surfaces::enums::{ClaimStatusName, QuestionKindName, question_kind_name};
 use crate::surfaces::v2::extract::{Body, Path};
 use crate::surfaces::v2::response::{Envelope, ErrorEnvelope, V2Result, ok};
 use axum::extract::State;
-use fairdraw_core::claims::{ClaimQuestion, QuestionKind};
+use fairdraw_core::claims::ClaimQuestion;
 use fairdraw_core::time::format_utc;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -25,24 +26,16 @@ pub struct QuestionOut {
     id: String,
     label: String,
     /// text, long_text, checkbox or date (YYYY-MM-DD).
+    #[schema(value_type = QuestionKindName)]
     kind: &'static str,
     required: bool,
-}
-
-fn kind_str(k: QuestionKind) -> &'static str {
-    match k {
-        QuestionKind::Text => "text",
-        QuestionKind::LongText => "long_text",
-        QuestionKind::Checkbox => "checkbox",
-        QuestionKind::Date => "date",
-    }
 }
 
 fn question(q: &ClaimQuestion) -> QuestionOut {
     QuestionOut {
         id: q.id.clone(),
         label: q.label.clone(),
-        kind: kind_str(q.kind),
+        kind: question_kind_name(q.kind),
         required: q.required,
     }
 }
@@ -54,6 +47,7 @@ pub struct ClaimOut {
     name: String,
     prize_name: Option<String>,
     /// pending, claimed, expired or disqualified.
+    #[schema(value_type = ClaimStatusName)]
     claim_status: &'static str,
     /// UTC.
     claim_deadline: Option<String>,

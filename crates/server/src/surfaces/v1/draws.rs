@@ -3,12 +3,14 @@
 use super::{Body, Caller, ErrorBody, Query, V1Result, error_with, page_limit};
 use crate::app::AppState;
 use crate::engine::comment_draws::{CreateDrawInput, RunFailure, Started, draw_json};
+use crate::surfaces::enums::string_enum;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -30,6 +32,33 @@ pub fn failure_response(failure: &RunFailure) -> Response {
     error_with(status, failure.code(), &failure.message(), None)
 }
 
+string_enum!(
+    /// Where a `/v1` draw is: `processing` while comments are read (and, with a beacon, until its
+    /// round is out), then `completed` or `failed`, as the store records it.
+    V1DrawStatus => ["processing", "completed", "failed"]
+);
+
+/// A draw as every route here answers it. Only its id and its status are described; the other
+/// fields are the reference's (`comments_processed`, `winners`, `extras`, `verification`, …).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct V1Draw {
+    /// `drw_…`.
+    id: String,
+    #[schema(value_type = V1DrawStatus)]
+    status: String,
+}
+
+/// A page of draws, newest first.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct V1DrawPage {
+    data: Vec<V1Draw>,
+    has_more: bool,
+    /// Pass it as `cursor` for the next page.
+    next_cursor: Option<String>,
+}
+
 #[utoipa::path(post, path = "/draws", tag = "Draws", summary = "Run a new draw",
     description = "Reads the post's comments (or an upload's), keeps those the filters accept, and draws \
         `winners` and `extras` from the pool with the draw protocol, under a seed committed before the first \
@@ -38,7 +67,7 @@ pub fn failure_response(failure: &RunFailure) -> Response {
         `draw.completed` / `draw.failed` is sent when it ends. `Idempotency-Key` recommended.",
     request_body = CreateDrawInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer")),
-    responses((status = 200, body = Object), (status = 202, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 200, body = V1Draw), (status = 202, body = V1Draw), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody),
         (status = 502, body = ErrorBody)))]
 pub async fn create_draw(
@@ -67,7 +96,7 @@ pub async fn create_draw(
     description = "While `processing`, `comments_processed` grows as pages are read; then the result as \
         `POST /v1/draws` answers it (or `failed` with `error`).",
     params(("id" = String, Path, description = "drw_…")),
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = V1Draw), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_draw(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> V1Result {
     let row = state.engine.comment_draw(&who, &id).await?;
     let mut v = draw_json(&row);
@@ -86,7 +115,7 @@ pub struct ListQuery {
         `next_cursor` as `cursor` for the next page.",
     params(("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
         ("limit" = Option<i64>, Query, description = "1 to 100, default 20")),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = V1DrawPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list_draws(State(state): State<AppState>, Caller(who): Caller, Query(q): Query<ListQuery>) -> V1Result {
     let limit = match page_limit(q.limit) {
         Ok(l) => l,

@@ -7,6 +7,7 @@ use super::{ErrorBody, V1Error, V1Result};
 use crate::app::AppState;
 use crate::engine::EngineError;
 use crate::engine::draw_history::{DrawHistory, DrawSubject};
+use crate::surfaces::enums::string_enum;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
@@ -215,11 +216,18 @@ pub struct DrawsParams {
     hash: Option<String>,
 }
 
+string_enum!(
+    /// What a draw was made for: a `/v2` giveaway, a post of `/v1`, or a chat giveaway of
+    /// `/external` (one per variant of `DrawSubject`, named in `draws_body`).
+    DrawSubjectKind => ["giveaway", "post", "chat_giveaway"]
+);
+
 /// What the draws were made for.
 #[derive(Serialize, ToSchema)]
 pub struct DrawSubjectBody {
     /// `giveaway`, `post` or `chat_giveaway`.
     #[serde(rename = "type")]
+    #[schema(value_type = DrawSubjectKind)]
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     giveaway_id: Option<i64>,

@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::layer::<V1>))
         // Uploads are larger than the idempotency layer keeps; an upload repeated is harmless.
         .merge(uploads::routes());
+    let keyed = crate::openapi::engine_enums(keyed);
     let keyed = crate::openapi::secured(keyed, crate::openapi::Auth::V1)
         .route_layer(middleware::from_fn_with_state(state, auth::require_key));
     OpenApiRouter::new()

@@ -5,6 +5,7 @@ use super::{Caller, ErrorBody, Query, V1Error, V1Result};
 use crate::app::AppState;
 use crate::engine::EngineError;
 use crate::engine::comment_draws::usage::dollars;
+use crate::surfaces::enums::string_enum;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
@@ -19,6 +20,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_usage))
 }
 
+string_enum!(
+    /// The formats of the usage report.
+    UsageFormat => ["json", "csv"]
+);
+
 #[derive(Deserialize)]
 pub struct UsageQuery {
     month: Option<String>,
@@ -27,8 +33,10 @@ pub struct UsageQuery {
 
 #[utoipa::path(get, path = "/usage", tag = "Draw usage", summary = "Billed draws of a month",
     params(("month" = Option<String>, Query, description = "YYYY-MM (UTC); default this month"),
-        ("format" = Option<String>, Query, description = "json (default) or csv: the invoice lines")),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+        ("format" = inline(Option<UsageFormat>), Query, description = "json (default) or csv: the invoice lines")),
+    responses((status = 200, description = "The month's draws: JSON, or with `format=csv` the invoice lines",
+            content((Object = "application/json"), (String = "text/csv"))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn get_usage(State(state): State<AppState>, Caller(who): Caller, Query(q): Query<UsageQuery>) -> V1Result {
     let csv = match q.format.as_deref().map(str::trim) {
         None | Some("" | "json") => false,

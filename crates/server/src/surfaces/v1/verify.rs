@@ -5,6 +5,7 @@
 
 use super::{Body, ErrorBody, V1Result};
 use crate::app::AppState;
+use crate::surfaces::enums::string_enum;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -23,10 +24,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(participant))
 }
 
+string_enum!(
+    /// The signature scheme of draws.
+    SigningAlgorithm => ["ed25519"]
+);
+
 /// The key that signs every draw's result hash.
 #[derive(Serialize, ToSchema)]
 pub struct SigningKey {
     /// Always "ed25519".
+    #[schema(value_type = SigningAlgorithm)]
     algorithm: &'static str,
     /// The 32-byte public key, hex.
     public_key: String,

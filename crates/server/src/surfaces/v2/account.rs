@@ -3,6 +3,7 @@
 use super::extract::Caller;
 use super::response::{Envelope, ErrorEnvelope, V2Result, ok};
 use crate::app::AppState;
+use crate::surfaces::enums::{PlanId, PlanName};
 use axum::extract::State;
 use fairdraw_core::time::format_utc;
 use serde::Serialize;
@@ -15,7 +16,9 @@ pub struct AccountData {
     email: String,
     username: Option<String>,
     /// Plan id (6 or 7 = Enterprise).
+    #[schema(value_type = PlanId)]
     plan: i64,
+    #[schema(value_type = PlanName)]
     plan_name: &'static str,
     /// 0 on a self-hosted instance (no payment platform).
     payment_platform: i64,
@@ -54,7 +57,9 @@ pub async fn get_account(State(state): State<AppState>, Caller(who): Caller) -> 
 pub struct BrandData {
     id: i64,
     website_name: Option<String>,
+    #[schema(value_type = PlanId)]
     plan: i64,
+    #[schema(value_type = PlanName)]
     plan_name: &'static str,
     active_brand: bool,
 }

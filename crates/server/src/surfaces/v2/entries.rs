@@ -8,6 +8,7 @@ use super::response::{Envelope, ErrorEnvelope, ListEnvelope, V2Result, created, 
 use crate::app::AppState;
 use crate::engine::EngineError;
 use crate::engine::participants::{BulkInput, EntryExport, EntryFilterInput, EntryInput, method_name};
+use crate::surfaces::enums::{Choices, string_enum};
 use axum::BoxError;
 use axum::body::{Bytes, HttpBody};
 use axum::extract::{DefaultBodyLimit, State};
@@ -74,11 +75,27 @@ fn item(e: EntryRow) -> EntryItem {
     }
 }
 
+const SORTS: Choices<EntrySort> = Choices {
+    name: "sort",
+    table: &[
+        ("timestamp_desc", EntrySort::TimestampDesc),
+        ("timestamp_asc", EntrySort::TimestampAsc),
+        ("entries_desc", EntrySort::EntriesDesc),
+        ("entries_asc", EntrySort::EntriesAsc),
+    ],
+};
+
+string_enum!(
+    /// The orders of the entry list.
+    EntryOrder => SORTS.values()
+);
+
 #[derive(Deserialize, IntoParams)]
 pub struct ListParams {
     /// Entry method type id.
     entry_method: Option<i64>,
     /// 0 or 1 (default: 1).
+    #[param(minimum = 0, maximum = 1)]
     is_verified: Option<i64>,
     /// YYYY-MM-DD, UTC, inclusive.
     date_from: Option<String>,
@@ -87,6 +104,7 @@ pub struct ListParams {
     /// Part of the participant's e-mail, any case.
     search: Option<String>,
     /// timestamp_desc (default), timestamp_asc, entries_desc, entries_asc.
+    #[param(value_type = Option<EntryOrder>, inline)]
     sort: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
@@ -102,18 +120,9 @@ pub async fn list_entries(
     Path(id): Path<i64>,
     Query(p): Query<ListParams>,
 ) -> V2Result {
-    let sort = match p.sort.as_deref().unwrap_or("timestamp_desc") {
-        "timestamp_desc" => EntrySort::TimestampDesc,
-        "timestamp_asc" => EntrySort::TimestampAsc,
-        "entries_desc" => EntrySort::EntriesDesc,
-        "entries_asc" => EntrySort::EntriesAsc,
-        _ => {
-            return Err(EngineError::BadRequest(
-                "Invalid sort: use one of timestamp_desc, timestamp_asc, entries_desc, entries_asc.".to_owned(),
-            )
-            .into());
-        }
-    };
+    let sort = SORTS
+        .pick(p.sort.as_deref(), "timestamp_desc")
+        .map_err(EngineError::BadRequest)?;
     let query = EntryFilterInput {
         entry_method: p.entry_method,
         is_verified: p.is_verified,
@@ -274,6 +283,7 @@ pub struct ExportParams {
     date_to: Option<String>,
     /// json (default): the documented envelope, at most 10,000 entries. csv or ndjson (not in the
     /// reference): every entry, streamed.
+    #[param(value_type = Option<ExportFormat>, inline)]
     format: Option<String>,
 }
 
@@ -326,12 +336,9 @@ pub async fn export_entries(
     Path(id): Path<i64>,
     Query(p): Query<ExportParams>,
 ) -> V2Result {
-    let format = match p.format.as_deref().unwrap_or("json") {
-        "json" => None,
-        "csv" => Some(Format::Csv),
-        "ndjson" => Some(Format::Ndjson),
-        _ => return Err(EngineError::BadRequest("Invalid format: use one of json, csv, ndjson.".to_owned()).into()),
-    };
+    let format = FORMATS
+        .pick(p.format.as_deref(), "json")
+        .map_err(EngineError::BadRequest)?;
     let query = EntryFilterInput {
         entry_method: p.entry_method,
         date_from: p.date_from.as_deref(),
@@ -362,6 +369,21 @@ pub async fn export_entries(
     )
         .into_response())
 }
+
+/// The export's formats: `None` is the JSON envelope.
+const FORMATS: Choices<Option<Format>> = Choices {
+    name: "format",
+    table: &[
+        ("json", None),
+        ("csv", Some(Format::Csv)),
+        ("ndjson", Some(Format::Ndjson)),
+    ],
+};
+
+string_enum!(
+    /// The formats of the entry export.
+    ExportFormat => FORMATS.values()
+);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {

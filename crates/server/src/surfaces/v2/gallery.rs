@@ -4,6 +4,7 @@
 use super::extract::{Caller, Path, Query};
 use super::response::{Envelope, ErrorEnvelope, ListEnvelope, V2Error, V2Result, created, list, ok};
 use crate::app::AppState;
+use crate::surfaces::enums::{PhotoStatusName, WinnerSelection};
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
@@ -35,6 +36,7 @@ pub struct SubmissionItem {
     email: String,
     caption: Option<String>,
     /// pending, approved or rejected.
+    #[schema(value_type = PhotoStatusName)]
     status: String,
     votes: i64,
     width: i64,
@@ -76,6 +78,7 @@ fn item(public_url: &str, giveaway_id: i64, s: SubmissionRow) -> SubmissionItem 
 #[derive(Deserialize, IntoParams)]
 pub struct GalleryParams {
     /// pending, approved or rejected; all when left out.
+    #[param(value_type = Option<PhotoStatusName>, inline)]
     status: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
@@ -178,6 +181,7 @@ pub struct MostVotedWinner {
     votes: i64,
     runner_up_votes: i64,
     /// Always "manual": votes decided it, not a draw.
+    #[schema(value_type = WinnerSelection)]
     selection: &'static str,
 }
 

@@ -3,6 +3,7 @@
 use super::extract::{Body, Caller, Path};
 use super::response::{Envelope, ErrorEnvelope, V2Result, ok};
 use crate::app::AppState;
+use crate::surfaces::enums::AgeLimitType;
 use axum::extract::State;
 use fairdraw_core::giveaway::RulesPatch;
 use fairdraw_core::giveaway::design::{DesignPatch, ObjectOnly};
@@ -37,6 +38,7 @@ fn updated(competition_id: i64, message: &'static str) -> V2Result {
 #[derive(Serialize, ToSchema)]
 pub struct RulesView {
     /// 1 (basic), 2 (standard), 3 (strict).
+    #[schema(minimum = 1, maximum = 3)]
     security_level: u8,
     check_for_duplicate_ip: bool,
     block_vpns: bool,
@@ -45,6 +47,7 @@ pub struct RulesView {
     /// 0 = no limit.
     age_limit: u32,
     /// "minimum" or "maximum".
+    #[schema(value_type = AgeLimitType)]
     age_limit_type: String,
     /// 0 = unlimited.
     max_entries_per_user: u32,
@@ -82,6 +85,7 @@ pub async fn get_rules(State(state): State<AppState>, Caller(who): Caller, Path(
 #[allow(dead_code)]
 pub struct RulesBody {
     /// 1 (basic), 2 (standard), 3 (strict).
+    #[schema(minimum = 1, maximum = 3)]
     security_level: Option<i64>,
     check_for_duplicate_ip: Option<bool>,
     block_vpns: Option<bool>,
@@ -90,6 +94,7 @@ pub struct RulesBody {
     /// 0 = no limit.
     age_limit: Option<i64>,
     /// "minimum" or "maximum".
+    #[schema(value_type = Option<AgeLimitType>)]
     age_limit_type: Option<String>,
     /// 0 = unlimited.
     max_entries_per_user: Option<i64>,

@@ -4,6 +4,7 @@ use super::extract::{Body, Caller, Path, Query};
 use super::response::{Envelope, ErrorEnvelope, ListEnvelope, V2Result, created, list, no_content, ok};
 use crate::app::AppState;
 use crate::engine::{EngineError, Giveaway, GiveawayFilter};
+use crate::surfaces::enums::{Choices, ClaimNotifyName, CompetitionType, GiveawayStatus, Visibility, string_enum};
 use crate::surfaces::links::links;
 use axum::extract::State;
 use fairdraw_core::giveaway::GiveawayInput;
@@ -14,11 +15,47 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
+/// The `status` filter of the list: a status, or all (the default).
+const STATUS_FILTERS: Choices<StatusFilter> = Choices {
+    name: "status",
+    table: &[
+        ("live", StatusFilter::Live),
+        ("scheduled", StatusFilter::Scheduled),
+        ("expired", StatusFilter::Expired),
+        ("draft", StatusFilter::Draft),
+        ("all", StatusFilter::All),
+    ],
+};
+
+const SORTS: Choices<GiveawaySort> = Choices {
+    name: "sort",
+    table: &[
+        ("id_desc", GiveawaySort::IdDesc),
+        ("id_asc", GiveawaySort::IdAsc),
+        ("start_time_desc", GiveawaySort::StartTimeDesc),
+        ("start_time_asc", GiveawaySort::StartTimeAsc),
+        ("end_time_desc", GiveawaySort::EndTimeDesc),
+        ("end_time_asc", GiveawaySort::EndTimeAsc),
+    ],
+};
+
+string_enum!(
+    /// The `status` filter of `GET /v2/giveaways`.
+    GiveawayStatusFilter => STATUS_FILTERS.values()
+);
+
+string_enum!(
+    /// The orders of `GET /v2/giveaways`.
+    GiveawayOrder => SORTS.values()
+);
+
 #[derive(Deserialize, IntoParams)]
 pub struct ListParams {
     /// live, scheduled, expired, draft, or all (default).
+    #[param(value_type = Option<GiveawayStatusFilter>, inline)]
     status: Option<String>,
     /// id_desc (default), id_asc, start_time_desc, start_time_asc, end_time_desc, end_time_asc.
+    #[param(value_type = Option<GiveawayOrder>, inline)]
     sort: Option<String>,
     /// Matches the title or the URL slug.
     search: Option<String>,
@@ -31,6 +68,7 @@ pub struct ListParams {
 pub struct GiveawaySummary {
     id: i64,
     url: String,
+    #[schema(value_type = GiveawayStatus)]
     status: &'static str,
     title: String,
     description: Option<String>,
@@ -84,10 +122,6 @@ fn fairness(g: &Giveaway) -> Option<Value> {
     }))
 }
 
-fn bad_param(name: &str, allowed: &str) -> EngineError {
-    EngineError::BadRequest(format!("Invalid {name}: use one of {allowed}."))
-}
-
 #[utoipa::path(get, path = "/giveaways", tag = "Giveaways", summary = "List all your giveaways",
     params(ListParams),
     responses((status = 200, body = ListEnvelope<GiveawaySummary>), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope)))]
@@ -96,29 +130,12 @@ pub async fn list_giveaways(
     Caller(who): Caller,
     Query(p): Query<ListParams>,
 ) -> V2Result {
-    let status = match p.status.as_deref().unwrap_or("all") {
-        "all" => StatusFilter::All,
-        "draft" => StatusFilter::Draft,
-        "scheduled" => StatusFilter::Scheduled,
-        "live" => StatusFilter::Live,
-        "expired" => StatusFilter::Expired,
-        _ => return Err(bad_param("status", "live, scheduled, expired, draft, all").into()),
-    };
-    let sort = match p.sort.as_deref().unwrap_or("id_desc") {
-        "id_desc" => GiveawaySort::IdDesc,
-        "id_asc" => GiveawaySort::IdAsc,
-        "start_time_desc" => GiveawaySort::StartTimeDesc,
-        "start_time_asc" => GiveawaySort::StartTimeAsc,
-        "end_time_desc" => GiveawaySort::EndTimeDesc,
-        "end_time_asc" => GiveawaySort::EndTimeAsc,
-        _ => {
-            return Err(bad_param(
-                "sort",
-                "id_desc, id_asc, start_time_desc, start_time_asc, end_time_desc, end_time_asc",
-            )
-            .into());
-        }
-    };
+    let status = STATUS_FILTERS
+        .pick(p.status.as_deref(), "all")
+        .map_err(EngineError::BadRequest)?;
+    let sort = SORTS
+        .pick(p.sort.as_deref(), "id_desc")
+        .map_err(EngineError::BadRequest)?;
     let filter = GiveawayFilter {
         status,
         sort,
@@ -134,6 +151,7 @@ pub async fn list_giveaways(
 pub struct GiveawayDetails {
     id: i64,
     url: String,
+    #[schema(value_type = GiveawayStatus)]
     status: &'static str,
     title: String,
     description: Option<String>,
@@ -145,7 +163,9 @@ pub struct GiveawayDetails {
     number_of_winners: i64,
     image_url: Option<String>,
     is_draft: bool,
+    #[schema(value_type = Visibility)]
     public_or_private: String,
+    #[schema(value_type = CompetitionType)]
     competition_type: String,
     total_entries: i64,
     total_participants: i64,
@@ -168,7 +188,7 @@ pub struct GiveawayDetails {
     #[schema(value_type = Vec<Object>)]
     claim_questions: Value,
     /// email, webhook or email_and_webhook.
-    #[schema(value_type = String)]
+    #[schema(value_type = ClaimNotifyName)]
     claim_notify: Value,
 }
 
@@ -220,6 +240,7 @@ pub async fn get_giveaway(State(state): State<AppState>, Caller(who): Caller, Pa
 pub struct CreatedGiveaway {
     id: i64,
     url: String,
+    #[schema(value_type = GiveawayStatus)]
     status: &'static str,
     title: String,
     start_time: String,
@@ -243,7 +264,9 @@ pub struct GiveawayBody {
     number_of_winners: Option<i64>,
     image_url: Option<String>,
     is_draft: Option<bool>,
+    #[schema(value_type = Option<Visibility>)]
     public_or_private: Option<String>,
+    #[schema(value_type = Option<CompetitionType>)]
     competition_type: Option<String>,
     #[schema(value_type = Option<Object>)]
     settings: Option<Value>,
@@ -257,6 +280,7 @@ pub struct GiveawayBody {
     #[schema(value_type = Option<Vec<Object>>)]
     claim_questions: Option<Value>,
     /// How the winner gets the claim link: email (default), webhook or email_and_webhook.
+    #[schema(value_type = Option<ClaimNotifyName>)]
     claim_notify: Option<String>,
     /// `{"beacon": "drand"}` draws on the first drand round published after the end time,
     /// named at publication; `"none"` draws at once. Default: the instance's

@@ -4,6 +4,7 @@ use super::extract::{Body, Caller, Path, Query};
 use super::response::{Envelope, ErrorEnvelope, ListEnvelope, V2Result, created, list, no_content};
 use crate::app::AppState;
 use crate::engine::lists::ListAdded;
+use crate::surfaces::enums::ListValueKind;
 use axum::extract::State;
 use fairdraw_core::page::PageRequest;
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,7 @@ pub struct BlacklistItem {
     value: String,
     /// "email", "ip" or "cidr".
     #[serde(rename = "type")]
+    #[schema(value_type = ListValueKind)]
     kind: String,
 }
 

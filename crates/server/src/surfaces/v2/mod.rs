@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
         .merge(audit::routes())
         // Photo contests (issue 14).
         .merge(gallery::routes());
+    let keyed = crate::openapi::engine_enums(keyed);
     crate::openapi::secured(keyed, crate::openapi::Auth::V2)
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::layer::<V2>))
         .route_layer(middleware::from_fn_with_state(state, auth::require_key))

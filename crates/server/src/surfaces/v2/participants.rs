@@ -9,6 +9,7 @@ use super::response::{Envelope, ErrorEnvelope, ListEnvelope, V2Result, list, ok}
 use crate::app::AppState;
 use crate::engine::EngineError;
 use crate::engine::participants::{BonusInput, ParticipantDetail, method_name};
+use crate::surfaces::enums::{Choices, ClaimStatusName, PhotoStatusName, WinnerSelection, string_enum};
 use axum::extract::State;
 use fairdraw_core::page::PageRequest;
 use fairdraw_core::time::format_utc;
@@ -44,6 +45,7 @@ pub struct ParticipantItem {
     birthday: Option<String>,
     total_entries: i64,
     /// active, banned or disqualified.
+    #[schema(value_type = ParticipantStatus)]
     status: String,
 }
 
@@ -96,6 +98,7 @@ pub struct ParticipantDetails {
     birthday: Option<String>,
     total_entries: i64,
     /// active, banned or disqualified.
+    #[schema(value_type = ParticipantStatus)]
     status: String,
     entries: Vec<ParticipantEntry>,
 }
@@ -114,11 +117,52 @@ fn details(d: ParticipantDetail) -> ParticipantDetails {
     }
 }
 
+/// A participant's standing in a giveaway, as the store writes it: `active` until banned
+/// (`unban` makes them active again) or disqualified.
+pub const PARTICIPANT_STATUSES: [&str; 3] = ["active", "banned", "disqualified"];
+
+string_enum!(
+    /// A participant's standing in a giveaway.
+    ParticipantStatus => PARTICIPANT_STATUSES
+);
+
+const SORTS: Choices<ParticipantSort> = Choices {
+    name: "sort",
+    table: &[
+        ("total_entries_desc", ParticipantSort::TotalEntriesDesc),
+        ("total_entries_asc", ParticipantSort::TotalEntriesAsc),
+        ("name_asc", ParticipantSort::NameAsc),
+    ],
+};
+
+/// The `status` filter: one standing (`None`: all of them).
+const STATUS_FILTERS: Choices<Option<&str>> = Choices {
+    name: "status",
+    table: &[
+        ("active", Some(PARTICIPANT_STATUSES[0])),
+        ("banned", Some(PARTICIPANT_STATUSES[1])),
+        ("disqualified", Some(PARTICIPANT_STATUSES[2])),
+        ("all", None),
+    ],
+};
+
+string_enum!(
+    /// The orders of the participant list.
+    ParticipantOrder => SORTS.values()
+);
+
+string_enum!(
+    /// The `status` filter of the participant list.
+    ParticipantStatusFilter => STATUS_FILTERS.values()
+);
+
 #[derive(Deserialize, IntoParams)]
 pub struct ListParams {
     /// total_entries_desc (default), total_entries_asc, name_asc.
+    #[param(value_type = Option<ParticipantOrder>, inline)]
     sort: Option<String>,
     /// Not in the reference: active (default), banned, disqualified or all.
+    #[param(value_type = Option<ParticipantStatusFilter>, inline)]
     status: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
@@ -134,24 +178,15 @@ pub async fn list_participants(
     Path(id): Path<i64>,
     Query(p): Query<ListParams>,
 ) -> V2Result {
-    let sort = match p.sort.as_deref().unwrap_or("total_entries_desc") {
-        "total_entries_desc" => ParticipantSort::TotalEntriesDesc,
-        "total_entries_asc" => ParticipantSort::TotalEntriesAsc,
-        "name_asc" => ParticipantSort::NameAsc,
-        _ => return Err(bad("Invalid sort: use one of total_entries_desc, total_entries_asc, name_asc.").into()),
-    };
-    let status = match p.status.as_deref().unwrap_or("active") {
-        "all" => None,
-        s @ ("active" | "banned" | "disqualified") => Some(s),
-        _ => return Err(bad("Invalid status: use one of active, banned, disqualified, all.").into()),
-    };
+    let sort = SORTS
+        .pick(p.sort.as_deref(), "total_entries_desc")
+        .map_err(EngineError::BadRequest)?;
+    let status = STATUS_FILTERS
+        .pick(p.status.as_deref(), "active")
+        .map_err(EngineError::BadRequest)?;
     let page = PageRequest::new(p.page, p.per_page);
     let (rows, info) = state.engine.list_participants(&who, id, status, sort, page).await?;
     Ok(list(rows.into_iter().map(participant_item).collect(), info))
-}
-
-fn bad(message: &str) -> EngineError {
-    EngineError::BadRequest(message.to_owned())
 }
 
 #[utoipa::path(get, path = "/giveaways/{id}/participants/{user_id}", tag = "Participants", summary = "Get participant details",
@@ -337,6 +372,7 @@ pub struct ExportedParticipant {
     ip: Option<String>,
     referral_code: String,
     /// active, banned or disqualified.
+    #[schema(value_type = ParticipantStatus)]
     status: String,
     is_verified: bool,
     total_entries: i64,
@@ -368,10 +404,12 @@ pub struct ExportedWin {
     giveaway_id: i64,
     user_id: String,
     /// random or manual.
+    #[schema(value_type = WinnerSelection)]
     kind: String,
     /// The draw that picked them (`drw_…`); null for a manual pick.
     draw_id: Option<String>,
     prize_id: Option<i64>,
+    #[schema(value_type = Option<ClaimStatusName>)]
     claim_status: Option<String>,
     timestamp: String,
     removed_at: Option<String>,
@@ -386,6 +424,7 @@ pub struct ExportedPhoto {
     entry_id: i64,
     media_id: String,
     caption: Option<String>,
+    #[schema(value_type = PhotoStatusName)]
     status: String,
     votes: i64,
     timestamp: String,

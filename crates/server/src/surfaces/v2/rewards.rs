@@ -4,6 +4,7 @@ use super::extract::{Body, Caller, Path};
 use super::response::{Envelope, ErrorEnvelope, V2Result, created, no_content, ok};
 use crate::app::AppState;
 use crate::engine::rewards::{Reward, RewardInput};
+use crate::surfaces::enums::RewardType;
 use axum::extract::State;
 use serde::Serialize;
 use serde_json::json;
@@ -23,6 +24,7 @@ pub struct RewardItem {
     id: i64,
     /// 1 = prize entry, 2 = coupon code.
     #[serde(rename = "type")]
+    #[schema(value_type = RewardType)]
     reward_type: i64,
     title: String,
     entries_required: i64,
@@ -73,6 +75,7 @@ pub struct CreatedReward {
     /// The giveaway's id.
     competition_id: i64,
     #[serde(rename = "type")]
+    #[schema(value_type = RewardType)]
     reward_type: i64,
     title: String,
     entries_required: i64,

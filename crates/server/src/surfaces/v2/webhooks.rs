@@ -5,6 +5,7 @@ use super::extract::{Body, Caller, Path, Query};
 use super::response::{Envelope, ErrorEnvelope, ListEnvelope, V2Result, created, list, no_content, ok};
 use crate::app::AppState;
 use crate::engine::webhooks::WebhookInput;
+use crate::surfaces::enums::{DeliveryEvent, EventName};
 use axum::extract::State;
 use fairdraw_core::page::PageRequest;
 use fairdraw_core::time::format_utc;
@@ -28,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub struct WebhookItem {
     id: i64,
     url: String,
+    #[schema(value_type = Vec<EventName>)]
     events: Vec<String>,
     active: bool,
     /// When the server switched the webhook off (repeated failures), why.
@@ -60,6 +62,7 @@ pub async fn list_webhooks(State(state): State<AppState>, Caller(who): Caller) -
 pub struct CreatedWebhook {
     id: i64,
     url: String,
+    #[schema(value_type = Vec<EventName>)]
     events: Vec<String>,
     /// 64 hex characters. Returned only here: store it to verify `X-Webhook-Signature`.
     secret: String,
@@ -158,6 +161,7 @@ pub struct DeliveryItem {
     id: i64,
     /// The event's id (`X-Webhook-Id`), the same on every attempt.
     event_id: String,
+    #[schema(value_type = DeliveryEvent)]
     event: String,
     /// 1 for the first attempt of this event.
     attempt: i64,

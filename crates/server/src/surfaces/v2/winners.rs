@@ -6,6 +6,7 @@ use super::extract::{Body, Caller, Path, Query};
 use super::response::{Envelope, ErrorEnvelope, ListEnvelope, V2Result, created, list, no_content, ok};
 use crate::app::AppState;
 use crate::engine::draws::{ManualWinnerInput, RandomWinnersInput};
+use crate::surfaces::enums::{ClaimStatusName, WinnerSelection};
 use axum::extract::State;
 use fairdraw_core::page::PageRequest;
 use fairdraw_core::time::format_utc;
@@ -49,11 +50,13 @@ pub struct WinnerItem {
     display_winner: i64,
     prize_info: Option<PrizeInfo>,
     /// Not in the reference: "random" (drawn) or "manual" (picked by hand).
+    #[schema(value_type = WinnerSelection)]
     selection: String,
     /// Not in the reference: the draw that picked this winner, for random winners.
     draw_id: Option<String>,
     /// Not in the reference: pending, claimed, expired or disqualified; null when the giveaway
     /// did not require a claim.
+    #[schema(value_type = Option<ClaimStatusName>)]
     claim_status: Option<String>,
     /// When an unclaimed win expires (UTC).
     claim_deadline: Option<String>,
@@ -268,6 +271,7 @@ pub async fn disqualify_winner(
 #[derive(Serialize, ToSchema)]
 pub struct WinnerClaim {
     entry_id: i64,
+    #[schema(value_type = ClaimStatusName)]
     claim_status: &'static str,
     claim_deadline: Option<String>,
     claimed_at: Option<String>,
