@@ -474,10 +474,7 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
         }
-        let mut audit = audit.about(new_id);
-        if let Some(details) = audit.details.as_object_mut() {
-            details.insert("duplicated_from".to_owned(), id.into());
-        }
+        let audit = audit.about(new_id).with("duplicated_from", id);
         audit::append_in(&mut tx, &audit, now).await?;
         tx.commit().await?;
         Ok(new_id)

@@ -287,14 +287,12 @@ impl Db {
             jobs_scrubbed,
             saved_responses_removed,
         };
-        let mut audit = audit.clone();
-        if let Some(details) = audit.details.as_object_mut() {
-            details.insert("participant_ids".to_owned(), erased.participant_ids.clone().into());
-            details.insert("user_ids".to_owned(), erased.user_ids.clone().into());
-            details.insert("whitelist_rows".to_owned(), whitelisted.len().into());
-            details.insert("jobs_scrubbed".to_owned(), jobs_scrubbed.into());
-            details.insert("saved_responses_removed".to_owned(), saved_responses_removed.into());
-        }
+        let audit = audit
+            .with("participant_ids", erased.participant_ids.clone())
+            .with("user_ids", erased.user_ids.clone())
+            .with("whitelist_rows", erased.whitelist_rows)
+            .with("jobs_scrubbed", jobs_scrubbed)
+            .with("saved_responses_removed", saved_responses_removed);
         audit::append_in(&mut tx, &audit, now).await?;
         tx.commit().await?;
         Ok(erased)

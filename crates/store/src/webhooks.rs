@@ -103,10 +103,7 @@ impl Db {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-        let mut audit = audit.clone();
-        if let Some(details) = audit.details.as_object_mut() {
-            details.insert("webhook_id".to_owned(), row.id.into());
-        }
+        let audit = audit.with("webhook_id", row.id);
         audit::append_in(&mut tx, &audit, now).await?;
         tx.commit().await?;
         Ok(row)

@@ -484,21 +484,26 @@ async fn photo_moderation_and_the_most_voted_pick_are_audited(harness: TestApp) 
     running.stop().await;
 }
 
-async fn a_refused_change_appends_nothing(app: TestApp) {
+/// A new account's live giveaway with one prize: `(account, giveaway id, prize number)`.
+async fn with_a_prize(app: &TestApp) -> (TestAccount, i64, i64) {
     let acct = app.account().await;
-    let other = app.account().await;
-    let key = &acct.key;
-    let id = app.create_giveaway(key, json!({ "is_draft": false })).await;
-    let g = format!("/v2/giveaways/{id}");
+    let id = app.create_giveaway(&acct.key, json!({ "is_draft": false })).await;
     let r = app
         .post(
-            key,
-            &format!("{g}/prizes"),
+            &acct.key,
+            &format!("/v2/giveaways/{id}/prizes"),
             json!({ "prize_name": "Prize", "prize_winners_allowed": 1 }),
         )
         .await;
     r.expect(201);
-    let prize = r.data()["prize_id"].as_i64().unwrap();
+    (acct, id, r.data()["prize_id"].as_i64().unwrap())
+}
+
+async fn a_refused_change_appends_nothing(app: TestApp) {
+    let (acct, id, prize) = with_a_prize(&app).await;
+    let other = app.account().await;
+    let key = &acct.key;
+    let g = format!("/v2/giveaways/{id}");
     app.post(
         key,
         &format!("{g}/whitelist"),
@@ -629,19 +634,9 @@ async fn a_refused_change_appends_nothing(app: TestApp) {
 }
 
 async fn a_change_whose_entry_cannot_be_appended_does_not_happen(app: TestApp) {
-    let acct = app.account().await;
+    let (acct, id, prize) = with_a_prize(&app).await;
     let key = &acct.key;
-    let id = app.create_giveaway(key, json!({ "is_draft": false })).await;
     let g = format!("/v2/giveaways/{id}");
-    let r = app
-        .post(
-            key,
-            &format!("{g}/prizes"),
-            json!({ "prize_name": "Prize", "prize_winners_allowed": 1 }),
-        )
-        .await;
-    r.expect(201);
-    let prize = r.data()["prize_id"].as_i64().unwrap();
     let before = intact(&app, &acct).await;
 
     // A row squatting on the chain's next place: every append of the brand fails until it goes.
