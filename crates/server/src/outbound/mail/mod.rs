@@ -171,7 +171,7 @@ fn remove_addressed(dir: &std::path::Path, digest: &str) -> Result<usize, JobErr
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(failed("reading", e)),
         };
-        if !recipients(&raw).any(|address| address.digest() == digest) {
+        if !recipients(&raw).iter().any(|address| address.digest() == digest) {
             continue;
         }
         match std::fs::remove_file(&path) {
@@ -184,19 +184,16 @@ fn remove_addressed(dir: &std::path::Path, digest: &str) -> Result<usize, JobErr
 }
 
 /// The To, Cc and Bcc addresses of a message, canonical; those that are not addresses are left out.
-fn recipients(raw: &[u8]) -> impl Iterator<Item = Email> {
-    let headers = mail_parser::MessageParser::default().parse_headers(raw);
-    let mut out = Vec::new();
-    if let Some(m) = &headers {
-        for list in [m.to(), m.cc(), m.bcc()].into_iter().flatten() {
-            out.extend(
-                list.iter()
-                    .filter_map(|a| a.address())
-                    .filter_map(|a| Email::parse(a).ok()),
-            );
-        }
-    }
-    out.into_iter()
+fn recipients(raw: &[u8]) -> Vec<Email> {
+    let Some(m) = mail_parser::MessageParser::default().parse_headers(raw) else {
+        return Vec::new();
+    };
+    [m.to(), m.cc(), m.bcc()]
+        .into_iter()
+        .flatten()
+        .flat_map(|list| list.iter())
+        .filter_map(|a| Email::parse(a.address()?).ok())
+        .collect()
 }
 
 #[derive(serde::Deserialize)]
